@@ -1,0 +1,42 @@
+/**
+ * An operation never touches the network: `plan(args, facts)` returns the changes (data) that
+ * would bring the host to the wanted state. An empty list means `ok`, with `okMessage` as reason.
+ */
+import type { Change } from '../core/change.ts';
+import type { FactRequest, Facts } from '../facts/types.ts';
+
+/** What an operation knows about where it runs. */
+export interface PlanContext {
+  /** Inventory name of the host. */
+  host: string;
+  /** All variables of the host (inventory + play + extra vars), already merged. */
+  vars: Record<string, unknown>;
+  /** Variables of every host in the play, by inventory name (for cluster-wide plans). */
+  hostvars: Record<string, Record<string, unknown>>;
+  /** Names of the hosts in the play, in inventory order. */
+  playHosts: string[];
+  /** Directory of the playbook, for relative `src:` paths. */
+  baseDir: string;
+}
+
+export interface Plan {
+  changes: Change[];
+  /** Why nothing needs doing (used when `changes` is empty). */
+  okMessage: string;
+}
+
+export interface OperationDef<A = Record<string, unknown>> {
+  /** Name used in playbooks, e.g. `copy`, `tomcat_cluster`. */
+  name: string;
+  /** JSON Schema of the arguments (validated with ajv before anything runs). */
+  schema: Record<string, unknown>;
+  /** Facts this task needs, computed from its (templated) arguments. */
+  facts(args: A, ctx: PlanContext): FactRequest[];
+  /** Pure: from arguments and facts to changes. Throws OperationError on bad input. */
+  plan(args: A, facts: Facts, ctx: PlanContext): Plan | Promise<Plan>;
+}
+
+/** Helper so each operation module is typed by its args. */
+export function defineOperation<A>(def: OperationDef<A>): OperationDef<A> {
+  return def;
+}
