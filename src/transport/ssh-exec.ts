@@ -1,0 +1,120 @@
+/**
+ * One exec channel: collects stdout/stderr, writes stdin, enforces the timeout (code 124),
+ * maps a killing signal to 128+n, and drives the sudo marker/prompt protocol from become.ts.
+ */
+import { constants } from 'node:os';
+import type { Client, ClientChannel } from 'ssh2';
+import { AuthError, ConnectError } from '../core/errors.ts';
+import type { BecomeWrap } from './become.ts';
+import type { ConnectionSpec, ExecResult } from './types.ts';
+
+/** What one channel run needs besides the command. */
+export interface ChannelOptions {
+  stdin?: Buffer;
+  timeoutMs?: number;
+  become?: BecomeWrap;
+}
+
+/** Exit code of a command killed by `signal` (`TERM`, …), as a shell reports it. */
+export function signalCode(signal: string): number {
+  const n = (constants.signals as Record<string, number>)[`SIG${signal.replace(/^SIG/, '')}`];
+  return 128 + (n ?? 0);
+}
+
+function openChannel(client: Client, spec: ConnectionSpec, command: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      client.exec(command, (err, ch) => (err ? reject(channelError(spec, err)) : resolve(ch)));
+    } catch (err) {
+      reject(channelError(spec, err));
+    }
+  });
+}
+
+function channelError(spec: ConnectionSpec, err: unknown): ConnectError {
+  return new ConnectError(`cannot run a command on ${spec.name}: ${(err as Error).message}`, {
+    host: spec.name,
+    cause: err,
+    hint: 'The SSH connection was lost or the server refused a new session (MaxSessions); run again.',
+  });
+}
+
+function countOf(text: string, needle: string): number {
+  return needle === '' ? 0 : text.split(needle).length - 1;
+}
+
+/** Run `command` on one new channel of `client`. Never rejects for a non-zero exit. */
+export async function runChannel(client: Client, spec: ConnectionSpec, command: string, opts: ChannelOptions): Promise<ExecResult> {
+  const wrap = opts.become;
+  const ch = await openChannel(client, spec, wrap ? wrap.command : command);
+  return new Promise<ExecResult>((resolve, reject) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let code: number | undefined;
+    let timedOut = false;
+    // Under become, output before the marker is sudo's; the command's starts after it.
+    let started = !wrap;
+    let pending = Buffer.alloc(0);
+    let errText = '';
+    let prompts = 0;
+    const feedStdin = (): void => void ch.end(opts.stdin ?? Buffer.alloc(0));
+    if (!wrap || !wrap.prompt) feedStdin();
+
+    ch.on('data', (chunk: Buffer) => {
+      if (started) return void out.push(chunk);
+      pending = Buffer.concat([pending, chunk]);
+      const at = pending.indexOf(`${wrap?.marker}\n`);
+      if (at < 0) return;
+      started = true;
+      out.push(pending.subarray(at + (wrap?.marker.length ?? 0) + 1));
+      if (wrap?.prompt) feedStdin();
+    });
+    ch.stderr.on('data', (chunk: Buffer) => {
+      if (started || !wrap?.prompt) return void err.push(chunk);
+      errText += chunk.toString('latin1');
+      const seen = countOf(errText, wrap.prompt);
+      if (seen > prompts) {
+        prompts = seen;
+        // A second prompt means sudo rejected the password: stop feeding it.
+        if (prompts === 1) ch.write(`${wrap.password}\n`);
+        else ch.close();
+      }
+    });
+    ch.on('exit', (c: number | null, signal?: string) => {
+      code = c ?? (signal ? signalCode(signal) : 255);
+    });
+    const timer =
+      opts.timeoutMs !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            // The signal request needs OpenSSH >= 8.1; closing the channel is the fallback.
+            ch.signal('KILL');
+            ch.close();
+          }, opts.timeoutMs)
+        : undefined;
+    ch.on('close', () => {
+      if (timer) clearTimeout(timer);
+      const stdoutBuf = Buffer.concat(out);
+      let stderr = Buffer.concat(err).toString('utf8');
+      if (!started && !timedOut && wrap) {
+        // sudo never started the command: wrong password, no sudo rights, or sudo missing.
+        const why = wrap.prompt ? errText.split(wrap.prompt).join('').trim() : stderr.trim();
+        return reject(becomeError(spec, wrap, why, prompts > 1));
+      }
+      if (timedOut) stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}provision: timed out after ${opts.timeoutMs} ms\n`;
+      resolve({ code: timedOut ? 124 : (code ?? 255), stdout: stdoutBuf.toString('utf8'), stderr, stdoutBuf });
+    });
+  });
+}
+
+function becomeError(spec: ConnectionSpec, wrap: BecomeWrap, why: string, badPassword: boolean): AuthError {
+  const reason = badPassword ? 'sudo rejected the become password' : why || 'sudo did not start the command';
+  return new AuthError(`become (sudo -u ${wrap.user}) failed on ${spec.name} as ${spec.user}: ${reason}`, {
+    host: spec.name,
+    hint: /password is required/.test(why)
+      ? 'sudo wants a password: set ansible_become_password (or a NOPASSWD sudoers rule).'
+      : badPassword
+        ? 'Check ansible_become_password for this host.'
+        : `Check that ${spec.user} may run commands as ${wrap.user} with sudo (sudo -l), and that sudo is installed.`,
+  });
+}
