@@ -1,0 +1,83 @@
+/**
+ * Reading a YAML file the way Ansible does (YAML 1.1: `yes`/`no` are booleans) while keeping
+ * source ranges, so every problem can be reported as file:line:column.
+ */
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { InventoryError, type SourcePos } from '../core/errors.ts';
+
+/** A parsed YAML file that can turn nodes into positions. */
+export interface YamlSource {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  /** Position of a node (its first character), or of the file when the node has no range. */
+  pos(node: unknown): SourcePos;
+}
+
+/** Build an InventoryError whose message starts with file:line:column. */
+export function inventoryError(pos: SourcePos, message: string, hint?: string): InventoryError {
+  const where = pos.line ? `${pos.file}:${pos.line}:${pos.column ?? 1}` : pos.file;
+  return new InventoryError(`${where}: ${message}`, { pos, hint });
+}
+
+/** The source line at a 1-based line number, with a caret under the column. */
+function showLine(text: string, line: number, column: number): string {
+  const src = text.split(/\r?\n/)[line - 1] ?? '';
+  return `\n  ${src}\n  ${' '.repeat(Math.max(0, column - 1))}^`;
+}
+
+function looksLikeIni(text: string): boolean {
+  const first = text.split(/\r?\n/).find((l) => l.trim() !== '' && !/^\s*[#;]/.test(l));
+  return first !== undefined && /^\s*\[[^\]]+\]\s*$/.test(first);
+}
+
+const INI_HINT =
+  'this looks like an INI inventory; only the YAML format is supported. Convert it with ' +
+  '`ansible-inventory -i FILE --list --yaml` or rewrite it as YAML (see inventory/README.md)';
+
+/** Parse YAML text; malformed YAML becomes an InventoryError at the parser's line:column. */
+export function parseYaml(file: string, text: string): YamlSource {
+  const lc = new LineCounter();
+  // YAML 1.1 because Ansible's loader is PyYAML: `yes`, `on`, 0644 mean what they mean there.
+  const doc = parseDocument(text, { version: '1.1', lineCounter: lc, prettyErrors: false });
+  const err = doc.errors[0];
+  if (err) {
+    const { line, col } = lc.linePos(err.pos[0]);
+    const reason = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const hint = looksLikeIni(text)
+      ? INI_HINT
+      : err.code === 'DUPLICATE_KEY'
+        ? 'each key may appear only once in a map; merge the two entries'
+        : 'fix the YAML syntax here (check indentation, colons and quotes)';
+    throw inventoryError({ file, line, column: col }, `malformed YAML: ${reason}${showLine(text, line, col)}`, hint);
+  }
+  const pos = (node: unknown): SourcePos => {
+    const range = (node as Node | null)?.range;
+    if (!range) return { file };
+    const { line, col } = lc.linePos(range[0]);
+    return { file, line, column: col };
+  };
+  return { file, text, doc, pos };
+}
+
+/** Read and parse a YAML file; a missing or unreadable file is an InventoryError. */
+export async function readYaml(file: string): Promise<YamlSource> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new InventoryError(
+      code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? String(cause)})`,
+      { pos: { file }, cause, hint: code === 'EISDIR' ? 'pass the inventory YAML file, not its directory' : 'check the path given with -i/--inventory' },
+    );
+  }
+  if (text.startsWith('$ANSIBLE_VAULT')) {
+    throw inventoryError({ file, line: 1, column: 1 }, 'vault-encrypted files are not supported',
+      'decrypt it with `ansible-vault decrypt` or keep secrets in environment-provided files');
+  }
+  return parseYaml(file, text);
+}
+
+export { looksLikeIni, INI_HINT };
