@@ -1,0 +1,69 @@
+/**
+ * `copy` (like Ansible's): put bytes at `dest`, from inline `content` or a local `src` file
+ * (relative to the playbook). Checksum-based; the journal keeps the backup, so there is no
+ * `backup` argument.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { fact } from '../../facts/types.ts';
+import { defineOperation, type PlanContext } from '../types.ts';
+import { absPath, attrProps, fail, objectSchema, parseAttrs, type AttrArgs } from './common.ts';
+import { isText, planWrite } from './file-write.ts';
+import { getFact } from './get-fact.ts';
+
+export interface CopyArgs extends AttrArgs {
+  /** Absolute path on the host; ending in `/` puts the file there under the basename of `src`. */
+  dest: string;
+  /** Inline content (exactly these bytes, UTF-8). */
+  content?: string;
+  /** Local file, relative to the playbook's directory. */
+  src?: string;
+  /** `false`: only write when `dest` does not exist yet. Default true. */
+  force?: boolean;
+  /** Command run on the uploaded temp file before it replaces `dest`; `%s` is its path (e.g. `visudo -cf %s`). */
+  validate?: string;
+}
+
+export const validateSchema = { type: 'string', pattern: '%s' };
+
+export const copySchema = objectSchema(
+  { dest: absPath, content: { type: 'string' }, src: { type: 'string', minLength: 1 }, force: { type: 'boolean' }, validate: validateSchema, ...attrProps },
+  ['dest'],
+  { oneOf: [{ required: ['content'] }, { required: ['src'] }] },
+);
+
+/** Read a local file named relative to the playbook, with an error that says where we looked. */
+export function readLocal(src: string, ctx: PlanContext, what: string): Buffer {
+  const full = resolve(ctx.baseDir, src);
+  try {
+    return readFileSync(full);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return fail(`${what} ${src} cannot be read (${code ?? String(e)}): looked at ${full}`, 'src paths are relative to the playbook directory; check the name', ctx);
+  }
+}
+
+function destOf(a: CopyArgs): string {
+  return a.dest.endsWith('/') && a.src ? a.dest + basename(a.src) : a.dest;
+}
+
+function wantedBytes(a: CopyArgs, ctx: PlanContext): Buffer {
+  return a.content !== undefined ? Buffer.from(a.content, 'utf8') : readLocal(a.src as string, ctx, 'src');
+}
+
+export const copyOp = defineOperation<CopyArgs>({
+  name: 'copy',
+  schema: copySchema,
+  facts(a, ctx) {
+    // Read the host's copy only when a text diff can be shown; a WAR is compared by checksum alone.
+    return [fact.file(destOf(a), isText(wantedBytes(a, ctx)))];
+  },
+  plan(a, facts, ctx) {
+    const dest = destOf(a);
+    const content = wantedBytes(a, ctx);
+    const f = getFact.file(facts, dest, isText(content));
+    if (a.force === false && f.exists) return { changes: [], okMessage: `${dest} exists (force: false leaves it as is)` };
+    const what = a.src ? `copy of ${a.src}` : 'inline content';
+    return planWrite({ path: dest, content, attrs: parseAttrs(a), what, ...(a.validate ? { validate: a.validate } : {}) }, f);
+  },
+});
