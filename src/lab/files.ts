@@ -1,0 +1,75 @@
+/** The files a user (and provision) reaches the lab with: inventory, ssh config, known_hosts. */
+import { writeFile } from 'node:fs/promises';
+import type { LabSettings } from './settings.ts';
+import type { LabHost } from './types.ts';
+
+/** Inventory var naming the known_hosts file provision should trust for these hosts. */
+export const KNOWN_HOSTS_VAR = 'provision_known_hosts_file';
+
+const q = (v: string): string => JSON.stringify(v);
+
+export function hostsFile(hosts: LabHost[]): string {
+  const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
+  for (const h of hosts) lines.push(`${h.ip}\t${h.name}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Ansible-format YAML inventory: `all` with vars and hosts, groups as children. */
+export function inventoryText(s: LabSettings, hosts: LabHost[]): string {
+  const out = [
+    `# provision lab "${s.name}" (profile ${s.profile}); made by \`provision lab up\`, removed by \`lab down\`.`,
+    'all:',
+    '  vars:',
+    '    ansible_user: root',
+    `    ansible_ssh_private_key_file: ${q(s.keyPath)}`,
+    `    ${KNOWN_HOSTS_VAR}: ${q(s.knownHostsPath)}`,
+    '  hosts:',
+  ];
+  for (const h of hosts) out.push(`    ${h.name}:`, `      ansible_host: ${h.ip}`);
+  out.push('  children:');
+  const groups = [...new Set(hosts.flatMap((h) => h.groups))].sort();
+  for (const g of groups) {
+    out.push(`    ${g}:`, '      hosts:');
+    for (const h of hosts.filter((x) => x.groups.includes(g))) out.push(`        ${h.name}:`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export function sshConfigText(s: LabSettings, hosts: LabHost[]): string {
+  return hosts.map((h) => [
+    `Host ${h.name} ${h.ip}`,
+    `  HostName ${h.ip}`,
+    '  User root',
+    `  IdentityFile ${q(s.keyPath)}`,
+    '  IdentitiesOnly yes',
+    `  UserKnownHostsFile ${q(s.knownHostsPath)}`,
+    '  StrictHostKeyChecking yes',
+    '  BatchMode yes',
+    '  LogLevel ERROR',
+    '',
+  ].join('\n')).join('\n');
+}
+
+export async function writeAccessFiles(s: LabSettings, hosts: LabHost[], hostKeys: string[]): Promise<void> {
+  const known = hosts.map((h, i) => {
+    const [type, key] = (hostKeys[i] ?? '').split(' ');
+    return `${h.name},${h.ip} ${type} ${key}`;
+  });
+  await writeFile(s.knownHostsPath, known.join('\n') + '\n');
+  await writeFile(s.sshConfigPath, sshConfigText(s, hosts));
+  await writeFile(s.inventoryPath, inventoryText(s, hosts));
+}
+
+/** What `lab up` prints after the hosts are ready. */
+export function usageText(s: LabSettings, hosts: LabHost[]): string {
+  const first = hosts[0]?.name ?? '';
+  return [
+    `lab "${s.name}" is up: ${hosts.length} host(s) on ${s.bridge} (${s.subnet})`,
+    ...hosts.map((h) => `  ${h.name.padEnd(16)} ${h.ip.padEnd(15)} ${h.groups.join(',')}`),
+    `inventory:   ${s.inventoryPath}`,
+    `ssh:         ssh -F ${s.sshConfigPath} ${first}`,
+    `known_hosts: ${s.knownHostsPath}   key: ${s.keyPath}`,
+    `provision:   provision -i ${s.inventoryPath} <playbook>`,
+    `tear down:   provision lab down${s.name === 'default' ? '' : ` --name ${s.name}`}`,
+  ].join('\n');
+}
