@@ -1,0 +1,130 @@
+/**
+ * Where Apache keeps its config: a source build under APACHE_HOME (the recipe's), the CentOS/RHEL
+ * package under /etc/httpd, or Debian's /etc/apache2. Detected from file facts, or set explicitly.
+ */
+import type { ServiceSpec } from '../../core/change.ts';
+import { OperationError } from '../../core/errors.ts';
+import { sh } from '../../core/quote.ts';
+import { fact, type FactRequest, type Facts, type FileFact } from '../../facts/types.ts';
+
+export type ApacheLayout =
+  /** Built from source: `<apache_home>/conf/httpd.conf` + `conf/extra/httpd-vhosts.conf`. */
+  | 'source'
+  /** CentOS/RHEL/Fedora package: `/etc/httpd/conf/httpd.conf`, drop-ins in `/etc/httpd/conf.d/`. */
+  | 'rhel'
+  /** Debian/Ubuntu package: `/etc/apache2/apache2.conf`, `sites-*`, `mods-*`. */
+  | 'debian';
+
+export const LAYOUTS: readonly ApacheLayout[] = ['source', 'rhel', 'debian'];
+
+/** The recipe's (and `./configure`'s) default prefix. */
+export const DEFAULT_APACHE_HOME = '/usr/local/apache2';
+
+export interface LayoutChoice {
+  /** Set explicitly; otherwise detected. */
+  layout?: ApacheLayout;
+  /** ServerRoot of a source build (default /usr/local/apache2). */
+  apacheHome?: string;
+}
+
+export interface ResolvedLayout {
+  layout: ApacheLayout;
+  /** ServerRoot: apache_home, /etc/httpd, or /etc/apache2. */
+  home: string;
+  /** The main config file, whose presence identifies the layout. */
+  mainConf: string;
+}
+
+const LABEL: Record<ApacheLayout, string> = {
+  source: 'source build',
+  rhel: 'CentOS/RHEL package',
+  debian: 'Debian package',
+};
+
+export function layoutHome(layout: ApacheLayout, apacheHome?: string): string {
+  if (layout === 'rhel') return '/etc/httpd';
+  if (layout === 'debian') return '/etc/apache2';
+  return (apacheHome ?? DEFAULT_APACHE_HOME).replace(/\/+$/, '') || '/';
+}
+
+export function mainConfPath(layout: ApacheLayout, apacheHome?: string): string {
+  const home = layoutHome(layout, apacheHome);
+  if (layout === 'debian') return `${home}/apache2.conf`;
+  return `${home}/conf/httpd.conf`;
+}
+
+/** A file fact, read with the same request (and so the same cache key) as `fact.file(path, content)`. */
+export function fileFact(facts: Facts, path: string, content = false): FileFact {
+  return facts.get({ type: 'file' as const, path, ...(content ? { content: true } : {}) });
+}
+
+/** The layouts to consider: the explicit one, or all of them in detection order. */
+export function candidateLayouts(choice: LayoutChoice): ApacheLayout[] {
+  return choice.layout ? [choice.layout] : [...LAYOUTS];
+}
+
+/** File facts (with content) of the main config of every candidate layout. */
+export function detectionFacts(choice: LayoutChoice): FactRequest[] {
+  return candidateLayouts(choice).map((l) => fact.file(mainConfPath(l, choice.apacheHome), true));
+}
+
+/**
+ * The layout whose main config exists; a source build wins over the packages (a host may have the
+ * distro package installed next to the recipe's build), then RHEL, then Debian.
+ */
+export function detectLayout(facts: Facts, choice: LayoutChoice, host: string): ResolvedLayout {
+  const looked: string[] = [];
+  for (const layout of candidateLayouts(choice)) {
+    const mainConf = mainConfPath(layout, choice.apacheHome);
+    const f = fileFact(facts, mainConf, true);
+    if (f.exists && f.type === 'file') return { layout, home: layoutHome(layout, choice.apacheHome), mainConf };
+    looked.push(`${mainConf} (${LABEL[layout]})`);
+  }
+  const what = choice.layout ? `the ${choice.layout} layout's config` : 'no known Apache layout';
+  throw new OperationError(`${what} was not found on ${host}: looked for ${looked.join(', ')}`, {
+    host,
+    hint: choice.layout
+      ? `check the layout (apache_layout: source|rhel|debian) and, for a source build, apache_home (the ServerRoot)`
+      : `install Apache first, or set apache_layout (source|rhel|debian) and, for a source build, apache_home (the ServerRoot, e.g. /usr/local/apache2)`,
+  });
+}
+
+/** Default path of the server binary (or control script) used for the config test. */
+export function defaultApacheBin(layout: ApacheLayout, apacheHome?: string): string {
+  if (layout === 'rhel') return '/usr/sbin/httpd';
+  // apache2ctl sources /etc/apache2/envvars, which Debian's apache2.conf needs (${APACHE_RUN_DIR}).
+  if (layout === 'debian') return '/usr/sbin/apache2ctl';
+  return `${layoutHome('source', apacheHome)}/bin/httpd`;
+}
+
+/**
+ * The command that checks the whole config without touching the running server (`httpd -t`).
+ * A source build is tested with explicit `-d`/`-f`, so a binary from elsewhere (the lab runs
+ * Debian's `/usr/sbin/apache2 -d /usr/local/apache2`) reads the right tree.
+ */
+export function configTestCommand(layout: ApacheLayout, apacheHome?: string, bin?: string): string {
+  const b = bin ?? defaultApacheBin(layout, apacheHome);
+  if (layout !== 'source') return sh`${b} -t`.text;
+  const home = layoutHome(layout, apacheHome);
+  return sh`${b} -d ${home} -f ${mainConfPath(layout, apacheHome)} -t`.text;
+}
+
+/**
+ * How to run Apache for a `service` change: systemd units for the packages, `httpd -k` commands
+ * (graceful reload, pid file from the shipped `PidFile "logs/httpd.pid"`) for a source build.
+ */
+export function apacheService(layout: ApacheLayout, apacheHome?: string, bin?: string): ServiceSpec {
+  if (layout === 'rhel') return { name: 'httpd' };
+  if (layout === 'debian') return { name: 'apache2' };
+  const b = bin ?? defaultApacheBin(layout, apacheHome);
+  const home = layoutHome(layout, apacheHome);
+  const conf = mainConfPath(layout, apacheHome);
+  const k = (verb: string): string => sh`${b} -d ${home} -f ${conf} -k ${verb}`.text;
+  return {
+    name: 'httpd',
+    start: k('start'),
+    stop: k('stop'),
+    reload: k('graceful'),
+    status: sh`kill -0 "$(cat ${`${home}/logs/httpd.pid`} 2>/dev/null)" 2>/dev/null`.text,
+  };
+}

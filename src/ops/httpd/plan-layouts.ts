@@ -1,0 +1,133 @@
+/** Per-layout planning: which files hold the balancer and how modules get enabled. */
+import type { Change } from '../../core/change.ts';
+import { OperationError } from '../../core/errors.ts';
+import { sh } from '../../core/quote.ts';
+import { fact, type FactRequest, type Facts } from '../../facts/types.ts';
+import { enableInclude, enableModules, hasListen, neutralizeShippedExamples, upsertMarkedBlock } from './conf.ts';
+import { fileFact, type ApacheLayout, type ResolvedLayout } from './layout.ts';
+import type { ApacheModule } from './modules.ts';
+import { renderBalancerBlock, type BalancerSpec } from './render.ts';
+
+export interface LayoutPlanInput {
+  host: string;
+  resolved: ResolvedLayout;
+  spec: BalancerSpec;
+  modules: ApacheModule[];
+  facts: Facts;
+}
+
+/** The file that holds our balancer block in each layout. */
+export function balancerFile(layout: ApacheLayout, home: string, name: string): string {
+  if (layout === 'source') return `${home}/conf/extra/httpd-vhosts.conf`;
+  if (layout === 'rhel') return `${home}/conf.d/provision-balancer-${name}.conf`;
+  return `${home}/sites-available/provision-balancer-${name}.conf`;
+}
+
+const siteLink = (home: string, name: string): string => `${home}/sites-enabled/provision-balancer-${name}.conf`;
+
+/** Every fact a layout's plan reads (besides the main config, which detection reads). */
+export function layoutFacts(layout: ApacheLayout, home: string, name: string, modules: ApacheModule[]): FactRequest[] {
+  const reqs = [fact.file(balancerFile(layout, home, name), true)];
+  if (layout !== 'debian') return reqs;
+  reqs.push(fact.file(`${home}/ports.conf`, true), fact.file(siteLink(home, name)));
+  for (const m of modules) {
+    for (const ext of ['load', 'conf']) {
+      reqs.push(fact.file(`${home}/mods-available/${m.name}.${ext}`), fact.file(`${home}/mods-enabled/${m.name}.${ext}`));
+    }
+  }
+  return reqs;
+}
+
+/** Mask AJP secrets in what the user sees; the written content keeps them. */
+function mask(text: string | null, secrets: string[]): string | null {
+  if (text === null) return null;
+  return secrets.reduce((t, s) => t.split(s).join('********'), text);
+}
+
+function write(path: string, before: string | null, after: string, summary: string, secrets: string[]): Change {
+  return {
+    kind: 'write',
+    summary,
+    path,
+    content: Buffer.from(after, 'utf8'),
+    diff: { path, before: mask(before, secrets), after: mask(after, secrets) },
+  };
+}
+
+function text(facts: Facts, path: string): string | null {
+  const f = fileFact(facts, path, true);
+  return f.exists && f.content ? f.content.toString('utf8') : null;
+}
+
+const secretsOf = (spec: BalancerSpec): string[] => spec.members.flatMap((m) => (m.secret ? [m.secret] : []));
+
+/** Source build: LoadModule lines and the vhosts Include in httpd.conf, our block in httpd-vhosts.conf. */
+function planSource(p: LayoutPlanInput): Change[] {
+  const { home, mainConf } = p.resolved;
+  const secrets = secretsOf(p.spec);
+  const vhostsPath = balancerFile('source', home, p.spec.name);
+  const mainBefore = text(p.facts, mainConf) ?? '';
+  const mainAfter = enableInclude(enableModules(mainBefore, p.modules), [
+    'conf/extra/httpd-vhosts.conf',
+    vhostsPath,
+  ]);
+  const vBefore = text(p.facts, vhostsPath);
+  const block = renderBalancerBlock({ ...p.spec, listen: !hasListen(mainBefore, p.spec.port) });
+  const vAfter = upsertMarkedBlock(neutralizeShippedExamples(vBefore ?? ''), `balancer ${p.spec.name}`, block);
+  const changes: Change[] = [];
+  // The included file first: if the run stops in between, httpd.conf does not yet include it.
+  if (vAfter !== vBefore) changes.push(write(vhostsPath, vBefore, vAfter, `balancer://${p.spec.name} vhost in ${vhostsPath}`, secrets));
+  if (mainAfter !== mainBefore) {
+    changes.push(write(mainConf, mainBefore, mainAfter, `proxy modules and vhosts Include in ${mainConf}`, secrets));
+  }
+  return changes;
+}
+
+/** CentOS/RHEL: one conf.d drop-in, loading any missing module itself behind `<IfModule !…>`. */
+function planRhel(p: LayoutPlanInput): Change[] {
+  const path = balancerFile('rhel', p.resolved.home, p.spec.name);
+  const before = text(p.facts, path);
+  const main = text(p.facts, p.resolved.mainConf) ?? '';
+  const block = renderBalancerBlock({ ...p.spec, listen: !hasListen(main, p.spec.port), guardedModules: p.modules });
+  const after = upsertMarkedBlock(before ?? '', `balancer ${p.spec.name}`, block);
+  return after === before ? [] : [write(path, before, after, `balancer://${p.spec.name} in ${path}`, secretsOf(p.spec))];
+}
+
+function link(target: string, linkPath: string, summary: string): Change {
+  return { kind: 'exec', summary, command: sh`ln -s ${target} ${linkPath}`.text, undo: sh`rm -f ${linkPath}`.text };
+}
+
+/** Debian: a2enmod-style mods-enabled links, a sites-available file, an a2ensite-style link. */
+function planDebian(p: LayoutPlanInput): Change[] {
+  const { home, mainConf } = p.resolved;
+  const exists = (path: string): boolean => fileFact(p.facts, path).exists;
+  const changes: Change[] = [];
+  for (const m of p.modules) {
+    if (exists(`${home}/mods-enabled/${m.name}.load`)) continue;
+    if (!exists(`${home}/mods-available/${m.name}.load`)) {
+      throw new OperationError(`module ${m.name} is not in ${home}/mods-available on ${p.host}`, {
+        host: p.host,
+        hint: `install the Apache package that provides mod_${m.name}`,
+      });
+    }
+    for (const ext of ['load', 'conf']) {
+      const file = `${m.name}.${ext}`;
+      if (ext === 'conf' && (!exists(`${home}/mods-available/${file}`) || exists(`${home}/mods-enabled/${file}`))) continue;
+      changes.push(link(`../mods-available/${file}`, `${home}/mods-enabled/${file}`, `enable module ${m.name} (${file})`));
+    }
+  }
+  const path = balancerFile('debian', home, p.spec.name);
+  const before = text(p.facts, path);
+  const listening = hasListen(text(p.facts, `${home}/ports.conf`) ?? '', p.spec.port) || hasListen(text(p.facts, mainConf) ?? '', p.spec.port);
+  const after = upsertMarkedBlock(before ?? '', `balancer ${p.spec.name}`, renderBalancerBlock({ ...p.spec, listen: !listening }));
+  if (after !== before) changes.push(write(path, before, after, `balancer://${p.spec.name} site in ${path}`, secretsOf(p.spec)));
+  const site = siteLink(home, p.spec.name);
+  if (!exists(site)) changes.push(link(`../sites-available/provision-balancer-${p.spec.name}.conf`, site, `enable site provision-balancer-${p.spec.name}`));
+  return changes;
+}
+
+export function planLayout(p: LayoutPlanInput): Change[] {
+  if (p.resolved.layout === 'source') return planSource(p);
+  if (p.resolved.layout === 'rhel') return planRhel(p);
+  return planDebian(p);
+}
