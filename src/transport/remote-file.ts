@@ -50,6 +50,7 @@ export function writeScript(path: string, opts: WriteOptions = {}): string {
   else if (opts.group !== undefined) lines.push(`chgrp -- ${quote(opts.group)} "$t"`);
   // chmod after chown: chown clears setuid/setgid bits.
   if (opts.mode !== undefined) lines.push(`chmod ${(opts.mode & 0o7777).toString(8).padStart(4, '0')} -- "$t"`);
-  lines.push('mv -f -- "$t" "$p"');
+  // -T: never move the temp file INTO the target when the target is a directory.
+  lines.push('mv -f -T -- "$t" "$p"');
   return lines.join('\n');
 }

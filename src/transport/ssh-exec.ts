@@ -5,6 +5,7 @@
 import { constants } from 'node:os';
 import type { Client, ClientChannel } from 'ssh2';
 import { AuthError, ConnectError } from '../core/errors.ts';
+import { quote } from '../core/quote.ts';
 import type { BecomeWrap } from './become.ts';
 import type { ConnectionSpec, ExecResult } from './types.ts';
 
@@ -51,7 +52,6 @@ export async function runChannel(client: Client, spec: ConnectionSpec, command: 
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let code: number | undefined;
-    let timedOut = false;
     // Under become, output before the marker is sudo's; the command's starts after it.
     let started = !wrap;
     let pending = Buffer.alloc(0);
@@ -83,16 +83,11 @@ export async function runChannel(client: Client, spec: ConnectionSpec, command: 
     ch.on('exit', (c: number | null, signal?: string) => {
       code = c ?? (signal ? signalCode(signal) : 255);
     });
-    const timer =
-      opts.timeoutMs !== undefined
-        ? setTimeout(() => {
-            timedOut = true;
-            // The signal request needs OpenSSH >= 8.1; closing the channel is the fallback.
-            ch.signal('KILL');
-            ch.close();
-          }, opts.timeoutMs)
-        : undefined;
-    ch.on('close', () => {
+    const started0 = Date.now();
+    let settled = false;
+    const finish = (timedOut: boolean): void => {
+      if (settled) return;
+      settled = true;
       if (timer) clearTimeout(timer);
       const stdoutBuf = Buffer.concat(out);
       let stderr = Buffer.concat(err).toString('utf8');
@@ -101,10 +96,34 @@ export async function runChannel(client: Client, spec: ConnectionSpec, command: 
         const why = wrap.prompt ? errText.split(wrap.prompt).join('').trim() : stderr.trim();
         return reject(becomeError(spec, wrap, why, prompts > 1));
       }
-      if (timedOut) stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}provision: timed out after ${opts.timeoutMs} ms\n`;
+      const expired = opts.timeoutMs !== undefined && (timedOut || (code === 124 && Date.now() - started0 >= opts.timeoutMs));
+      if (expired) stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}provision: timed out after ${opts.timeoutMs} ms\n`;
       resolve({ code: timedOut ? 124 : (code ?? 255), stdout: stdoutBuf.toString('utf8'), stderr, stdoutBuf });
-    });
+    };
+    // Backstop for when the remote `timeout` wrapper cannot act (host hung, no coreutils).
+    const timer =
+      opts.timeoutMs !== undefined
+        ? setTimeout(() => {
+            ch.signal('KILL');
+            ch.close();
+            finish(true);
+          }, opts.timeoutMs + TIMEOUT_GRACE_MS)
+        : undefined;
+    ch.on('close', () => finish(false));
   });
+}
+
+/** How long after the remote timeout the client gives up on the channel itself. */
+export const TIMEOUT_GRACE_MS = 5_000;
+
+/**
+ * Run `command` under GNU `timeout`, which signals the command's whole process group (a
+ * signal request over SSH would reach only the top shell) and exits 124; TERM, then KILL 2 s later.
+ */
+export function withTimeout(command: string, timeoutMs: number): string {
+  const secs = String(Math.max(timeoutMs, 1) / 1000);
+  const inner = quote(command);
+  return `if command -v timeout >/dev/null 2>&1; then exec timeout -k 2 ${secs} sh -c ${inner}; else exec sh -c ${inner}; fi`;
 }
 
 function becomeError(spec: ConnectionSpec, wrap: BecomeWrap, why: string, badPassword: boolean): AuthError {

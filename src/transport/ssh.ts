@@ -7,7 +7,7 @@ import { CommandError, ConnectError } from '../core/errors.ts';
 import { needsBecome, wrapBecome } from './become.ts';
 import { ABSENT_CODE, readScript, writeScript, type WriteOptions } from './remote-file.ts';
 import { openConnection } from './ssh-connect.ts';
-import { runChannel } from './ssh-exec.ts';
+import { runChannel, withTimeout } from './ssh-exec.ts';
 import type { ConnectionSpec, ExecOptions, ExecResult, Transport, TransportStats } from './types.ts';
 
 /** Channels open at once on one connection; OpenSSH's MaxSessions defaults to 10. */
@@ -44,11 +44,13 @@ export class SshTransport implements Transport {
       });
     }
     const stdin = typeof opts.stdin === 'string' ? Buffer.from(opts.stdin) : opts.stdin;
-    const become = needsBecome(this.spec, opts.become) ? wrapBecome(this.spec, command) : undefined;
+    const timed = opts.timeoutMs !== undefined ? withTimeout(command, opts.timeoutMs) : command;
+    // Timeout inside sudo, so the (root) timeout process can kill the (root) command.
+    const become = needsBecome(this.spec, opts.become) ? wrapBecome(this.spec, timed) : undefined;
     await this.acquire();
     this.stats.roundTrips++;
     try {
-      return await runChannel(this.client, this.spec, command, { stdin, timeoutMs: opts.timeoutMs, become });
+      return await runChannel(this.client, this.spec, timed, { stdin, timeoutMs: opts.timeoutMs, become });
     } finally {
       this.release();
     }
