@@ -51,6 +51,8 @@ export interface WriteWish {
   validate?: string;
   /** What wrote it, for the summary: "copy", "template roles/x.j2", "line in". */
   what: string;
+  /** Why nothing changes, when the editor knows better than "same checksum". */
+  okReason?: string;
 }
 
 /** Plan writing `wish.content` to a file described by `fact`. */
@@ -84,7 +86,8 @@ export function planWrite(wish: WriteWish, fact: FileFact): Plan {
       okMessage: '',
     };
   }
-  return { changes: [], okMessage: `${path} already has sha256 ${short}…${describeKept(fact, attrs)}` };
+  const reason = wish.okReason ?? `${path} already has sha256 ${short}…`;
+  return { changes: [], okMessage: reason + describeKept(fact, attrs) };
 }
 
 /**
