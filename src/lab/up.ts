@@ -22,10 +22,12 @@ function preflight(): void {
 /** Shell loop (bounded) that ends 0 once firewalld and the host's services listen. */
 function servicesReadyScript(h: HostState, services: boolean, timeoutS: number): string {
   const checks = ['nft list table inet firewalld >/dev/null 2>&1'];
+  const state = 'firewall-cmd --state >/dev/null 2>&1';
   const listens = (port: number): string => `[ -n "$(ss -Hltn 'sport = :${port}')" ]`;
   if (services && h.groups.includes('apache')) checks.push(listens(80));
   if (services && h.groups.includes('tomcat')) checks.push(listens(8080), listens(8005));
-  return `i=0; while [ $i -lt ${timeoutS * 5} ]; do ${checks.join(' && ')} && exit 0; ` +
+  // Cheap checks first: firewall-cmd (a Python program) runs only once the rest pass.
+  return `i=0; while [ $i -lt ${timeoutS * 5} ]; do ${[...checks, state].join(' && ')} && exit 0; ` +
     'i=$((i+1)); sleep 0.2; done; exit 1';
 }
 
@@ -76,7 +78,9 @@ export async function labUp(opts: LabOptions = {}): Promise<LabInfo> {
   if (readState(s.statePath)) {
     const st = await labStatus(opts);
     if (st.up && st.info) {
-      s.log(`lab "${s.name}" is already up (${st.info.hosts.length} host(s)); nothing to do`);
+      const note = st.info.profile !== s.profile || st.info.hosts.length !== s.hostCount
+        ? ` with profile ${st.info.profile}; run \`lab down\` first to change it` : '';
+      s.log(`lab "${s.name}" is already up (${st.info.hosts.length} host(s))${note}; nothing to do`);
       return st.info;
     }
     s.log(`lab "${s.name}" has remains of an earlier run (${st.problems.join('; ')}); cleaning up first`);
