@@ -43,8 +43,12 @@ export function parseYaml(file: string, text: string): YamlSource {
   const doc = parseDocument(text, { version: '1.1', lineCounter: lc, prettyErrors: false });
   const err = doc.errors[0];
   if (err) {
-    const { line, col } = lc.linePos(err.pos[0]);
-    const reason = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    let at = err.pos[0];
+    // The parser points at the newline ending the line before the problem; show the problem itself.
+    if (text[at] === '\n' || text[at] === '\r') while (at < text.length - 1 && /\s/.test(text[at]!)) at++;
+    const { line, col } = lc.linePos(at);
+    const dupKey = err.code === 'DUPLICATE_KEY' ? /^\s*("[^"]*"|'[^']*'|[^:\n]+)/.exec(text.slice(at))?.[1] : undefined;
+    const reason = dupKey ? `duplicate key \`${dupKey.trim()}\`` : err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     const hint = looksLikeIni(text)
       ? INI_HINT
       : err.code === 'DUPLICATE_KEY'
