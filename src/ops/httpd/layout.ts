@@ -77,11 +77,11 @@ export function detectLayout(facts: Facts, choice: LayoutChoice, host: string): 
   for (const layout of candidateLayouts(choice)) {
     const mainConf = mainConfPath(layout, choice.apacheHome);
     const f = fileFact(facts, mainConf, true);
-    if (f.exists && f.type === 'file') return { layout, home: layoutHome(layout, choice.apacheHome), mainConf };
+    if (f.exists) return { layout, home: layoutHome(layout, choice.apacheHome), mainConf };
     looked.push(`${mainConf} (${LABEL[layout]})`);
   }
-  const what = choice.layout ? `the ${choice.layout} layout's config` : 'no known Apache layout';
-  throw new OperationError(`${what} was not found on ${host}: looked for ${looked.join(', ')}`, {
+  const what = choice.layout ? `no ${LABEL[choice.layout]} of Apache` : 'no Apache of a known layout';
+  throw new OperationError(`${what} found on ${host}: looked for ${looked.join(', ')}`, {
     host,
     hint: choice.layout
       ? `check the layout (apache_layout: source|rhel|debian) and, for a source build, apache_home (the ServerRoot)`

@@ -54,9 +54,17 @@ function write(path: string, before: string | null, after: string, summary: stri
   };
 }
 
-function text(facts: Facts, path: string): string | null {
+/** A config file's text, null when absent; facts carry no content for links, so refuse those rather than overwrite them. */
+function text(facts: Facts, path: string, host: string): string | null {
   const f = fileFact(facts, path, true);
-  return f.exists && f.content ? f.content.toString('utf8') : null;
+  if (!f.exists) return null;
+  if (f.type !== 'file' || !f.content) {
+    throw new OperationError(`${path} on ${host} is a ${f.type ?? 'special file'}, not a regular file`, {
+      host,
+      hint: 'provision edits regular files only: point apache_home at the real directory, or replace the link with the file',
+    });
+  }
+  return f.content.toString('utf8');
 }
 
 const secretsOf = (spec: BalancerSpec): string[] => spec.members.flatMap((m) => (m.secret ? [m.secret] : []));
@@ -66,12 +74,12 @@ function planSource(p: LayoutPlanInput): Change[] {
   const { home, mainConf } = p.resolved;
   const secrets = secretsOf(p.spec);
   const vhostsPath = balancerFile('source', home, p.spec.name);
-  const mainBefore = text(p.facts, mainConf) ?? '';
+  const mainBefore = text(p.facts, mainConf, p.host) ?? '';
   const mainAfter = enableInclude(enableModules(mainBefore, p.modules), [
     'conf/extra/httpd-vhosts.conf',
     vhostsPath,
   ]);
-  const vBefore = text(p.facts, vhostsPath);
+  const vBefore = text(p.facts, vhostsPath, p.host);
   const block = renderBalancerBlock({ ...p.spec, listen: !hasListen(mainBefore, p.spec.port) });
   const vAfter = upsertMarkedBlock(neutralizeShippedExamples(vBefore ?? ''), `balancer ${p.spec.name}`, block);
   const changes: Change[] = [];
@@ -86,8 +94,8 @@ function planSource(p: LayoutPlanInput): Change[] {
 /** CentOS/RHEL: one conf.d drop-in, loading any missing module itself behind `<IfModule !…>`. */
 function planRhel(p: LayoutPlanInput): Change[] {
   const path = balancerFile('rhel', p.resolved.home, p.spec.name);
-  const before = text(p.facts, path);
-  const main = text(p.facts, p.resolved.mainConf) ?? '';
+  const before = text(p.facts, path, p.host);
+  const main = text(p.facts, p.resolved.mainConf, p.host) ?? '';
   const block = renderBalancerBlock({ ...p.spec, listen: !hasListen(main, p.spec.port), guardedModules: p.modules });
   const after = upsertMarkedBlock(before ?? '', `balancer ${p.spec.name}`, block);
   return after === before ? [] : [write(path, before, after, `balancer://${p.spec.name} in ${path}`, secretsOf(p.spec))];
@@ -117,8 +125,8 @@ function planDebian(p: LayoutPlanInput): Change[] {
     }
   }
   const path = balancerFile('debian', home, p.spec.name);
-  const before = text(p.facts, path);
-  const listening = hasListen(text(p.facts, `${home}/ports.conf`) ?? '', p.spec.port) || hasListen(text(p.facts, mainConf) ?? '', p.spec.port);
+  const before = text(p.facts, path, p.host);
+  const listening = hasListen(text(p.facts, `${home}/ports.conf`, p.host) ?? '', p.spec.port) || hasListen(text(p.facts, mainConf, p.host) ?? '', p.spec.port);
   const after = upsertMarkedBlock(before ?? '', `balancer ${p.spec.name}`, renderBalancerBlock({ ...p.spec, listen: !listening }));
   if (after !== before) changes.push(write(path, before, after, `balancer://${p.spec.name} site in ${path}`, secretsOf(p.spec)));
   const site = siteLink(home, p.spec.name);
