@@ -9,10 +9,18 @@ import { quote } from '../core/quote.ts';
 /** Exit code the read script uses for "no such file" (distinct from cat's 1). */
 export const ABSENT_CODE = 66;
 
-/** `cat` the file, or exit ABSENT_CODE when it does not exist. */
+/**
+ * `cat` the file, or exit ABSENT_CODE when it does not exist. `[ -e ]` is also false when a
+ * parent directory is not searchable, so ENOENT is confirmed (C locale) before saying "absent".
+ */
 export function readScript(path: string): string {
   const p = quote(path);
-  return `if [ ! -e ${p} ] && [ ! -L ${p} ]; then exit ${ABSENT_CODE}; fi; exec cat -- ${p}`;
+  return [
+    `if [ -e ${p} ] || [ -L ${p} ]; then exec cat -- ${p}; fi`,
+    `e=$(LC_ALL=C ls -d -- ${p} 2>&1)`,
+    `case $e in *'No such file or directory'*) exit ${ABSENT_CODE};; esac`,
+    'printf "%s\\n" "$e" >&2; exit 1',
+  ].join('\n');
 }
 
 /** Ownership/mode wanted for a written file. */
