@@ -41,17 +41,19 @@ export class ProvisionError extends Error {
 
 /** The inventory file is malformed or inconsistent. */
 export class InventoryError extends ProvisionError {
-  override exitCode = 5;
+  /** Ansible's exit code for a parser error. */
+  override exitCode = 4;
 }
 
 /** A playbook is malformed: unknown operation, missing argument, bad YAML. */
 export class PlaybookError extends ProvisionError {
-  override exitCode = 5;
+  override exitCode = 4;
 }
 
 /** The host cannot be reached (refused, timed out, DNS). */
 export class ConnectError extends ProvisionError {
-  override exitCode = 4;
+  /** Ansible's exit code for unreachable hosts. */
+  override exitCode = 3;
 }
 
 /** The host refused our credentials (wrong key, wrong password, missing key file). */
@@ -60,7 +62,7 @@ export class AuthError extends ConnectError {}
 /** The host's key is unknown (strict checking) or has changed. */
 export class HostKeyError extends ConnectError {}
 
-/** An operation failed while planning or applying on a host. */
+/** An operation failed while planning or applying on a host (Ansible: a failed host is 2). */
 export class OperationError extends ProvisionError {
   override exitCode = 2;
 }
@@ -84,5 +86,10 @@ export class CommandError extends OperationError {
 
 /** Another run holds the host's lock. */
 export class LockError extends ProvisionError {
-  override exitCode = 3;
+  override exitCode = 2;
+}
+
+/** A command-line option is wrong (Ansible's exit code 5). */
+export class UsageError extends ProvisionError {
+  override exitCode = 5;
 }

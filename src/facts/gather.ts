@@ -1,0 +1,149 @@
+/**
+ * Gathers many facts in ONE remote script (one round trip) and caches them for the run.
+ * Each snippet's output is base64-framed between markers carrying a random nonce, so no file
+ * content can forge a frame. The cache also learns from changes (a written file's new content is
+ * known without reading it back), and a fork of it simulates a whole plan for --check.
+ */
+import { randomBytes } from 'node:crypto';
+import { OperationError } from '../core/errors.ts';
+import type { Transport } from '../transport/types.ts';
+import { parseFact, snippetFor } from './snippets.ts';
+import { factKey, type FactRequest, type Facts, type FactValueMap } from './types.ts';
+
+/** A copied tree: facts under `dest` are those under `src` until something overrides them. */
+interface Alias {
+  src: string;
+  dest: string;
+  exclude: string[];
+}
+
+const under = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+
+export class FactCache implements Facts {
+  private values = new Map<string, unknown>();
+  private aliases: Alias[] = [];
+
+  constructor(
+    private readonly transport: Transport,
+    readonly host: string,
+  ) {}
+
+  /** A copy whose learning does not reach this cache (for simulating a plan). */
+  fork(): FactCache {
+    const f = new FactCache(this.transport, this.host);
+    f.values = new Map(this.values);
+    f.aliases = [...this.aliases];
+    return f;
+  }
+
+  /** The request to actually read: file facts under a copied tree are read from its source. */
+  private source(req: FactRequest): FactRequest {
+    if (req.type !== 'file') return req;
+    for (const a of [...this.aliases].reverse()) {
+      if (under(req.path, a.dest) && !a.exclude.some((e) => under(req.path, `${a.dest}/${e}`))) {
+        return { ...req, path: a.src + req.path.slice(a.dest.length) };
+      }
+    }
+    return req;
+  }
+
+  private lookup(req: FactRequest): { found: boolean; value?: unknown } {
+    const key = factKey(req);
+    if (this.values.has(key)) return { found: true, value: this.values.get(key) };
+    const src = this.source(req);
+    if (src !== req && this.values.has(factKey(src))) {
+      const v = this.values.get(factKey(src)) as { path: string };
+      return { found: true, value: { ...v, path: (req as { path: string }).path } };
+    }
+    return { found: false };
+  }
+
+  has(req: FactRequest): boolean {
+    return this.lookup(req).found;
+  }
+
+  get<R extends FactRequest>(req: R): FactValueMap[R['type']] {
+    const hit = this.lookup(req);
+    if (!hit.found) {
+      throw new OperationError(`fact ${factKey(req)} was used but not gathered`, {
+        host: this.host,
+        hint: 'an operation must list every fact it reads in its facts() function',
+      });
+    }
+    return hit.value as FactValueMap[R['type']];
+  }
+
+  /** Record what is now known to be true. */
+  set<R extends FactRequest>(req: R, value: FactValueMap[R['type']]): void {
+    this.values.set(factKey(req), value);
+  }
+
+  /** Forget facts, so the next task reads them afresh. */
+  invalidate(predicate: (req: FactRequest) => boolean): void {
+    for (const key of [...this.values.keys()]) {
+      if (predicate(JSON.parse(key) as FactRequest)) this.values.delete(key);
+    }
+  }
+
+  /** From now on, file facts under `dest` are those of `src` (a `cp -a` copy was made). */
+  alias(src: string, dest: string, exclude: string[] = []): void {
+    this.invalidate((r) => r.type === 'file' && under(r.path, dest));
+    this.aliases.push({ src, dest, exclude });
+  }
+
+  /** Forget aliases and facts under a removed path. */
+  forget(path: string): void {
+    this.aliases = this.aliases.filter((a) => !under(a.dest, path));
+    this.invalidate((r) => r.type === 'file' && under(r.path, path));
+  }
+
+  /**
+   * Gather every request not already known, in one round trip. `prelude` is shell run first in the
+   * same script (the lock); its output is returned.
+   */
+  async gather(requests: FactRequest[], prelude = ''): Promise<string> {
+    const missing = dedupe(requests.filter((r) => !this.has(r)).map((r) => this.source(r)));
+    if (missing.length === 0 && !prelude) return '';
+    const nonce = randomBytes(6).toString('hex');
+    const parts = missing.map(
+      (req, i) => `printf '\\n@@${nonce}:${i}\\n'; ( ${snippetFor(req)}\n) 2>/dev/null | base64 -w0`,
+    );
+    const script = [prelude, `printf '\\n@@${nonce}:facts\\n'`, ...parts, `printf '\\n@@${nonce}:end\\n'`].join('\n');
+    const res = await this.transport.exec(script);
+    const { head, frames } = parseFrames(res.stdout, nonce);
+    if (!frames.has('end')) {
+      throw new OperationError(`could not read facts from ${this.host}: the fact script did not finish`, {
+        host: this.host,
+        hint: `exit code ${res.code}; stderr: ${res.stderr.trim().slice(0, 400) || '(empty)'}`,
+      });
+    }
+    missing.forEach((req, i) => {
+      this.values.set(factKey(req), parseFact(req, Buffer.from(frames.get(String(i)) ?? '', 'base64')));
+    });
+    return head;
+  }
+}
+
+function dedupe(reqs: FactRequest[]): FactRequest[] {
+  const seen = new Map<string, FactRequest>();
+  for (const r of reqs) seen.set(factKey(r), r);
+  return [...seen.values()];
+}
+
+function parseFrames(stdout: string, nonce: string): { head: string; frames: Map<string, string> } {
+  const frames = new Map<string, string>();
+  const marker = `@@${nonce}:`;
+  const head: string[] = [];
+  let current: string | null = null;
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith(marker)) {
+      current = line.slice(marker.length).trim();
+      frames.set(current, '');
+    } else if (current !== null) {
+      frames.set(current, (frames.get(current) ?? '') + line.trim());
+    } else {
+      head.push(line);
+    }
+  }
+  return { head: head.join('\n'), frames };
+}

@@ -1,0 +1,132 @@
+/**
+ * The shell that reads each fact, and the parser of what it prints. Snippets are POSIX sh with
+ * coreutils only (CentOS 7 has no Python to rely on), and every value in them goes through `sh`.
+ */
+import { sh } from '../core/quote.ts';
+import type { FactRequest, FactValueMap, FileFact } from './types.ts';
+
+type Parser<T> = (out: Buffer, req: FactRequest) => T;
+
+const FILE_TYPES: Record<string, FileFact['type']> = {
+  'regular file': 'file',
+  'regular empty file': 'file',
+  directory: 'directory',
+  'symbolic link': 'link',
+};
+
+/** The shell snippet that prints the raw answer for one request. */
+export function snippetFor(req: FactRequest): string {
+  switch (req.type) {
+    case 'file':
+      // One line of stat, one sha256, then the content in base64 when asked for.
+      return sh`p=${req.path}; if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%a|%U|%G|%s' -- "$p"; if [ -f "$p" ] && [ ! -L "$p" ]; then sha256sum -- "$p" | cut -c1-64; else echo -; fi; `.text +
+        (req.content ? sh`[ -f "$p" ] && base64 -w0 -- "$p"; echo; `.text : '') +
+        'else echo absent; fi';
+    case 'command':
+      return `{ ${req.command}\n} 2>/dev/null; echo "@rc=$?"`;
+    case 'os':
+      return [
+        '. /etc/os-release 2>/dev/null; echo "id=${ID:-unknown}"; echo "version=${VERSION_ID:-}"',
+        'echo "hostname=$(hostname 2>/dev/null || cat /etc/hostname)"; echo "user=$(id -un)"',
+        'for m in dnf yum apt-get; do command -v $m >/dev/null 2>&1 && { echo "pm=$m"; break; }; done',
+        '[ -d /run/systemd/system ] && echo systemd=1',
+        "ip -4 -o addr show 2>/dev/null | awk '{print \"addr=\" $4}'",
+      ].join('; ');
+    case 'firewall': {
+      const z = sh`--zone=${req.zone}`.text;
+      return [
+        'if command -v firewall-cmd >/dev/null 2>&1; then echo installed=1',
+        'echo "state=$(firewall-cmd --state 2>&1)"',
+        `echo "permanent=$(firewall-cmd --permanent ${z} --list-ports 2>/dev/null)"`,
+        `echo "runtime=$(firewall-cmd ${z} --list-ports 2>/dev/null)"`,
+        `firewall-cmd --permanent ${z} --list-rich-rules 2>/dev/null | sed 's/^/rich=/'`,
+        'fi',
+      ].join('; ');
+    }
+    case 'service':
+      return req.status
+        ? `{ ${req.status}\n} >/dev/null 2>&1; echo "@rc=$?"`
+        : sh`systemctl is-active --quiet ${req.name} 2>/dev/null; echo "@rc=$?"`.text;
+    case 'package':
+      return req.manager === 'apt'
+        ? sh`dpkg-query -W -f ${'${Status}|${Version}'} ${req.name} 2>/dev/null`.text
+        : sh`rpm -q --qf ${'%{VERSION}-%{RELEASE}'} ${req.name} 2>/dev/null && echo`.text;
+  }
+}
+
+function kv(out: Buffer): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const line of out.toString('utf8').split('\n')) {
+    const i = line.indexOf('=');
+    if (i < 0) continue;
+    const k = line.slice(0, i);
+    m.set(k, [...(m.get(k) ?? []), line.slice(i + 1)]);
+  }
+  return m;
+}
+
+function rcOf(text: string): { code: number; stdout: string } {
+  const i = text.lastIndexOf('@rc=');
+  return { code: i < 0 ? 255 : Number(text.slice(i + 4).trim()), stdout: i < 0 ? text : text.slice(0, i) };
+}
+
+const parsers: { [K in keyof FactValueMap]: Parser<FactValueMap[K]> } = {
+  file(out, req) {
+    const path = (req as { path: string }).path;
+    const [statLine = '', sum = '', b64] = out.toString('utf8').split('\n');
+    if (statLine === 'absent' || statLine === '') {
+      return { path, exists: false, type: null, mode: null, owner: null, group: null, size: null, sha256: null };
+    }
+    const [kind = '', mode = '0', owner = '', group = '', size = '0'] = statLine.split('|');
+    const f: FileFact = {
+      path,
+      exists: true,
+      type: FILE_TYPES[kind] ?? 'other',
+      mode: parseInt(mode, 8),
+      owner,
+      group,
+      size: Number(size),
+      sha256: sum === '-' ? null : sum,
+    };
+    if ((req as { content?: boolean }).content && f.type === 'file') f.content = Buffer.from(b64 ?? '', 'base64');
+    return f;
+  },
+  command: (out) => rcOf(out.toString('utf8')),
+  os(out) {
+    const m = kv(out);
+    const pm = m.get('pm')?.[0];
+    return {
+      id: m.get('id')?.[0] ?? 'unknown',
+      version: m.get('version')?.[0] ?? '',
+      hostname: m.get('hostname')?.[0] ?? '',
+      user: m.get('user')?.[0] ?? '',
+      packageManager: pm === 'apt-get' ? 'apt' : pm === 'yum' || pm === 'dnf' ? pm : null,
+      systemd: m.has('systemd'),
+      addresses: (m.get('addr') ?? []).map((a) => a.split('/')[0] ?? a).filter((a) => !a.startsWith('127.')),
+    };
+  },
+  firewall(out) {
+    const m = kv(out);
+    const ports = (k: string) => (m.get(k)?.[0] ?? '').split(/\s+/).filter(Boolean);
+    return {
+      installed: m.has('installed'),
+      running: m.get('state')?.[0]?.trim() === 'running',
+      permanent: ports('permanent'),
+      runtime: ports('runtime'),
+      richRules: m.get('rich') ?? [],
+    };
+  },
+  service: (out) => ({ running: rcOf(out.toString('utf8')).code === 0 }),
+  package(out, req) {
+    const text = out.toString('utf8').trim();
+    if ((req as { manager: string }).manager === 'apt') {
+      const [status = '', version = ''] = text.split('|');
+      return { version: status.endsWith(' installed') ? version : null };
+    }
+    return { version: text && !text.includes('not installed') ? text : null };
+  },
+};
+
+export function parseFact<R extends FactRequest>(req: R, out: Buffer): FactValueMap[R['type']] {
+  return (parsers[req.type] as Parser<FactValueMap[R['type']]>)(out, req);
+}

@@ -1,0 +1,61 @@
+/**
+ * Where the journal lives on a host, and what a run record and an entry hold. Everything here is
+ * data written on the host BEFORE the change it describes, so an interrupted run can be undone.
+ *
+ *   /var/lib/provision/lock/holder            the lock (mkdir is atomic), holder as key=value lines
+ *   /var/lib/provision/runs/<id>/run          key=value: id, time, user, control, playbook, status
+ *   /var/lib/provision/runs/<id>/entries/NNNN JSON of one change, before it is made
+ *   /var/lib/provision/runs/<id>/backups/NNNN byte-exact copy (cp -a: content, mode, owner)
+ *   /var/lib/provision/runs/<id>/backups/NNNN.absent   the path did not exist before
+ */
+import type { Change } from '../core/change.ts';
+
+export const STATE_DIR = '/var/lib/provision';
+export const LOCK_DIR = `${STATE_DIR}/lock`;
+export const RUNS_DIR = `${STATE_DIR}/runs`;
+
+/** Status of a run as `history` shows it. */
+export type RunStatus = 'running' | 'complete' | 'failed' | 'interrupted' | 'rolled-back';
+
+export interface RunMeta {
+  id: string;
+  /** ISO time the run opened its record on this host. */
+  time: string;
+  user: string;
+  control: string;
+  playbook: string;
+  status: RunStatus;
+  changed: number;
+}
+
+/** What rollback needs to undo one change; written before the change is made. */
+export interface JournalEntry {
+  seq: number;
+  task: string;
+  kind: Change['kind'];
+  summary: string;
+  /** The path written/removed/created (write, mkdir, attrs, remove, copytree). */
+  path?: string;
+  /** sha256 of the file right after the change, to detect drift before rollback (write). */
+  afterSha256?: string;
+  /** Mode/owner before an `attrs` change. */
+  before?: { mode?: string; owner?: string; group?: string };
+  /** For exec: the command that undoes it, if any. */
+  undo?: string;
+  /** For firewall: zone and the zone files backed up. */
+  zone?: string;
+  /** For service: how to run it, and whether it ran before the change (set on host). */
+  service?: { name: string; start?: string; stop?: string; status?: string; reload?: string; user?: string };
+  /** For service: the config check to run before restarting it on rollback. */
+  check?: string;
+  /** For package: manager and name. */
+  pkg?: { manager: string; name: string };
+}
+
+export function runDir(id: string): string {
+  return `${RUNS_DIR}/${id}`;
+}
+
+export function seqName(seq: number): string {
+  return String(seq).padStart(4, '0');
+}

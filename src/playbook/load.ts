@@ -1,0 +1,149 @@
+/**
+ * Loads a playbook with source positions, so every problem names file:line:column. Structure is
+ * checked here; operation arguments are checked by the operation's JSON schema (validate.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { PlaybookError, type SourcePos } from '../core/errors.ts';
+import { closest } from '../inventory/suggest.ts';
+import type { OperationDef } from '../ops/types.ts';
+import type { Play, Playbook, Task } from './types.ts';
+
+const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'tasks', 'handlers', 'become', 'gather_facts'];
+const TASK_KEYS = ['name', 'when', 'notify', 'tags', 'loop', 'loop_control', 'throttle', 'ignore_errors', 'listen'];
+/** Operations that take Ansible's free-form string (`command: ls -l`). */
+const FREE_FORM = new Set(['command', 'shell']);
+
+interface Ctx {
+  file: string;
+  lc: LineCounter;
+  ops: Map<string, OperationDef<any>>;
+}
+
+function at(ctx: Ctx, node: unknown): SourcePos {
+  const range = (node as Node | undefined)?.range;
+  if (!range) return { file: ctx.file };
+  const { line, col } = ctx.lc.linePos(range[0]);
+  return { file: ctx.file, line, column: col };
+}
+
+export function playbookError(pos: SourcePos, message: string, hint?: string): PlaybookError {
+  const where = pos.line ? `${pos.file}:${pos.line}:${pos.column ?? 1}` : pos.file;
+  return new PlaybookError(`${where}: ${message}`, { pos, hint });
+}
+
+function list(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+function loadTask(ctx: Ctx, node: YAMLMap, isHandler: boolean): Task {
+  const pos = at(ctx, node);
+  const raw = node.toJSON() as Record<string, unknown>;
+  const opKeys = Object.keys(raw).filter((k) => !TASK_KEYS.includes(k));
+  if (opKeys.length !== 1) {
+    const unknown = opKeys.find((k) => !ctx.ops.has(k));
+    if (opKeys.length === 0) throw playbookError(pos, 'task has no operation', `add one operation, e.g. \`copy: {dest: /tmp/x, content: hi}\`; known: ${[...ctx.ops.keys()].join(', ')}`);
+    if (unknown) {
+      const keyNode = node.items.find((p) => (p.key as { value?: unknown }).value === unknown)?.key;
+      const guess = closest(unknown, [...ctx.ops.keys(), ...TASK_KEYS]);
+      throw playbookError(at(ctx, keyNode), `unknown operation or task keyword \`${unknown}\``, guess ? `did you mean \`${guess}\`?` : `known operations: ${[...ctx.ops.keys()].join(', ')}`);
+    }
+    throw playbookError(pos, `task has several operations (${opKeys.join(', ')})`, 'split it into one task per operation');
+  }
+  const op = opKeys[0]!;
+  if (!ctx.ops.has(op)) {
+    const keyNode = node.items.find((p) => (p.key as { value?: unknown }).value === op)?.key;
+    const guess = closest(op, [...ctx.ops.keys(), ...TASK_KEYS]);
+    throw playbookError(at(ctx, keyNode), `unknown operation \`${op}\``, guess ? `did you mean \`${guess}\`?` : `known operations: ${[...ctx.ops.keys()].join(', ')}`);
+  }
+  let args = raw[op];
+  if (typeof args === 'string' && FREE_FORM.has(op)) args = { cmd: args };
+  if (args === null || args === undefined) args = {};
+  if (typeof args !== 'object' || Array.isArray(args)) {
+    throw playbookError(pos, `arguments of \`${op}\` must be a mapping`, `write them as \`${op}: {key: value}\``);
+  }
+  const loopControl = (raw.loop_control ?? {}) as Record<string, unknown>;
+  const first = Object.values(args as object)[0];
+  return {
+    name: typeof raw.name === 'string' ? raw.name : `${op}${typeof first === 'string' ? ` ${first}` : ''}`,
+    op,
+    args: args as Record<string, unknown>,
+    when: raw.when,
+    notify: list(raw.notify),
+    tags: list(raw.tags),
+    loop: raw.loop,
+    loopVar: typeof loopControl.loop_var === 'string' ? loopControl.loop_var : 'item',
+    throttle: typeof raw.throttle === 'number' ? raw.throttle : undefined,
+    ignoreErrors: raw.ignore_errors === true,
+    listen: isHandler ? list(raw.listen) : [],
+    pos,
+  };
+}
+
+function loadTasks(ctx: Ctx, node: unknown, what: string, isHandler: boolean): Task[] {
+  if (node === undefined || node === null) return [];
+  if (!isSeq(node)) throw playbookError(at(ctx, node), `\`${what}\` must be a list of tasks`);
+  return node.items.map((t) => {
+    if (!isMap(t)) throw playbookError(at(ctx, t), `each entry of \`${what}\` must be a task (a mapping)`);
+    return loadTask(ctx, t, isHandler);
+  });
+}
+
+async function loadPlay(ctx: Ctx, node: YAMLMap, baseDir: string): Promise<Play> {
+  const pos = at(ctx, node);
+  for (const pair of node.items) {
+    const key = String((pair.key as { value?: unknown }).value);
+    if (!PLAY_KEYS.includes(key)) {
+      const guess = closest(key, PLAY_KEYS);
+      throw playbookError(at(ctx, pair.key), `unknown play keyword \`${key}\``, guess ? `did you mean \`${guess}\`?` : `a play has: ${PLAY_KEYS.join(', ')}`);
+    }
+  }
+  const raw = node.toJSON() as Record<string, unknown>;
+  if (typeof raw.hosts !== 'string') throw playbookError(pos, 'play has no `hosts:`', 'add `hosts: all` or a group name');
+  const vars = { ...((raw.vars as Record<string, unknown>) ?? {}) };
+  for (const vf of list(raw.vars_files)) {
+    const path = resolve(baseDir, vf);
+    Object.assign(vars, (await readYaml(path, ctx.ops)).doc.toJSON());
+  }
+  return {
+    name: typeof raw.name === 'string' ? raw.name : raw.hosts,
+    hosts: raw.hosts,
+    vars,
+    tasks: loadTasks(ctx, node.get('tasks', true), 'tasks', false),
+    handlers: loadTasks(ctx, node.get('handlers', true), 'handlers', true),
+    pos,
+  };
+}
+
+async function readYaml(file: string, ops: Map<string, OperationDef<any>>) {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new PlaybookError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`, { pos: { file }, hint: 'check the path' });
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { version: '1.1', lineCounter: lc, prettyErrors: false });
+  const err = doc.errors[0];
+  if (err) {
+    const { line, col } = lc.linePos(err.pos[0]);
+    const src = text.split(/\r?\n/)[line - 1] ?? '';
+    throw playbookError({ file, line, column: col }, `${err.message.split('\n')[0]}\n  ${src}\n  ${' '.repeat(col - 1)}^`, 'fix the YAML syntax (indentation, a missing colon or quote)');
+  }
+  return { doc, ctx: { file, lc, ops } satisfies Ctx };
+}
+
+/** Load and structurally check a playbook. */
+export async function loadPlaybook(file: string, ops: Map<string, OperationDef<any>>): Promise<Playbook> {
+  const { doc, ctx } = await readYaml(file, ops);
+  const baseDir = dirname(resolve(file));
+  if (!isSeq(doc.contents)) throw playbookError(at(ctx, doc.contents), 'a playbook is a list of plays', 'start each play with `- hosts: …`');
+  const plays: Play[] = [];
+  for (const p of doc.contents.items) {
+    if (!isMap(p)) throw playbookError(at(ctx, p), 'each play must be a mapping with `hosts:` and `tasks:`');
+    plays.push(await loadPlay(ctx, p, baseDir));
+  }
+  return { file, baseDir, plays };
+}

@@ -1,0 +1,40 @@
+/** A playbook as loaded: plays of tasks, each task one operation with raw (untemplated) args. */
+import type { SourcePos } from '../core/errors.ts';
+
+export interface Task {
+  /** Display name (defaults to the operation and its first argument). */
+  name: string;
+  /** Operation name, e.g. `copy`. */
+  op: string;
+  /** Raw arguments; strings may hold `{{ }}` templates, rendered per host. */
+  args: Record<string, unknown>;
+  when?: unknown;
+  /** Handler names (or `listen` topics) notified when the task changes something. */
+  notify: string[];
+  tags: string[];
+  /** Expression or list: the task runs once per item, with `item` (or loop_var) set. */
+  loop?: unknown;
+  loopVar: string;
+  /** At most this many hosts run the task at once (e.g. 1 to start cluster members one by one). */
+  throttle?: number;
+  ignoreErrors: boolean;
+  /** Topics this handler also answers to. */
+  listen: string[];
+  pos: SourcePos;
+}
+
+export interface Play {
+  name: string;
+  /** Ansible host pattern. */
+  hosts: string;
+  vars: Record<string, unknown>;
+  tasks: Task[];
+  handlers: Task[];
+  pos: SourcePos;
+}
+
+export interface Playbook {
+  file: string;
+  baseDir: string;
+  plays: Play[];
+}

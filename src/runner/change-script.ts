@@ -1,0 +1,135 @@
+/**
+ * Turns one Change (data) into the remote script that makes it, preceded by its journal entry
+ * and backups. One change = one round trip. Operations never see this; only the applier does.
+ */
+import { createHash } from 'node:crypto';
+import type { Change } from '../core/change.ts';
+import { quote, sh } from '../core/quote.ts';
+import { journalPrelude, serviceStatePrelude, type JournalSlot } from '../journal/backup.ts';
+import type { JournalEntry } from '../journal/layout.ts';
+import { actionCommand, statusCommand, waitPrelude, waitScript } from './service-script.ts';
+
+export interface ChangeScript {
+  script: string;
+  stdin?: Buffer;
+}
+
+const modeStr = (m: number) => m.toString(8).padStart(4, '0');
+
+/** Atomic write of stdin to `path`: temp file beside it, keep mode/owner, validate, rename. */
+export function atomicWriteScript(path: string, o: { mode?: number; owner?: string; group?: string; validate?: string }): string {
+  const lines = [
+    sh`P=${path}; T="$(dirname -- "$P")/.$(basename -- "$P").pv-tmp-$$"`.text,
+    '( umask 077; cat > "$T" ) || exit 1',
+    'if [ -e "$P" ]; then chmod --reference="$P" -- "$T" && chown --reference="$P" -- "$T"; else chmod 0644 -- "$T"; fi',
+  ];
+  if (o.mode !== undefined) lines.push(sh`chmod ${modeStr(o.mode)} -- "$T"`.text);
+  if (o.owner || o.group) lines.push(sh`chown ${`${o.owner ?? ''}${o.group ? `:${o.group}` : ''}`} -- "$T"`.text);
+  if (o.validate) {
+    const cmd = o.validate.split('%s').join('"$T"');
+    // validate is the user's own shell (as Ansible's `validate`), run on the temp file.
+    lines.push(`if ! { ${cmd}\n} >&2; then rm -f -- "$T"; echo ${quote(`validation failed: ${o.validate}`)} >&2; exit 3; fi`);
+  }
+  lines.push('mv -f -- "$T" "$P"');
+  return lines.join(' &&\n');
+}
+
+function entryFor(change: Change, slot: JournalSlot, task: string): { entry: JournalEntry; paths: string[] } {
+  const entry: JournalEntry = { seq: slot.seq, task, kind: change.kind, summary: change.summary };
+  switch (change.kind) {
+    case 'write':
+      entry.path = change.path;
+      entry.afterSha256 = createHash('sha256').update(change.content).digest('hex');
+      return { entry, paths: [change.path] };
+    case 'mkdir':
+    case 'remove':
+    case 'attrs':
+      entry.path = change.path;
+      return { entry, paths: [change.path] };
+    case 'copytree':
+      entry.path = change.dest;
+      return { entry, paths: [change.dest] };
+    case 'firewall':
+    case 'firewall-reload': {
+      const zone = change.kind === 'firewall' ? change.zone : 'public';
+      entry.zone = zone;
+      // firewalld keeps the permanent zone in /etc/firewalld/zones/<zone>.xml (+ .old): back up both.
+      return { entry, paths: [`/etc/firewalld/zones/${zone}.xml`, `/etc/firewalld/zones/${zone}.xml.old`] };
+    }
+    case 'service':
+      entry.service = change.service;
+      if (change.check) entry.check = change.check;
+      return { entry, paths: [] };
+    case 'exec':
+      if (change.undo) entry.undo = change.undo;
+      return { entry, paths: [] };
+    case 'package':
+      entry.pkg = { manager: change.manager, name: change.name };
+      return { entry, paths: [] };
+  }
+}
+
+function body(change: Change): ChangeScript {
+  switch (change.kind) {
+    case 'write':
+      return { script: atomicWriteScript(change.path, change), stdin: change.content };
+    case 'mkdir': {
+      const l = [sh`mkdir -p -- ${change.path}`.text];
+      if (change.mode !== undefined) l.push(sh`chmod ${modeStr(change.mode)} -- ${change.path}`.text);
+      if (change.owner || change.group) l.push(sh`chown ${`${change.owner ?? ''}${change.group ? `:${change.group}` : ''}`} -- ${change.path}`.text);
+      return { script: l.join(' && ') };
+    }
+    case 'attrs': {
+      const l: string[] = [];
+      if (change.mode !== undefined) l.push(sh`chmod ${modeStr(change.mode)} -- ${change.path}`.text);
+      if (change.owner || change.group) l.push(sh`chown ${`${change.owner ?? ''}${change.group ? `:${change.group}` : ''}`} -- ${change.path}`.text);
+      return { script: l.join(' && ') || 'true' };
+    }
+    case 'remove':
+      return { script: sh`rm -rf -- ${change.path}`.text };
+    case 'copytree': {
+      const ex = (change.exclude ?? []).map((e) => sh`rm -rf -- ${change.dest}/${e}`.text);
+      return {
+        script: [
+          sh`if [ -e ${change.dest} ]; then echo ${`${change.dest} already exists: refusing to overwrite it`} >&2; exit 3; fi`.text,
+          sh`cp -a -- ${change.src} ${change.dest}`.text,
+          ...ex,
+        ].join(' &&\n'),
+      };
+    }
+    case 'exec':
+      return { script: `( ${change.command}\n)` + (change.okCodes ? `; rc=$?; case " ${change.okCodes.join(' ')} 0 " in *" $rc "*) exit 0;; esac; exit $rc` : '') };
+    case 'firewall': {
+      const [port = '', proto = 'tcp'] = change.port.split('/');
+      const verb = change.state === 'present' ? 'add' : 'remove';
+      const arg = change.source
+        ? sh`--${verb}-rich-rule=${`rule family="ipv4" source address="${change.source}" port port="${port}" protocol="${proto}" accept`}`.text
+        : sh`--${verb}-port=${change.port}`.text;
+      const z = sh`--zone=${change.zone}`.text;
+      return { script: `firewall-cmd --permanent ${z} ${arg} >/dev/null && firewall-cmd ${z} ${arg} >/dev/null` };
+    }
+    case 'firewall-reload':
+      return { script: 'firewall-cmd --reload >/dev/null' };
+    case 'service': {
+      const check = change.check ? `if ! { ${change.check}\n} >&2; then echo ${sh`${`configuration check failed: ${change.check}`}`.text} >&2; exit 3; fi` : '';
+      const run = `${actionCommand(change.service, change.action)} >&2 || exit 1`;
+      return { script: [check, waitPrelude(change.wait), run, waitScript(change.service.name, change.wait)].filter(Boolean).join('\n') };
+    }
+    case 'package': {
+      const verb = change.state === 'present' ? 'install' : 'remove';
+      const cmd = change.manager === 'apt' ? sh`DEBIAN_FRONTEND=noninteractive apt-get ${verb} -y -q ${change.name}` : sh`${change.manager} ${verb} -y -q ${change.name}`;
+      return { script: cmd.text };
+    }
+  }
+}
+
+/** The full script: journal entry + backups (when journaling), then the change. */
+export function changeScript(change: Change, journal?: { slot: JournalSlot; task: string }): ChangeScript {
+  const b = body(change);
+  if (!journal) return b;
+  const { entry, paths } = entryFor(change, journal.slot, journal.task);
+  const pre = [journalPrelude(journal.slot, entry, paths)];
+  if (change.kind === 'service') pre.push(serviceStatePrelude(statusCommand(change.service)));
+  // The journal must be on disk before the change: stop at its first failure.
+  return { script: `set -e\n${pre.join('\n')}\nset +e\n${b.script}`, stdin: b.stdin };
+}

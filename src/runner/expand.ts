@@ -1,0 +1,85 @@
+/**
+ * Before anything connects: every task of a play is rendered for every host (loops expanded,
+ * `when` and tags decided, arguments templated and validated), so bad input stops the run before
+ * any host is touched.
+ */
+import { PlaybookError } from '../core/errors.ts';
+import type { OperationDef } from '../ops/types.ts';
+import { playbookError } from '../playbook/load.ts';
+import type { Task } from '../playbook/types.ts';
+import { validateArgs } from '../playbook/validate.ts';
+import { isTrue, renderDeep, renderString } from './template.ts';
+
+/** One task as it runs on one host (one item of its loop). */
+export interface HostTask {
+  task: Task;
+  op: OperationDef<any>;
+  /** Display name, with the loop item when there is one. */
+  label: string;
+  args: Record<string, unknown>;
+  /** Variables for this task (host vars + loop item). */
+  vars: Record<string, unknown>;
+  /** Why it is skipped, or undefined when it runs. */
+  skip?: string;
+}
+
+export interface TagFilter {
+  tags: string[];
+  skipTags: string[];
+}
+
+function tagged(task: Task, f: TagFilter): string | undefined {
+  const t = new Set([...task.tags, 'all']);
+  if (f.tags.length && !f.tags.some((x) => t.has(x) || (x === 'tagged' && task.tags.length > 0) || (x === 'untagged' && task.tags.length === 0))) {
+    return `not tagged ${f.tags.join(',')}`;
+  }
+  if (task.tags.includes('always') && !f.skipTags.includes('always')) return undefined;
+  const hit = f.skipTags.find((x) => t.has(x));
+  return hit ? `tag ${hit} skipped` : undefined;
+}
+
+function fail(task: Task, host: string, err: unknown): never {
+  if (err instanceof PlaybookError) throw err;
+  throw playbookError(task.pos, `task "${task.name}" on ${host}: ${(err as Error).message}`, 'define the variable in the inventory, the play\'s `vars:`, or --extra-vars');
+}
+
+function itemLabel(item: unknown): string {
+  if (item && typeof item === 'object') {
+    const o = item as Record<string, unknown>;
+    return String(o.name ?? o.id ?? JSON.stringify(item));
+  }
+  return String(item);
+}
+
+/** Expand one task for one host. Throws PlaybookError (with file:line) on bad arguments. */
+export function expandTask(task: Task, op: OperationDef<any>, host: string, vars: Record<string, unknown>, tags: TagFilter): HostTask[] {
+  const tagSkip = tagged(task, tags);
+  if (tagSkip) return [{ task, op, label: task.name, args: {}, vars, skip: tagSkip }];
+  let items: unknown[] | undefined;
+  try {
+    if (task.loop !== undefined) {
+      const loop = typeof task.loop === 'string' ? renderString(task.loop, vars) : renderDeep(task.loop, vars);
+      if (!Array.isArray(loop)) throw new Error(`\`loop\` must give a list, got ${JSON.stringify(loop)}`);
+      items = loop;
+    }
+  } catch (err) {
+    fail(task, host, err);
+  }
+  const out: HostTask[] = [];
+  for (const item of items ?? [undefined]) {
+    const v = items ? { ...vars, [task.loopVar]: item } : vars;
+    const label = items ? `${task.name} (${itemLabel(item)})` : task.name;
+    try {
+      if (!isTrue(task.when, v)) {
+        out.push({ task, op, label, args: {}, vars: v, skip: `when: ${JSON.stringify(task.when)} is false` });
+        continue;
+      }
+      const args = renderDeep(task.args, v);
+      validateArgs(op, args, task, host);
+      out.push({ task, op, label, args, vars: v });
+    } catch (err) {
+      fail(task, host, err);
+    }
+  }
+  return out;
+}

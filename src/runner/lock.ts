@@ -1,0 +1,69 @@
+/**
+ * The host lock: `mkdir` is atomic, so two runs (or a run and a rollback) cannot both hold it.
+ * The holder records the PID of its sshd session: when that process is gone, the lock is stale.
+ */
+import { hostname, userInfo } from 'node:os';
+import { LockError } from '../core/errors.ts';
+import { sh } from '../core/quote.ts';
+import { LOCK_DIR, STATE_DIR } from '../journal/layout.ts';
+
+export interface LockHolder {
+  run: string;
+  user: string;
+  control: string;
+  since: string;
+  pid: string;
+  stale: boolean;
+}
+
+/** Shell that prints our sshd session process id: the ancestor whose name starts with sshd. */
+const SSHD_PID = `p=$$; while [ "$p" -gt 1 ] 2>/dev/null; do case "$(cat /proc/$p/comm 2>/dev/null)" in sshd*) break;; esac; p=$(awk '{print $4}' /proc/$p/stat 2>/dev/null || echo 1); done`;
+
+const STALE = `h=$(sed -n 's/^pid=//p' ${LOCK_DIR}/holder 2>/dev/null); case "$(cat /proc/$h/comm 2>/dev/null)" in sshd*) s=0;; *) s=1;; esac`;
+
+/** Shell for the fact-gathering prelude: take the lock or report its holder. */
+export function acquireScript(runId: string, opts: { breakStale: boolean }): string {
+  const holder = [`run=${runId}`, `user=${userInfo().username}`, `control=${hostname()}`, `since=${new Date().toISOString()}`];
+  return [
+    sh`mkdir -p ${STATE_DIR}`.text,
+    opts.breakStale ? `if [ -d ${LOCK_DIR} ]; then ${STALE}; [ "$s" = 1 ] && rm -rf ${LOCK_DIR} && echo lock=broken; fi` : '',
+    SSHD_PID,
+    `if mkdir ${LOCK_DIR} 2>/dev/null; then`,
+    sh`  { printf '%s\n' ${holder}; echo "pid=$p"; } > ${LOCK_DIR}/holder.tmp && mv ${LOCK_DIR}/holder.tmp ${LOCK_DIR}/holder; echo lock=ok`.text,
+    `else ${STALE}; echo lock=held; echo "stale=$s"; sed 's/^/holder./' ${LOCK_DIR}/holder 2>/dev/null; fi`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** Shell that releases the lock only if we hold it. */
+export function releaseScript(runId: string): string {
+  return sh`grep -qx ${`run=${runId}`} ${LOCK_DIR}/holder 2>/dev/null && rm -rf ${LOCK_DIR}; true`.text;
+}
+
+/** Read the prelude's answer; throws LockError naming the holder when the lock is taken. */
+export function checkLock(out: string, host: string): void {
+  const kv = new Map(out.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  if (kv.get('lock') === 'ok' || out.includes('lock=ok')) return;
+  if (!out.includes('lock=held')) {
+    throw new LockError(`could not take the lock on ${host}`, { host, hint: `check that ${STATE_DIR} is writable by the connecting user (or use become)` });
+  }
+  const h: LockHolder = {
+    run: kv.get('holder.run') ?? '?',
+    user: kv.get('holder.user') ?? '?',
+    control: kv.get('holder.control') ?? '?',
+    since: kv.get('holder.since') ?? '?',
+    pid: kv.get('holder.pid') ?? '?',
+    stale: kv.get('stale') === '1',
+  };
+  const who = `run ${h.run} by ${h.user} from ${h.control}, since ${h.since}`;
+  throw h.stale
+    ? new LockError(`${host} is locked by a run that is no longer connected (${who})`, {
+        host,
+        hint: 'the lock is stale: rerun with --break-stale-lock to break it (then `provision history` shows that run as interrupted)',
+      })
+    : new LockError(`${host} is locked by another run in progress (${who})`, {
+        host,
+        hint: 'wait for that run to finish; provision never runs twice on one host at once',
+      });
+}

@@ -1,0 +1,155 @@
+/**
+ * A whole `provision` run: inventory and playbook loaded and every task rendered for every host
+ * before anything connects; then one connection per host, plays in order, and a recap.
+ */
+import { randomBytes } from 'node:crypto';
+import pLimit from 'p-limit';
+import { ConnectError } from '../core/errors.ts';
+import type { TaskResult } from '../core/result.ts';
+import { FactCache } from '../facts/gather.ts';
+import { connectionSpecFor, type ConnectionDefaults } from '../inventory/connection.ts';
+import { loadInventory } from '../inventory/load.ts';
+import { selectHosts } from '../inventory/limit.ts';
+import { secretValues } from '../inventory/secrets.ts';
+import type { Inventory } from '../inventory/types.ts';
+import type { OperationDef } from '../ops/types.ts';
+import { loadPlaybook } from '../playbook/load.ts';
+import { ConnectionPool } from '../transport/index.ts';
+import type { ConnectionSpec, Transport } from '../transport/types.ts';
+import type { HostRecap, RunEmitter } from './events.ts';
+import { expandTask, type HostTask, type TagFilter } from './expand.ts';
+import { HostRun } from './host-run.ts';
+import { acquireScript, checkLock, releaseScript } from './lock.ts';
+import { runPlay } from './play.ts';
+import { resolveVars } from './template.ts';
+
+export interface RunOptions {
+  inventory: string;
+  playbook: string;
+  ops: Map<string, OperationDef<any>>;
+  emitter: RunEmitter;
+  /** Plan only: report ok / would change, write nothing, take no lock. */
+  check?: boolean;
+  /** Hosts in parallel. Default 5, as Ansible. */
+  forks?: number;
+  limit?: string;
+  tags?: TagFilter;
+  extraVars?: Record<string, unknown>;
+  /** Values to mask everywhere, besides the inventory's secret variables. */
+  secrets?: string[];
+  connection?: ConnectionDefaults;
+  /** Break a lock whose holder is gone. */
+  breakStaleLock?: boolean;
+  /** Open connections (tests may count or wrap them). */
+  open?: (spec: ConnectionSpec) => Promise<Transport>;
+}
+
+export interface RunSummary {
+  runId: string;
+  recap: Record<string, HostRecap>;
+  results: TaskResult[];
+  /** Ansible's exit codes: 0 ok, 2 a host failed, 3 a host unreachable. */
+  exitCode: number;
+}
+
+export function newRunId(): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+export function makeMasker(secrets: string[]): (s: string) => string {
+  const list = [...new Set(secrets.filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
+  return (s) => list.reduce((acc, secret) => acc.split(secret).join('********'), s);
+}
+
+/** Variables of every selected host: inventory < play vars < extra vars, plus Ansible's magic vars. */
+function hostVars(inv: Inventory, names: string[], playVars: Record<string, unknown>, extra: Record<string, unknown>) {
+  const groups = Object.fromEntries([...inv.groups.values()].map((g) => [g.name, g.hosts]));
+  const raw = Object.fromEntries([...inv.hosts.values()].map((h) => [h.name, h.vars]));
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const name of names) {
+    const h = inv.hosts.get(name)!;
+    out[name] = resolveVars({ ...h.vars, ...playVars, ...extra, inventory_hostname: name, group_names: h.groups.filter((g) => g !== 'all' && g !== 'ungrouped'), groups, hostvars: raw, play_hosts: names });
+  }
+  return out;
+}
+
+export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
+  const started = Date.now();
+  const inv = await loadInventory(o.inventory);
+  const pb = await loadPlaybook(o.playbook, o.ops);
+  const mask = makeMasker([...secretValues(inv), ...(o.secrets ?? [])]);
+  const tags = o.tags ?? { tags: [], skipTags: [] };
+  const runId = newRunId();
+  const pool = new ConnectionPool(o.open);
+  const results: TaskResult[] = [];
+  o.emitter.on('task:result', (r) => results.push(r));
+  const hostRuns = new Map<string, HostRun>();
+  const recap: Record<string, HostRecap> = {};
+  // Everything is rendered and validated before the first connection.
+  const plays = pb.plays.map((play) => {
+    const names = selectHosts(inv, o.limit, play.hosts);
+    const vars = hostVars(inv, names, play.vars, o.extraVars ?? {});
+    const expand = (list: typeof play.tasks) => new Map(names.map((n) => [n, list.map((t) => expandTask(t, o.ops.get(t.op)!, n, vars[n]!, t.listen.length || play.handlers.includes(t) ? { tags: [], skipTags: [] } : tags))] as [string, HostTask[][]]));
+    return { play, names, vars, tasks: expand(play.tasks), handlers: expand(play.handlers) };
+  });
+  const limit = pLimit(Math.max(1, o.forks ?? 5));
+  try {
+    for (const p of plays) {
+      const runs: HostRun[] = [];
+      await Promise.all(
+        p.names.map((name) =>
+          limit(async () => {
+            recap[name] ??= { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 0, connections: 0 };
+            if (recap[name]!.unreachable || recap[name]!.failed) return;
+            try {
+              let h = hostRuns.get(name);
+              if (!h) {
+                const spec = connectionSpecFor(inv.hosts.get(name)!, o.connection, p.vars[name]);
+                const t = await pool.get(spec);
+                h = new HostRun(name, t, p.vars[name]!, new FactCache(t, name), runId, pb.file);
+                hostRuns.set(name, h);
+              }
+              runs.push(h);
+            } catch (err) {
+              if (!(err instanceof ConnectError)) throw err;
+              recap[name]!.unreachable = true;
+              o.emitter.emit('host:unreachable', { host: name, message: mask(err.message), hint: err.hint });
+            }
+          }),
+        ),
+      );
+      const ordered = p.names.map((n) => runs.find((r) => r.name === n)).filter((r): r is HostRun => !!r && !r.failed);
+      for (const h of ordered) recap[h.name] = h.recap;
+      const ok = await runPlay({
+        play: p.play, hosts: ordered, tasks: p.tasks, handlers: p.handlers, check: !!o.check, forks: o.forks ?? 5,
+        emitter: o.emitter, mask, baseDir: pb.baseDir, hostvars: p.vars,
+        prelude: o.check ? undefined : (h) => (h.lockHeld ? '' : acquireScript(runId, { breakStale: !!o.breakStaleLock })),
+        onPrelude: o.check ? undefined : (h, out) => {
+          if (h.lockHeld) return;
+          checkLock(out, h.name);
+          h.lockHeld = true;
+        },
+      });
+      if (!ok) break;
+    }
+  } finally {
+    await Promise.all([...hostRuns.values()].map((h) => limit(() => close(h))));
+    for (const h of hostRuns.values()) {
+      h.recap.roundTrips = h.transport.stats.roundTrips;
+      h.recap.connections = h.transport.stats.connections;
+    }
+    await pool.closeAll();
+  }
+  const exitCode = Object.values(recap).some((r) => r.unreachable) ? 3 : Object.values(recap).some((r) => r.failed > 0) ? 2 : 0;
+  o.emitter.emit('run:end', { recap, durationMs: Date.now() - started });
+  return { runId, recap, results, exitCode };
+}
+
+/** Release the lock and close the run record, in one round trip; never throws. */
+async function close(h: HostRun): Promise<void> {
+  const script = [h.closeScript(h.failed ? 'failed' : 'complete'), h.lockHeld ? releaseScript(h.runId) : ''].filter(Boolean).join('\n');
+  if (!script) return;
+  await h.transport.exec(script).catch(() => undefined);
+  h.lockHeld = false;
+}
+

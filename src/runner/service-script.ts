@@ -1,0 +1,55 @@
+/** Shell for starting/stopping services and waiting until they answer, bounded in time. */
+import type { ServiceSpec, WaitSpec } from '../core/change.ts';
+import { sh } from '../core/quote.ts';
+
+function asUser(cmd: string, user?: string): string {
+  // Detach stdin/stdout so a daemon that forks does not hold the SSH channel open.
+  const detached = `( ${cmd}\n) </dev/null`;
+  return user && user !== 'root' ? sh`su -s /bin/sh ${user} -c ${detached}`.text : detached;
+}
+
+export function statusCommand(s: ServiceSpec): string {
+  return s.status ?? sh`systemctl is-active --quiet ${s.name}`.text;
+}
+
+export function actionCommand(s: ServiceSpec, action: 'start' | 'stop' | 'restart' | 'reload'): string {
+  if (!s.start) return sh`systemctl ${action} ${s.name}`.text;
+  const start = asUser(s.start, s.user);
+  const stop = s.stop ? asUser(s.stop, s.user) : 'false';
+  switch (action) {
+    case 'start':
+      return start;
+    case 'stop':
+      return stop;
+    case 'restart':
+      // Stop only if running, then wait for it to be gone before starting again.
+      return `if { ${statusCommand(s)}\n} >/dev/null 2>&1; then ${stop} || exit 1; ${waitGone(s)}; fi; ${start}`;
+    case 'reload':
+      return s.reload ? asUser(s.reload, s.user) : `${stop}; ${waitGone(s)}; ${start}`;
+  }
+}
+
+function waitGone(s: ServiceSpec): string {
+  return `i=0; while { ${statusCommand(s)}\n} >/dev/null 2>&1 && [ $i -lt 120 ]; do sleep 0.5; i=$((i+1)); done`;
+}
+
+/** Record the log's size before a start so the wait only matches lines written after it. */
+export function waitPrelude(w?: WaitSpec): string {
+  if (!w?.logFile) return '';
+  return sh`W0=$(stat -c %s ${w.logFile} 2>/dev/null || echo 0)`.text;
+}
+
+/** A bounded loop until the port / URL / log pattern answers; exits 75 with a message on timeout. */
+export function waitScript(name: string, w?: WaitSpec): string {
+  if (!w || (!w.port && !w.url && !w.logFile)) return '';
+  const probes: string[] = [];
+  if (w.port) probes.push(sh`bash -c ${`exec 3<>/dev/tcp/${w.address ?? '127.0.0.1'}/${w.port}`} 2>/dev/null`.text);
+  if (w.url) probes.push(sh`curl -fsS -o /dev/null --max-time 2 ${w.url}`.text);
+  if (w.logFile && w.pattern) probes.push(sh`tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -Eq ${w.pattern}`.text);
+  const tries = Math.ceil((w.timeoutMs ?? 120_000) / 500);
+  const what = [w.port && `port ${w.port}`, w.url, w.logFile && `/${w.pattern}/ in ${w.logFile}`].filter(Boolean).join(' and ');
+  return [
+    `i=0; until ${probes.join(' && ')}; do i=$((i+1)); if [ $i -ge ${tries} ]; then`,
+    sh`echo ${`${name} did not answer on ${what} within ${Math.round(tries / 2)}s`} >&2; exit 75; fi; sleep 0.5; done`.text,
+  ].join(' ');
+}

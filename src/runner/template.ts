@@ -1,0 +1,86 @@
+/**
+ * `{{ var }}` templating that Ansible users can read (Jinja2 syntax, via nunjucks). A string that is
+ * exactly one `{{ expr }}` keeps its native type (lists, numbers), as Ansible's loops expect.
+ */
+import nunjucks from 'nunjucks';
+
+const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
+// Ansible filters people use in inventories and playbooks, where nunjucks lacks them.
+env.addFilter('bool', (v: unknown) => (typeof v === 'string' ? /^(1|true|yes|on)$/i.test(v.trim()) : Boolean(v)));
+env.addFilter('to_json', (v: unknown) => JSON.stringify(v));
+env.addFilter('mandatory', (v: unknown) => {
+  if (v === undefined || v === null) throw new Error('mandatory variable is not defined');
+  return v;
+});
+
+const WHOLE = /^\s*\{\{\s*([\s\S]+?)\s*\}\}\s*$/;
+
+const WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'true', 'false', 'none', 'True', 'False', 'None', 'if', 'else', 'loop']);
+
+/** nunjucks does not name an undefined variable; find the top-level names that are missing. */
+function undefinedNames(text: string, vars: Record<string, unknown>): string[] {
+  const inner = [...text.matchAll(/\{[{%]([\s\S]*?)[}%]\}/g)].map((m) => m[1]).join(' ') || text;
+  const bare = inner.replace(/(['"])(?:\\.|(?!\1).)*\1/g, '').replace(/\|\s*\w+/g, '');
+  const names = [...bare.matchAll(/(?<![.\w])([A-Za-z_]\w*)/g)].map((m) => m[1] ?? '');
+  return [...new Set(names.filter((n) => !WORDS.has(n) && !(n in vars)))];
+}
+
+function explain(err: unknown, text: string, vars: Record<string, unknown>): Error {
+  const msg = err instanceof Error ? err.message : String(err);
+  const inner = (msg.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? msg).replace(/^Error: /, '');
+  const missing = undefinedNames(text, vars);
+  const why = missing.length ? `undefined variable ${missing.map((n) => `'${n}'`).join(', ')}` : inner;
+  return new Error(`cannot render \`${text}\`: ${why}`);
+}
+
+/** Evaluate a Jinja2 expression to a native value. */
+export function evaluate(expr: string, vars: Record<string, unknown>): unknown {
+  try {
+    const out = env.renderString(`{{ (${expr}) | dump }}`, vars);
+    return out === '' ? undefined : JSON.parse(out);
+  } catch (err) {
+    throw explain(err, `{{ ${expr} }}`, vars);
+  }
+}
+
+/** Render one string; a whole-string `{{ expr }}` returns the native value. */
+export function renderString(text: string, vars: Record<string, unknown>): unknown {
+  if (!text.includes('{{') && !text.includes('{%')) return text;
+  const whole = WHOLE.exec(text);
+  if (whole?.[1] && !whole[1].includes('}}')) return evaluate(whole[1], vars);
+  try {
+    return env.renderString(text, vars);
+  } catch (err) {
+    throw explain(err, text, vars);
+  }
+}
+
+/** Render every string inside a value (objects and arrays recursively). */
+export function renderDeep<T>(value: T, vars: Record<string, unknown>): T {
+  if (typeof value === 'string') return renderString(value, vars) as T;
+  if (Array.isArray(value)) return value.map((v) => renderDeep(v, vars)) as T;
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, vars)])) as T;
+  }
+  return value;
+}
+
+/** Ansible's `when`: a bare expression (or a list of them, all true). */
+export function isTrue(when: unknown, vars: Record<string, unknown>): boolean {
+  if (when === undefined || when === null) return true;
+  if (typeof when === 'boolean') return when;
+  if (Array.isArray(when)) return when.every((w) => isTrue(w, vars));
+  const expr = String(when).trim().replace(/^\{\{\s*([\s\S]*?)\s*\}\}$/, '$1');
+  return Boolean(evaluate(expr, vars));
+}
+
+/** Resolve variables that reference other variables (`a: "{{ b }}"`), a few passes deep. */
+export function resolveVars(vars: Record<string, unknown>): Record<string, unknown> {
+  let out = vars;
+  for (let i = 0; i < 5; i++) {
+    const next = renderDeep(out, out);
+    if (JSON.stringify(next) === JSON.stringify(out)) break;
+    out = next;
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+/**
+ * The TTY renderer: each task is a listr2 list with one line per host that turns into
+ * ok / changed / failed as results arrive. Diffs and the recap are printed after each list.
+ */
+import { Listr } from 'listr2';
+import type { TaskResult } from '../core/result.ts';
+import type { RunEmitter } from '../runner/events.ts';
+import { ansi, formatDiff, formatRecap } from './format.ts';
+
+interface Deferred {
+  promise: Promise<TaskResult[]>;
+  push: (r: TaskResult) => void;
+  done: () => void;
+}
+
+function deferred(): Deferred {
+  const results: TaskResult[] = [];
+  let resolve!: (v: TaskResult[]) => void;
+  const promise = new Promise<TaskResult[]>((r) => (resolve = r));
+  return { promise, push: (r) => results.push(r), done: () => resolve(results) };
+}
+
+export function attachTty(em: RunEmitter, o: { diff: boolean; write: (s: string) => void }): { flush: () => Promise<void> } {
+  let chain = Promise.resolve();
+  let current = new Map<string, Deferred>();
+  const finish = () => current.forEach((d) => d.done());
+  em.on('play:start', (e) => {
+    finish();
+    chain = chain.then(() => o.write(`\nPLAY [${e.play}]${e.check ? ' (check mode)' : ''}`));
+  });
+  em.on('task:start', (e) => {
+    finish();
+    const hosts = new Map(e.hosts.map((h) => [h, deferred()]));
+    current = hosts;
+    const list = new Listr(
+      e.hosts.map((h) => ({
+        title: h,
+        task: async (_: unknown, t: { title: string }) => {
+          const rs = await hosts.get(h)!.promise;
+          const worst = rs.find((r) => r.status === 'failed') ?? rs.find((r) => r.status === 'changed' || r.status === 'would-change') ?? rs[0];
+          t.title = `${h}: ${worst?.status ?? 'ok'}${worst && worst.status !== 'ok' && worst.status !== 'skipped' ? ` — ${worst.message}` : ''}`;
+          if (worst?.status === 'failed') throw new Error(t.title + (worst.hint ? `\n  hint: ${worst.hint}` : ''));
+        },
+      })),
+      { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false } },
+    );
+    chain = chain.then(async () => {
+      o.write(`TASK [${e.task}]${e.handler ? ' (handler)' : ''}`);
+      await list.run().catch(() => undefined);
+      if (o.diff) {
+        const rs = (await Promise.all([...hosts.values()].map((d) => d.promise))).flat();
+        for (const r of rs) for (const d of r.diffs) o.write(formatDiff(d, ansi));
+      }
+    });
+  });
+  em.on('task:result', (r) => {
+    const d = current.get(r.host);
+    d?.push(r);
+  });
+  em.on('task:end', () => finish());
+  em.on('host:unreachable', (e) => chain = chain.then(() => o.write(ansi.red(`UNREACHABLE [${e.host}]: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`))));
+  em.on('host:failed', (e) => chain = chain.then(() => o.write(ansi.red(`FAILED [${e.host}]: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`))));
+  em.on('run:end', (e) => {
+    finish();
+    chain = chain.then(() => o.write(`\nPLAY RECAP\n${formatRecap(e.recap, ansi)}`));
+  });
+  return { flush: () => chain };
+}
