@@ -3,7 +3,7 @@
  * source ranges, so every problem can be reported as file:line:column.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, type Document, type Node, type ScalarTag, type Tags } from 'yaml';
 import { InventoryError, type SourcePos } from '../core/errors.ts';
 
 /** A parsed YAML file that can turn nodes into positions. */
@@ -36,11 +36,25 @@ const INI_HINT =
   'this looks like an INI inventory; only the YAML format is supported. Convert it with ' +
   '`ansible-inventory -i FILE --list --yaml` or rewrite it as YAML (see inventory/README.md)';
 
+const BOOL = 'tag:yaml.org,2002:bool';
+// PyYAML's booleans: unlike the YAML 1.1 spec, a bare `y` or `n` stays a string.
+const PY_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
+const PY_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+function pyyamlTags(tags: Tags): Tags {
+  return tags.map((t) => {
+    const tag = t as ScalarTag;
+    if (tag.tag !== BOOL || !tag.test) return t;
+    return { ...tag, test: tag.test.test('yes') ? PY_TRUE : PY_FALSE };
+  });
+}
+
 /** Parse YAML text; malformed YAML becomes an InventoryError at the parser's line:column. */
 export function parseYaml(file: string, text: string): YamlSource {
   const lc = new LineCounter();
   // YAML 1.1 because Ansible's loader is PyYAML: `yes`, `on`, 0644 mean what they mean there.
-  const doc = parseDocument(text, { version: '1.1', lineCounter: lc, prettyErrors: false });
+  const doc = parseDocument(text, {
+    version: '1.1', customTags: pyyamlTags, lineCounter: lc, prettyErrors: false,
+  });
   const err = doc.errors[0];
   if (err) {
     let at = err.pos[0];
