@@ -1,7 +1,8 @@
-import { readlinkSync } from 'node:fs';
+import { mkdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OperationError } from '../../../src/core/errors.ts';
 import { httpdBalancerOp, type HttpdBalancerArgs } from '../../../src/ops/httpd/balancer.ts';
+import { apacheService, configTestCommand } from '../../../src/ops/httpd/layout.ts';
 import { expectGolden, FIXTURES, LAB_CONF } from './golden.ts';
 import { ctxFor, HostDir } from './host-dir.ts';
 
@@ -118,5 +119,25 @@ describe('layout detection', () => {
     host.copyIn(`${FIXTURES}rhel/httpd.conf`, '/etc/httpd/conf/httpd.conf');
     const err = await host.plan(httpdBalancerOp, { ...args, apache_home: '/opt/httpd' }, ctxFor('web7')).catch((e: unknown) => e);
     expect((err as Error).message).toBe("no source build of Apache found on web7: looked for /opt/httpd/conf/httpd.conf (source build)");
+  });
+});
+
+describe('config test and service per layout', () => {
+  it('gives the command that checks the whole config, quoting odd paths', () => {
+    expect(configTestCommand('source')).toBe('/usr/local/apache2/bin/httpd -d /usr/local/apache2 -f /usr/local/apache2/conf/httpd.conf -t');
+    expect(configTestCommand('source', '/opt/my apache', '/usr/sbin/apache2')).toBe("/usr/sbin/apache2 -d '/opt/my apache' -f '/opt/my apache/conf/httpd.conf' -t");
+    expect(configTestCommand('rhel')).toBe('/usr/sbin/httpd -t');
+    expect(configTestCommand('debian')).toBe('/usr/sbin/apache2ctl -t');
+    expect(apacheService('rhel')).toEqual({ name: 'httpd' });
+    expect(apacheService('debian')).toEqual({ name: 'apache2' });
+  });
+
+  it('refuses to edit a config file that is a symlink instead of overwriting the link', async () => {
+    host.copyIn(`${FIXTURES}rhel/httpd.conf`, '/srv/httpd.conf');
+    mkdirSync(host.at('/usr/local/apache2/conf'), { recursive: true });
+    symlinkSync(host.at('/srv/httpd.conf'), host.at('/usr/local/apache2/conf/httpd.conf'));
+    const err = await host.plan(httpdBalancerOp, args, ctxFor('web2')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OperationError);
+    expect((err as Error).message).toBe('/usr/local/apache2/conf/httpd.conf on web2 is a link, not a regular file');
   });
 });

@@ -2,21 +2,14 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../../src/core/change.ts';
 import { OperationError } from '../../../src/core/errors.ts';
-import { httpdBalancerOp, type HttpdBalancerArgs } from '../../../src/ops/httpd/balancer.ts';
+import { httpdBalancerOp } from '../../../src/ops/httpd/balancer.ts';
+import { recipeArgs } from './args.ts';
 import { expectGolden, LAB_CONF } from './golden.ts';
 import { changedLines, ctxFor, HostDir } from './host-dir.ts';
 
 const HOME = '/usr/local/apache2';
 const MAIN = `${HOME}/conf/httpd.conf`;
 const VHOSTS = `${HOME}/conf/extra/httpd-vhosts.conf`;
-
-export const recipeArgs: HttpdBalancerArgs = {
-  name: 'tomcats',
-  members: [
-    { host: '127.0.0.1', port: 8009, route: 'tomcat1', secret: 's3cr3t-ajp' },
-    { host: '127.0.0.1', port: 8010, route: 'tomcat2', secret: 's3cr3t-ajp' },
-  ],
-};
 
 const writes = (changes: Change[]) => changes.filter((c) => c.kind === 'write');
 
