@@ -1,0 +1,70 @@
+/** `provision`: the command line. Prints the message and hint of an error, never a stack trace unless -v. */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ProvisionError, UsageError } from '../core/errors.ts';
+import { labCommand } from '../lab/cli.ts';
+import { ansi, formatError, plain } from '../ui/format.ts';
+import { runCommand, type RunFlags } from './run-command.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The recipe: what `provision --inventory hosts.yml` does when no playbook is named. */
+export const DEFAULT_PLAYBOOK = join(ROOT, 'playbooks', 'tomcat-cluster.yml');
+
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number ≥ 1');
+  return n;
+};
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+let verbose = 0;
+
+export function buildProgram(): Command {
+  const program = new Command('provision')
+    .description('Ansible-style provisioning over plain SSH, with real rollback.\nWithout a playbook it runs the recipe: Apache load-balancing clustered Tomcats (playbooks/tomcat-cluster.yml).')
+    .argument('[playbook]', 'playbook to run (default: the recipe, playbooks/tomcat-cluster.yml)')
+    .option('-i, --inventory <file>', 'Ansible YAML inventory (required)')
+    .option('-C, --check', 'plan only: every task says ok or would change; nothing is written, no lock is taken')
+    .option('-D, --diff', 'show a unified diff of every file change (secrets masked)')
+    .option('-f, --forks <n>', 'hosts in parallel', positive, 5)
+    .option('-l, --limit <pattern>', 'restrict to hosts matching an Ansible pattern (host, group, a:b, a:&b, a:!b)')
+    .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated)')
+    .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)')
+    .option('-e, --extra-vars <vars>', 'key=value, JSON/YAML mapping, or @file (repeatable; highest precedence)', collect, [])
+    .option('--extra-vars-file <file>', 'YAML file of variables (repeatable)', collect, [])
+    .option('--secret-vars-file <file>', 'YAML file of secret variables: their values are masked in all output (repeatable)', collect, [])
+    .addOption(new Option('--host-key-checking <mode>', 'known_hosts policy (default: strict, or the inventory\'s provision_host_key_checking)').choices(['strict', 'accept-new', 'off']))
+    .option('--break-stale-lock', 'break a host lock whose run is no longer connected')
+    .option('-u, --user <user>', 'SSH user when the inventory sets no ansible_user')
+    .option('--private-key <file>', 'SSH key when the inventory sets no ansible_ssh_private_key_file')
+    .option('-b, --become', 'use sudo on the hosts (when the inventory sets no ansible_become)')
+    .option('--json', 'print one machine-readable JSON document instead of progress')
+    .option('-v, --verbose', 'more output (repeat for more); stack traces on errors', (_v: string, prev: number) => prev + 1, 0)
+    .showHelpAfterError('(run provision --help for usage)')
+    .exitOverride()
+    .action(async (playbook: string | undefined, f: RunFlags) => {
+      verbose = f.verbose;
+      if (!f.inventory) throw new UsageError('no inventory given', { hint: 'pass --inventory hosts.yml (an Ansible YAML inventory); `provision lab up` writes one for the local test hosts' });
+      process.exitCode = await runCommand(playbook ?? DEFAULT_PLAYBOOK, f);
+    });
+  program.addCommand(labCommand().exitOverride());
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed its message; Ansible's exit code for bad options is 5.
+      process.exitCode = err.exitCode === 0 ? 0 : 5;
+      return;
+    }
+    const tty = process.stderr.isTTY;
+    process.stderr.write(`${formatError(err, verbose > 0 || argv.includes('-v') || argv.includes('--verbose'), tty ? ansi : plain)}\n`);
+    process.exitCode = err instanceof ProvisionError ? err.exitCode : 1;
+  }
+}
+
+await main();
