@@ -1,0 +1,66 @@
+/**
+ * `war`: the same WAR in webapps/ of every Tomcat instance of the host (recipe steps 3 and 8).
+ * Checksum-idempotent; a WAR whose web.xml lacks `<distributable/>` gets it before upload.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { Change } from '../../core/change.ts';
+import { OperationError } from '../../core/errors.ts';
+import { prepareWar } from '../../war/war-file.ts';
+import { defineOperation } from '../types.ts';
+import { fileReq, instancesOf, type InstanceRef } from './common.ts';
+import { warSchema } from './schemas.ts';
+
+/** Arguments of `war`. */
+export interface WarArgs {
+  /** Local WAR file (relative to the playbook's directory). */
+  src: string;
+  /** File name in webapps/ (default: the source's name; ROOT.war serves it at `/`). */
+  name?: string;
+  /** Instance homes of this host (default: the host variable `instancesVar`). */
+  instances?: Array<InstanceRef | string>;
+  /** Host variable listing the instances (default `tomcat_instances`). */
+  instancesVar?: string;
+  /** Add `<distributable/>` to WEB-INF/web.xml when missing (default true). */
+  distributable?: boolean;
+  owner?: string;
+  group?: string;
+}
+
+const target = (home: string, name: string) => `${home}/webapps/${name}`;
+
+export const war = defineOperation<WarArgs>({
+  name: 'war',
+  schema: warSchema,
+  facts(args, ctx) {
+    const name = args.name ?? basename(args.src);
+    return instancesOf(args, ctx).map((i) => fileReq(target(i.home, name)));
+  },
+  async plan(args, facts, ctx) {
+    const name = args.name ?? basename(args.src);
+    const local = resolve(ctx.baseDir, args.src);
+    const data = await readFile(local).catch((e: NodeJS.ErrnoException) => {
+      throw new OperationError(`cannot read the WAR ${local}: ${e.code ?? e.message}`, { host: ctx.host, hint: 'src is relative to the playbook directory', cause: e });
+    });
+    const prepared = args.distributable === false ? { content: data, injected: false } : prepareWar(data, local);
+    const sum = createHash('sha256').update(prepared.content).digest('hex');
+    const changes: Change[] = [];
+    for (const inst of instancesOf(args, ctx)) {
+      const path = target(inst.home, name);
+      const f = facts.get(fileReq(path));
+      if (f.exists && f.sha256 === sum) continue;
+      changes.push({
+        kind: 'write',
+        summary: `deploy ${basename(local)} to ${path}${prepared.injected ? ' (with <distributable/> added)' : ''}`,
+        path,
+        content: prepared.content,
+        mode: f.exists && f.mode != null ? f.mode : 0o644,
+        ...(args.owner ?? f.owner ? { owner: args.owner ?? f.owner! } : {}),
+        ...(args.group ?? f.group ? { group: args.group ?? f.group! } : {}),
+        diff: { path, before: f.exists ? `sha256:${f.sha256}` : null, after: `sha256:${sum}`, binary: true },
+      });
+    }
+    return { changes, okMessage: `${name} is up to date in every instance (sha256 ${sum.slice(0, 12)})` };
+  },
+});
