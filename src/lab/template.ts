@@ -102,7 +102,10 @@ async function buildApache(t: string): Promise<void> {
 }
 
 /** Build the template layer at `t`; `publicKey` is authorised for root on every host. */
-export async function buildTemplate(t: string, publicKey: string): Promise<void> {
+export async function buildTemplate(t: string, publicKey: string, labDir: string): Promise<void> {
+  // Hosts must not read the lab's own files (its private key) through the machine's `/`.
+  await mkdir(join(t, labDir, '..'), { recursive: true });
+  await run('mknod', [join(t, labDir), 'c', '0', '0']);
   for (const d of OPAQUE_DIRS) await mkdir(join(t, d), { recursive: true, mode: 0o755 });
   await chmod(join(t, 'root'), 0o700);
   // overlayfs marks a directory opaque with a trusted xattr; Node has no setxattr.

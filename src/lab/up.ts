@@ -49,7 +49,7 @@ async function bringUp(s: LabSettings, state: LabState): Promise<LabInfo> {
   await mkdir(s.fsDir, { recursive: true });
   await run('mount', ['-t', 'tmpfs', '-o', 'mode=0700,size=8g', `lab-${s.name}`, s.fsDir]);
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `provision-lab-${s.name}`, '-f', s.keyPath]);
-  await buildTemplate(`${s.fsDir}/template`, await readFile(`${s.keyPath}.pub`, 'utf8'));
+  await buildTemplate(`${s.fsDir}/template`, await readFile(`${s.keyPath}.pub`, 'utf8'), s.dir);
   state.bridgeCreated = true;
   save();
   await createBridge(s);
