@@ -31,6 +31,7 @@ describe('loadInventory: bad input is one clear error with file:line:column and 
     ['bad/loop.yml', '5:9', 'group `b` cannot be a child of `a`: that makes a loop', /remove this entry/],
     ['bad/inventory.ini', '3:1', 'malformed YAML: Unexpected scalar at node end', /INI inventory.*ansible-inventory -i FILE --list --yaml/],
     ['bad/bad-range.yml', '3:5', 'host range in `web[1:x].example.com` must be numbers or single letters', /Host ranges/],
+    ['bad/become-method.yml', '3:28', '`ansible_become_method` must be "sudo", got string "su"', /only through sudo/],
     ['bad/secret-vars-type.yml', '3:28', '`provision_secret_vars` must be a list of variable names, got string "db_token"', /\[db_token, api_key\]/],
   ];
   for (const [file, at, message, hint] of cases) {
