@@ -51,3 +51,16 @@ describe('validateBalancer', () => {
     expect(bad({ serverName: 'www.example.com' }, { host: '10.0.0.5', protocol: 'ajp', secret: 'Zx9!-_.~%' })).toBe('accepted');
   });
 });
+
+describe('httpd_balancer schema', () => {
+  it('accepts the recipe and rejects unknown keys and protocols, under strict ajv', async () => {
+    const { Ajv } = await import('ajv');
+    const { httpdBalancerSchema } = await import('../../../src/ops/httpd/balancer.ts');
+    const { recipeArgs } = await import('./args.ts');
+    const validate = new Ajv({ strict: true }).compile(httpdBalancerSchema);
+    expect(validate(recipeArgs)).toBe(true);
+    expect(validate({ ...recipeArgs, retries: 3 })).toBe(false);
+    expect(validate({ ...recipeArgs, members: [{ host: 'h', port: 8009, route: 'r', protocol: 'h2' }] })).toBe(false);
+    expect(validate({ ...recipeArgs, layout: 'arch' })).toBe(false);
+  });
+});
