@@ -98,6 +98,8 @@ export async function runChannel(client: Client, spec: ConnectionSpec, command: 
       }
       const expired = opts.timeoutMs !== undefined && (timedOut || (code === 124 && Date.now() - started0 >= opts.timeoutMs));
       if (expired) stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}provision: timed out after ${opts.timeoutMs} ms\n`;
+      // No exit status: the session ended abnormally (connection lost, sshd killed).
+      if (code === undefined && !timedOut) stderr += 'provision: channel closed without an exit status\n';
       resolve({ code: timedOut ? 124 : (code ?? 255), stdout: stdoutBuf.toString('utf8'), stderr, stdoutBuf });
     };
     // Backstop for when the remote `timeout` wrapper cannot act (host hung, no coreutils).

@@ -35,6 +35,15 @@ describe('become with a NOPASSWD sudo rule', () => {
     expect(r).toMatchObject({ code: 5, stdout: 'data\n', stderr: 'oops\n' });
   });
 
+  it('times out a root command and really kills it', async () => {
+    const r = await nopasswd.exec('echo started; sleep 7.8765', { timeoutMs: 500 });
+    expect(r.code).toBe(124);
+    expect(r.stdout).toBe('started\n');
+    const alive = () => root.exec("pgrep -f 'sleep 7[.]8765'").then((x) => x.code === 0);
+    for (let i = 0; i < 30 && (await alive()); i++) await new Promise((res) => setTimeout(res, 100));
+    expect(await alive()).toBe(false);
+  }, 15_000);
+
   it('becomes another user with becomeUser', async () => {
     const t = await SshTransport.connect(specFor(sshd, { user: NOPASSWD_USER, become: true, becomeUser: PASSWORD_USER }));
     try {
