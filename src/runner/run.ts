@@ -94,43 +94,43 @@ export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
   });
   const limit = pLimit(Math.max(1, o.forks ?? 5));
   try {
-    for (const p of plays) {
-      const runs: HostRun[] = [];
-      await Promise.all(
-        p.names.map((name) =>
-          limit(async () => {
-            recap[name] ??= { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 0, connections: 0 };
-            if (recap[name]!.unreachable || recap[name]!.failed) return;
-            try {
-              let h = hostRuns.get(name);
-              if (!h) {
-                const spec = connectionSpecFor(inv.hosts.get(name)!, o.connection, p.vars[name]);
-                const t = await pool.get(spec);
-                h = new HostRun(name, t, p.vars[name]!, new FactCache(t, name), runId, pb.file);
-                hostRuns.set(name, h);
-              }
-              runs.push(h);
-            } catch (err) {
-              if (!(err instanceof ConnectError)) throw err;
-              recap[name]!.unreachable = true;
-              o.emitter.emit('host:unreachable', { host: name, message: mask(err.message), hint: err.hint });
-            }
-          }),
-        ),
-      );
-      const ordered = p.names.map((n) => runs.find((r) => r.name === n)).filter((r): r is HostRun => !!r && !r.failed);
-      for (const h of ordered) recap[h.name] = h.recap;
-      const ok = await runPlay({
-        play: p.play, hosts: ordered, tasks: p.tasks, handlers: p.handlers, check: !!o.check, forks: o.forks ?? 5,
-        emitter: o.emitter, mask, baseDir: pb.baseDir, hostvars: p.vars,
-        prelude: o.check ? undefined : (h) => (h.lockHeld ? '' : acquireScript(runId, { breakStale: !!o.breakStaleLock })),
-        onPrelude: o.check ? undefined : (h, out) => {
-          if (h.lockHeld) return;
-          checkLock(out, h.name);
-          h.lockHeld = true;
-        },
-      });
-      if (!ok) break;
+    // Connect every host of every play first: an unreachable host stops the run before any change.
+    const all = [...new Set(plays.flatMap((p) => p.names))];
+    await Promise.all(
+      all.map((name) =>
+        limit(async () => {
+          recap[name] = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 0, connections: 0 };
+          const vars = plays.find((p) => p.vars[name])!.vars[name]!;
+          try {
+            const t = await pool.get(connectionSpecFor(inv.hosts.get(name)!, o.connection, vars));
+            const h = new HostRun(name, t, vars, new FactCache(t, name), runId, pb.file);
+            hostRuns.set(name, h);
+            recap[name] = h.recap;
+          } catch (err) {
+            if (!(err instanceof ConnectError)) throw err;
+            recap[name]!.unreachable = true;
+            o.emitter.emit('host:unreachable', { host: name, message: mask(err.message), hint: err.hint });
+          }
+        }),
+      ),
+    );
+    if (Object.values(recap).some((r) => r.unreachable)) {
+      o.emitter.emit('info', { message: 'a host is unreachable: nothing was changed on any host' });
+    } else {
+      for (const p of plays) {
+        const hosts = p.names.map((n) => hostRuns.get(n)!).filter((h) => !h.failed);
+        const ok = await runPlay({
+          play: p.play, hosts, tasks: p.tasks, handlers: p.handlers, check: !!o.check, forks: o.forks ?? 5,
+          emitter: o.emitter, mask, baseDir: pb.baseDir, hostvars: p.vars,
+          prelude: o.check ? undefined : (h) => (h.lockHeld ? '' : acquireScript(runId, { breakStale: !!o.breakStaleLock })),
+          onPrelude: o.check ? undefined : (h, out) => {
+            if (h.lockHeld) return;
+            checkLock(out, h.name);
+            h.lockHeld = true;
+          },
+        });
+        if (!ok) break;
+      }
     }
   } finally {
     await Promise.all([...hostRuns.values()].map((h) => limit(() => close(h))));
