@@ -3,12 +3,15 @@ import type { OperationDef } from '../types.ts';
 import { blockinfileOp } from './blockinfile.ts';
 import { commandOp, shellOp } from './command.ts';
 import { copyOp } from './copy.ts';
+import { debugOp } from './debug.ts';
 import { fileOp } from './file.ts';
+import { firewallOp } from './firewall.ts';
 import { lineinfileOp } from './lineinfile.ts';
+import { packageOp } from './package.ts';
 import { serviceOp } from './service.ts';
 import { templateOp } from './template.ts';
 
-export { blockinfileOp, commandOp, copyOp, fileOp, lineinfileOp, serviceOp, shellOp, templateOp };
+export { blockinfileOp, commandOp, copyOp, debugOp, fileOp, firewallOp, lineinfileOp, packageOp, serviceOp, shellOp, templateOp };
 
 export const genericOperations: OperationDef<any>[] = [
   fileOp,
@@ -19,4 +22,7 @@ export const genericOperations: OperationDef<any>[] = [
   commandOp,
   shellOp,
   serviceOp,
+  packageOp,
+  firewallOp,
+  debugOp,
 ];
