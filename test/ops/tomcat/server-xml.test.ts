@@ -1,10 +1,10 @@
-import { diffLines } from 'diff';
 import { describe, expect, it } from 'vitest';
 import { buildClusterXml } from '../../../src/ops/tomcat/cluster.ts';
 import { editServerXml, resolvePorts } from '../../../src/ops/tomcat/server-xml.ts';
 import { parseVersionArg } from '../../../src/ops/tomcat/version.ts';
 import { findAll, parseXml } from '../../../src/xml/index.ts';
 import { fixture } from './facts.ts';
+import { changed } from './lines.ts';
 
 const clusters = (t: string) => { const d = parseXml(t, 'x'); return findAll(d, 'Server/Service/Engine/Cluster').length + findAll(d, 'Server/Service/Engine/Host/Cluster').length; };
 
@@ -12,12 +12,6 @@ const SRC = fixture('server-10.1.xml');
 const V101 = parseVersionArg('10.1.60')!;
 const STATIC = { members: [{ host: '10.0.0.11', port: 4000 }, { host: '10.0.0.12', port: 4000 }], receiver: { address: '10.0.0.11', port: 4000 } };
 
-/** Lines removed and added between two texts. */
-export function changed(a: string, b: string): { removed: string[]; added: string[] } {
-  const parts = diffLines(a, b);
-  const lines = (p: { value: string }) => p.value.replace(/\n$/, '').split('\n');
-  return { removed: parts.filter((p) => p.removed).flatMap(lines), added: parts.filter((p) => p.added).flatMap(lines) };
-}
 
 function instance2(): string {
   const resolved = resolvePorts(SRC, 'server.xml', { offset: 1, shutdown: 8006 }, true);
