@@ -4,7 +4,7 @@
  * slot (an atomic mkdir under /tmp) that gives it its own name, prefix, bridge and subnet, so
  * test files can run in parallel. Needs root on Linux.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, beforeAll } from 'vitest';
 import { labDown, labExec, labUp, type LabInfo, type LabOptions, type LabProfile, type RunResult } from '../../src/lab/index.ts';
@@ -43,17 +43,36 @@ export function claimSlot(): number {
     try {
       mkdirSync(dir);
     } catch {
-      let owner = 0;
-      try { owner = Number(readFileSync(`${dir}/pid`, 'utf8').trim()); } catch { /* being claimed */ }
-      if (owner === 0 || alive(owner) || owner === process.pid) continue;
-      // Stale: its owner died without releasing it.
-      rmSync(dir, { recursive: true, force: true });
-      try { mkdirSync(dir); } catch { continue; }
+      // Taken (or stale: sweepStaleLabs takes those down first).
+      continue;
     }
     writeFileSync(`${dir}/pid`, String(process.pid));
     return i;
   }
   throw new Error('no free lab slot under /tmp/provision-lab-slots');
+}
+
+function slotOwner(dir: string): number {
+  try {
+    return Number(readFileSync(`${dir}/pid`, 'utf8').trim());
+  } catch {
+    return 0; // being claimed right now
+  }
+}
+
+/** Take down labs whose test process died (killed runs); each stale slot is swept by one worker. */
+export async function sweepStaleLabs(): Promise<void> {
+  mkdirSync(SLOTS_DIR, { recursive: true });
+  for (const entry of readdirSync(SLOTS_DIR)) {
+    if (!/^\d+$/.test(entry)) continue;
+    const dir = `${SLOTS_DIR}/${entry}`;
+    const owner = slotOwner(dir);
+    if (owner === 0 || alive(owner)) continue;
+    const sweeping = `${dir}.sweep-${process.pid}`;
+    try { renameSync(dir, sweeping); } catch { continue; }
+    await labDown(slotOptions(Number(entry))).catch(() => {});
+    rmSync(sweeping, { recursive: true, force: true });
+  }
 }
 
 export function releaseSlot(i: number): void {
@@ -84,6 +103,7 @@ export function useLab(opts: UseLabOptions = {}): TestLab {
     return info;
   };
   beforeAll(async () => {
+    await sweepStaleLabs();
     slot = claimSlot();
     info = await labUp({ ...slotOptions(slot), profile: opts.profile, hosts: opts.hosts, services: opts.services });
   }, opts.upTimeoutMs ?? 180_000);

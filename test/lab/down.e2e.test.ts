@@ -6,13 +6,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labStatus, labUp, resolveSettings, type LabOptions, type LabState } from '../../src/lab/index.ts';
-import { claimSlot, releaseSlot, slotOptions } from '../helpers/lab.ts';
+import { claimSlot, releaseSlot, slotOptions, sweepStaleLabs } from '../helpers/lab.ts';
 
 let opts: LabOptions;
 let slot: number;
 const logs: string[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
+  await sweepStaleLabs();
   slot = claimSlot();
   opts = { ...slotOptions(slot), log: (l) => logs.push(l) };
 });
