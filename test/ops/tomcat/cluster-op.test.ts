@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { tomcatCluster, type TomcatClusterArgs } from '../../../src/ops/tomcat/cluster-op.ts';
+import { ctx, fixture, MapFacts } from './facts.ts';
+
+const SERVER = fixture('server-10.1.xml');
+const SERVER2 = fixture('server-10.1.instance2.golden.xml');
+const INSTANCES = [
+  { home: '/opt/tomcat', jvmRoute: 'tomcat1' },
+  { home: '/opt/tomcat2', jvmRoute: 'tomcat2' },
+];
+const facts = (s1 = SERVER, s2 = SERVER2) => new MapFacts({ '/opt/tomcat/conf/server.xml': s1, '/opt/tomcat2/conf/server.xml': s2 });
+const plan = (args: TomcatClusterArgs, f = facts(), c = ctx('web1', { tomcat_instances: INSTANCES })) => (async () => tomcatCluster.plan(args, f, c))();
+
+describe('tomcat_cluster', () => {
+  it('puts a cluster in both instances of a host with receivers 4000 and 4001, then changes nothing', async () => {
+    const p = await plan({ version: '10.1' });
+    expect(p.changes).toHaveLength(2);
+    const texts = p.changes.map((c) => (c.kind === 'write' ? c.content.toString() : ''));
+    expect(texts[0]).toMatch(/jvmRoute="tomcat1"[\s\S]*<Receiver [^>]*port="4000"/);
+    expect(texts[1]).toMatch(/jvmRoute="tomcat2"[\s\S]*<Receiver [^>]*port="4001"/);
+    expect(texts[0]).toBe(fixture('server-10.1.cluster-mcast.golden.xml'));
+    const again = await plan({ version: '10.1' }, facts(texts[0], texts[1]));
+    expect(again.changes).toEqual([]);
+  });
+
+  it('reads the instances from the task when given, and the version from the fact', async () => {
+    expect(tomcatCluster.facts({ instances: ['/opt/tomcat'] }, ctx()).map((r) => r.type)).toEqual(['file', 'command']);
+    await expect(plan({ instances: ['/opt/tomcat'], version: '10.1' })).rejects.toThrow(/has no jvmRoute/);
+  });
+
+  it('refuses the same jvmRoute on one host, or on another host of the play', async () => {
+    const dup = [INSTANCES[0]!, { ...INSTANCES[1]!, jvmRoute: 'tomcat1' }];
+    await expect(plan({ instances: dup, version: '10.1' })).rejects.toThrow(/jvmRoute tomcat1 is used by \/opt\/tomcat and \/opt\/tomcat2/);
+    const hostvars = { web1: { tomcat_instances: [INSTANCES[0]] }, web2: { tomcat_instances: [{ home: '/opt/tomcat', jvmRoute: 'tomcat1' }] } };
+    await expect(plan({ version: '10.1' }, facts(), ctx('web1', hostvars.web1, hostvars))).rejects.toThrow(/tomcat1 is used on web1 .* and on web2/);
+  });
+
+  it('refuses two instances with the same receiver, HTTP or AJP port on one host, before any change', async () => {
+    const sameRx = INSTANCES.map((i) => ({ ...i, receiverPort: 4000 }));
+    await expect(plan({ instances: sameRx, version: '10.1' })).rejects.toThrow(/port 4000 is used by \/opt\/tomcat \(cluster receiver\) and by \/opt\/tomcat2 \(cluster receiver\)/);
+    await expect(plan({ version: '10.1' }, facts(SERVER, SERVER))).rejects.toThrow(/port 8080 is used by \/opt\/tomcat \(HTTP\) and by \/opt\/tomcat2 \(HTTP\)/);
+    const ajpClash = SERVER2.replace('port="8010"', 'port="8081"');
+    await expect(plan({ version: '10.1' }, facts(SERVER, ajpClash))).rejects.toThrow(/port 8081 is used by \/opt\/tomcat2 \(HTTP\) and by \/opt\/tomcat2 \(AJP\)/);
+  });
+
+  it('static membership: each receiver must be a listed member', async () => {
+    const members = [{ host: '10.0.0.11', port: 4000 }, { host: '10.0.0.11', port: 4001 }];
+    await expect(plan({ version: '10.1', cluster: { members } })).rejects.toThrow(/receiver auto:4000 is not in the static member list/);
+    const p = await plan({ version: '10.1', cluster: { members, receiver: { address: '10.0.0.11' } } });
+    const t = p.changes[1]!.kind === 'write' ? p.changes[1]!.content.toString() : '';
+    expect(t).toContain('<Receiver className="org.apache.catalina.tribes.transport.nio.NioReceiver" address="10.0.0.11" port="4001"');
+    expect(t.match(/<Member /g)).toHaveLength(2);
+  });
+});
