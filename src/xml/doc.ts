@@ -61,6 +61,9 @@ export class XmlDoc {
     if (lex) throw notWellFormed(this.file, text, lex.offset, lex.message.replace(/, skipped.*$/, ''));
     const pe = r.parseErrors[0];
     if (pe) {
+      // A mismatched close tag is the likelier cause of a later parse error: report it first.
+      const partial = buildAst(r.cst as never, r.tokenVector).rootElement;
+      if (partial) check(this.file, text, partial);
       const off = Number.isFinite(pe.token.startOffset) ? pe.token.startOffset : text.length;
       const what = pe.token.image ? `unexpected ${JSON.stringify(pe.token.image)}` : 'unexpected end of file (unclosed element?)';
       throw notWellFormed(this.file, text, off, what);
