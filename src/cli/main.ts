@@ -34,7 +34,7 @@ export function buildProgram(): Command {
     .option('-e, --extra-vars <vars>', 'key=value, JSON/YAML mapping, or @file (repeatable; highest precedence)', collect, [])
     .option('--extra-vars-file <file>', 'YAML file of variables (repeatable)', collect, [])
     .option('--secret-vars-file <file>', 'YAML file of secret variables: their values are masked in all output (repeatable)', collect, [])
-    .addOption(new Option('--host-key-checking <mode>', 'known_hosts policy (default: strict, or the inventory\'s provision_host_key_checking)').choices(['strict', 'accept-new', 'off']))
+    .addOption(new Option('--host-key-checking <mode>', 'known_hosts policy when the inventory sets no provision_host_key_checking (default: strict)').choices(['strict', 'accept-new', 'off']))
     .option('--break-stale-lock', 'break a host lock whose run is no longer connected')
     .option('-u, --user <user>', 'SSH user when the inventory sets no ansible_user')
     .option('--private-key <file>', 'SSH key when the inventory sets no ansible_ssh_private_key_file')
