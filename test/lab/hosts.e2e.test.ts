@@ -4,6 +4,7 @@
  */
 import { connect } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { useLab } from '../helpers/lab.ts';
 
@@ -61,11 +62,12 @@ describe('lab hosts over ssh', () => {
     }
   });
 
-  it('firewalld is running on every host', async () => {
+  it('firewalld is running on every host, with rules in the host\'s namespace only', async () => {
     for (const h of lab.hosts) {
-      const r = await lab.ssh(h, 'firewall-cmd --state');
-      expect(r.stdout.trim()).toBe('running');
+      const r = await lab.ssh(h, 'firewall-cmd --state; nft list tables');
+      expect(r.stdout.split('\n')).toEqual(expect.arrayContaining(['running', 'table inet firewalld']));
     }
+    expect((await execa('nft', ['list', 'tables'])).stdout).not.toContain('firewalld');
   });
 
   it('a port opened with firewall-cmd on one host stays closed on another', async () => {
