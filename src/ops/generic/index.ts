@@ -10,8 +10,9 @@ import { lineinfileOp } from './lineinfile.ts';
 import { packageOp } from './package.ts';
 import { serviceOp } from './service.ts';
 import { templateOp } from './template.ts';
+import { xmlOp } from './xml.ts';
 
-export { blockinfileOp, commandOp, copyOp, debugOp, fileOp, firewallOp, lineinfileOp, packageOp, serviceOp, shellOp, templateOp };
+export { blockinfileOp, commandOp, copyOp, debugOp, fileOp, firewallOp, lineinfileOp, packageOp, serviceOp, shellOp, templateOp, xmlOp };
 
 export const genericOperations: OperationDef<any>[] = [
   fileOp,
@@ -24,5 +25,6 @@ export const genericOperations: OperationDef<any>[] = [
   serviceOp,
   packageOp,
   firewallOp,
+  xmlOp,
   debugOp,
 ];

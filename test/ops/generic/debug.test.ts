@@ -20,7 +20,7 @@ describe('genericOperations', () => {
   it('exports every generic operation once, each with a strict object schema', () => {
     const names = genericOperations.map((o) => o.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(expect.arrayContaining(['file', 'copy', 'template', 'lineinfile', 'blockinfile', 'command', 'shell', 'service', 'package', 'firewall', 'debug']));
+    expect(names).toEqual(expect.arrayContaining(['file', 'copy', 'template', 'lineinfile', 'blockinfile', 'command', 'shell', 'service', 'package', 'firewall', 'xml', 'debug']));
     for (const op of genericOperations) expect(op.schema).toMatchObject({ type: 'object', additionalProperties: false });
   });
 });
