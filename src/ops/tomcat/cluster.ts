@@ -31,7 +31,7 @@ export interface ClusterSpec {
   members?: StaticMemberSpec[];
   /** Receiver of this instance (default address `auto`, port 4000, autoBind 100). */
   receiver?: { address?: string; port?: number; autoBind?: number; selectorTimeout?: number; maxThreads?: number };
-  /** Include the recipe's FarmWarDeployer (watchEnabled=false) (default true). */
+  /** Include the recipe's FarmWarDeployer (default false: it only works in a Host-level cluster; in an Engine it logs SEVERE at startup). */
   farmDeployer?: boolean;
 }
 
@@ -63,8 +63,8 @@ export function hasStaticMembershipService(v: TomcatVersion): boolean {
 }
 
 /**
- * The `<Cluster>` element text (2-space indentation, column 0). `self` is this instance's receiver
- * (port and address), used to leave it out of the legacy interceptor's member list.
+ * The `<Cluster>` element text (2-space indentation, column 0). For the legacy static form the
+ * member equal to this instance's receiver (address and port) is left out of the interceptor's list.
  */
 export function buildClusterXml(spec: ClusterSpec, v: TomcatVersion): string {
   const mgr = spec.manager ?? 'DeltaManager';
@@ -108,7 +108,7 @@ export function buildClusterXml(spec: ClusterSpec, v: TomcatVersion): string {
     tag('Valve', { className: 'org.apache.catalina.ha.tcp.ReplicationValve', filter: '' }),
     tag('Valve', { className: 'org.apache.catalina.ha.session.JvmRouteBinderValve' }),
   ];
-  if (spec.farmDeployer ?? true) {
+  if (spec.farmDeployer ?? false) {
     children.push(tag('Deployer', { className: 'org.apache.catalina.ha.deploy.FarmWarDeployer', tempDir: '/tmp/war-temp/', deployDir: '/tmp/war-deploy/', watchDir: '/tmp/war-listen/', watchEnabled: 'false' }));
   }
   children.push(tag('ClusterListener', { className: 'org.apache.catalina.ha.session.ClusterSessionListener' }));

@@ -90,6 +90,8 @@ describe('<Cluster>', () => {
       expect(x).toContain('StaticMembershipInterceptor');
       expect(x).not.toContain('MessageDispatch15Interceptor');
     }
+    expect(buildClusterXml({}, V101)).not.toContain('FarmWarDeployer');
+    expect(buildClusterXml({ farmDeployer: true }, V101)).toContain('<Deployer className="org.apache.catalina.ha.deploy.FarmWarDeployer"');
     for (const v of ['9.0.17', '10.1.60', '11.0.2']) {
       const x = buildClusterXml(STATIC, parseVersionArg(v)!);
       expect(x).toContain('membership.StaticMembershipService');
