@@ -29,7 +29,7 @@ export const blockinfileOp = defineOperation<BlockinfileArgs>({
       create: { type: 'boolean' }, validate: validateSchema, ...attrProps,
     },
     ['path'],
-    { not: { required: ['insertafter', 'insertbefore'] } },
+    { not: { required: ['insertafter', 'insertbefore'] }, description: 'insertafter and insertbefore exclude each other' },
   ),
   facts(a) {
     return [fact.file(a.path, true)];

@@ -53,6 +53,7 @@ function make(name: 'command' | 'shell', build: (a: CommandArgs) => string): Ope
     name === 'command'
       ? objectSchema({ cmd: nonEmpty, argv: { type: 'array', items: { type: 'string' }, minItems: 1 }, ...guards }, [], {
           oneOf: [{ required: ['cmd'] }, { required: ['argv'] }],
+          description: 'give exactly one of cmd or argv',
         })
       : objectSchema({ cmd: nonEmpty, ...guards }, ['cmd']);
   return defineOperation<CommandArgs>({

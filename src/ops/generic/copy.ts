@@ -29,7 +29,7 @@ export const validateSchema = { type: 'string', pattern: '%s' };
 export const copySchema = objectSchema(
   { dest: absPath, content: { type: 'string' }, src: { type: 'string', minLength: 1 }, force: { type: 'boolean' }, validate: validateSchema, ...attrProps },
   ['dest'],
-  { oneOf: [{ required: ['content'] }, { required: ['src'] }] },
+  { oneOf: [{ required: ['content'] }, { required: ['src'] }], description: 'give exactly one of content or src' },
 );
 
 /** Read a local file named relative to the playbook, with an error that says where we looked. */

@@ -13,6 +13,7 @@ export const debugOp = defineOperation<DebugArgs>({
   name: 'debug',
   schema: objectSchema({ msg: { type: 'string' }, var: { type: 'string', minLength: 1 } }, [], {
     oneOf: [{ required: ['msg'] }, { required: ['var'] }],
+    description: 'give exactly one of msg or var',
   }),
   facts: () => [],
   plan(a, _facts, ctx) {

@@ -50,7 +50,7 @@ export const firewallOp = defineOperation<FirewallArgs>({
       state: { enum: ['enabled', 'disabled'] }, source: { type: 'string', pattern: '^[0-9A-Fa-f.:]+(/[0-9]{1,3})?$' },
     },
     [],
-    { anyOf: [{ required: ['port'] }, { required: ['ports'] }] },
+    { anyOf: [{ required: ['port'] }, { required: ['ports'] }], description: 'give port or ports' },
   ),
   facts(a, ctx) {
     return disabledByVars(ctx) ? [] : [fact.firewall(a.zone ?? 'public')];

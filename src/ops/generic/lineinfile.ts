@@ -34,11 +34,11 @@ export const lineinfileOp = defineOperation<LineinfileArgs>({
       allOf: [
         {
           if: { properties: { state: { const: 'absent' } }, required: ['state'] },
-          then: { anyOf: [{ required: ['line'] }, { required: ['regexp'] }, { required: ['search_string'] }] },
+          then: { anyOf: [{ required: ['line'] }, { required: ['regexp'] }, { required: ['search_string'] }], description: 'state: absent needs line, regexp or search_string' },
           else: { required: ['line'] },
         },
-        { not: { required: ['insertafter', 'insertbefore'] } },
-        { not: { required: ['regexp', 'search_string'] } },
+        { not: { required: ['insertafter', 'insertbefore'] }, description: 'insertafter and insertbefore exclude each other' },
+        { not: { required: ['regexp', 'search_string'] }, description: 'regexp and search_string exclude each other' },
         { if: { required: ['backrefs'], properties: { backrefs: { const: true } } }, then: { required: ['regexp'] } },
       ],
     },

@@ -85,6 +85,7 @@ export const serviceOp = defineOperation<ServiceArgs>({
     ['name'],
     {
       anyOf: [{ required: ['state'] }, { required: ['enabled'] }],
+      description: 'give state, enabled, or both; explicit start/stop/status go together and exclude enabled',
       dependencies: { start: ['stop', 'status'], stop: ['start', 'status'], status: ['start', 'stop'], reload: ['start'], user: ['start'] },
       if: { required: ['start'] },
       then: { not: { required: ['enabled'] } },

@@ -25,7 +25,7 @@ export interface XmlArgs extends AttrArgs {
   add_children?: ChildSpec[];
 }
 
-const scalar = { type: ['string', 'number', 'boolean'] };
+const scalar = { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] };
 
 export const xmlOp = defineOperation<XmlArgs>({
   name: 'xml',
@@ -33,14 +33,14 @@ export const xmlOp = defineOperation<XmlArgs>({
     {
       path: absPath, xpath: { type: 'string', minLength: 1 }, attribute: { type: 'string', pattern: '^[A-Za-z_][\\w.:-]*$' }, value: scalar,
       state: { enum: ['present', 'absent'] },
-      add_children: { type: 'array', minItems: 1, items: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', minProperties: 1, maxProperties: 1, additionalProperties: { type: ['object', 'null'], additionalProperties: scalar } }] } },
+      add_children: { type: 'array', minItems: 1, items: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', minProperties: 1, maxProperties: 1, additionalProperties: { anyOf: [{ type: 'object', additionalProperties: scalar }, { type: 'null' }] } }] } },
       ...attrProps,
     },
     ['path', 'xpath'],
     {
       allOf: [
         { if: { required: ['state'], properties: { state: { const: 'absent' } } }, then: { not: { anyOf: [{ required: ['value'] }, { required: ['add_children'] }] } }, else: { dependencies: { attribute: ['value'] } } },
-        { not: { required: ['value', 'add_children'] } },
+        { not: { required: ['value', 'add_children'] }, description: 'value and add_children exclude each other; state: absent takes neither' },
       ],
     },
   ),
