@@ -10,7 +10,8 @@ import { closest } from '../inventory/suggest.ts';
 import type { OperationDef } from '../ops/types.ts';
 import type { Play, Playbook, Task } from './types.ts';
 
-const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'tasks', 'handlers', 'become', 'gather_facts'];
+/** `defaults` is ours: like a role's defaults/main.yml, the lowest precedence (the inventory overrides it). */
+const PLAY_KEYS = ['name', 'hosts', 'defaults', 'vars', 'vars_files', 'tasks', 'handlers', 'become', 'gather_facts'];
 const TASK_KEYS = ['name', 'when', 'notify', 'tags', 'loop', 'loop_control', 'throttle', 'ignore_errors', 'listen'];
 /** Operations that take Ansible's free-form string (`command: ls -l`). */
 const FREE_FORM = new Set(['command', 'shell']);
@@ -110,6 +111,7 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, baseDir: string): Promise<Play>
   return {
     name: typeof raw.name === 'string' ? raw.name : raw.hosts,
     hosts: raw.hosts,
+    defaults: { ...((raw.defaults as Record<string, unknown>) ?? {}) },
     vars,
     tasks: loadTasks(ctx, node.get('tasks', true), 'tasks', false),
     handlers: loadTasks(ctx, node.get('handlers', true), 'handlers', true),

@@ -27,6 +27,8 @@ export interface Play {
   name: string;
   /** Ansible host pattern. */
   hosts: string;
+  /** Lowest-precedence variables (like a role's defaults): the inventory overrides them. */
+  defaults: Record<string, unknown>;
   vars: Record<string, unknown>;
   tasks: Task[];
   handlers: Task[];

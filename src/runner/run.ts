@@ -61,16 +61,19 @@ export function makeMasker(secrets: string[]): (s: string) => string {
   return (s) => list.reduce((acc, secret) => acc.split(secret).join('********'), s);
 }
 
-/** Variables of every selected host: inventory < play vars < extra vars, plus Ansible's magic vars. */
-function hostVars(inv: Inventory, names: string[], playVars: Record<string, unknown>, extra: Record<string, unknown>) {
+/**
+ * Variables of every inventory host for one play: play defaults < inventory < play vars < extra
+ * vars, plus Ansible's magic variables. `hostvars` holds every host's resolved variables.
+ */
+export function playVars(inv: Inventory, play: { defaults: Record<string, unknown>; vars: Record<string, unknown> }, extra: Record<string, unknown>, playHosts: string[]) {
   const groups = Object.fromEntries([...inv.groups.values()].map((g) => [g.name, g.hosts]));
-  const raw = Object.fromEntries([...inv.hosts.values()].map((h) => [h.name, h.vars]));
-  const out: Record<string, Record<string, unknown>> = {};
-  for (const name of names) {
-    const h = inv.hosts.get(name)!;
-    out[name] = resolveVars({ ...h.vars, ...playVars, ...extra, inventory_hostname: name, group_names: h.groups.filter((g) => g !== 'all' && g !== 'ungrouped'), groups, hostvars: raw, play_hosts: names });
+  const hostvars: Record<string, Record<string, unknown>> = {};
+  for (const h of inv.hosts.values()) {
+    const magic = { inventory_hostname: h.name, group_names: h.groups.filter((g) => g !== 'all' && g !== 'ungrouped'), groups, play_hosts: playHosts };
+    hostvars[h.name] = resolveVars({ ...play.defaults, ...h.vars, ...play.vars, ...extra, ...magic });
   }
-  return out;
+  for (const v of Object.values(hostvars)) v.hostvars = hostvars;
+  return hostvars;
 }
 
 export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
@@ -88,7 +91,7 @@ export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
   // Everything is rendered and validated before the first connection.
   const plays = pb.plays.map((play) => {
     const names = selectHosts(inv, o.limit, play.hosts);
-    const vars = hostVars(inv, names, play.vars, o.extraVars ?? {});
+    const vars = playVars(inv, play, o.extraVars ?? {}, names);
     const expand = (list: typeof play.tasks) => new Map(names.map((n) => [n, list.map((t) => expandTask(t, o.ops.get(t.op)!, n, vars[n]!, t.listen.length || play.handlers.includes(t) ? { tags: [], skipTags: [] } : tags))] as [string, HostTask[][]]));
     return { play, names, vars, tasks: expand(play.tasks), handlers: expand(play.handlers) };
   });

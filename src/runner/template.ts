@@ -3,11 +3,15 @@
  * exactly one `{{ expr }}` keeps its native type (lists, numbers), as Ansible's loops expect.
  */
 import nunjucks from 'nunjucks';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
 // Ansible filters people use in inventories and playbooks, where nunjucks lacks them.
 env.addFilter('bool', (v: unknown) => (typeof v === 'string' ? /^(1|true|yes|on)$/i.test(v.trim()) : Boolean(v)));
 env.addFilter('to_json', (v: unknown) => JSON.stringify(v));
+env.addFilter('from_json', (v: unknown) => JSON.parse(String(v)));
+env.addFilter('from_yaml', (v: unknown) => parseYaml(String(v)));
+env.addFilter('to_yaml', (v: unknown) => stringifyYaml(v));
 env.addFilter('mandatory', (v: unknown) => {
   if (v === undefined || v === null) throw new Error('mandatory variable is not defined');
   return v;
@@ -43,9 +47,9 @@ export function evaluate(expr: string, vars: Record<string, unknown>): unknown {
   }
 }
 
-/** Render one string; a whole-string `{{ expr }}` returns the native value. */
-export function renderString(text: string, vars: Record<string, unknown>): unknown {
-  if (!text.includes('{{') && !text.includes('{%')) return text;
+const hasTemplate = (v: unknown) => typeof v === 'string' && (v.includes('{{') || v.includes('{%'));
+
+function renderOnce(text: string, vars: Record<string, unknown>): unknown {
   const whole = WHOLE.exec(text);
   if (whole?.[1] && !whole[1].includes('}}')) return evaluate(whole[1], vars);
   try {
@@ -53,6 +57,17 @@ export function renderString(text: string, vars: Record<string, unknown>): unkno
   } catch (err) {
     throw explain(err, text, vars);
   }
+}
+
+/**
+ * Render one string; a whole-string `{{ expr }}` returns the native value. Like Ansible, a value
+ * that is itself a template (a variable defined as `"{{ other }}"`) is rendered in turn.
+ */
+export function renderString(text: string, vars: Record<string, unknown>): unknown {
+  let out: unknown = text;
+  for (let depth = 0; depth < 8 && hasTemplate(out); depth++) out = renderOnce(out as string, vars);
+  if (out && typeof out === 'object' && out !== null && JSON.stringify(out).includes('{{')) return renderDeep(out, vars);
+  return out;
 }
 
 /** Render every string inside a value (objects and arrays recursively). */
@@ -74,13 +89,18 @@ export function isTrue(when: unknown, vars: Record<string, unknown>): boolean {
   return Boolean(evaluate(expr, vars));
 }
 
-/** Resolve variables that reference other variables (`a: "{{ b }}"`), a few passes deep. */
+/**
+ * Resolve variables that reference other variables (`a: "{{ b }}"`). A variable that cannot be
+ * rendered yet is kept as written: like Ansible, it is an error only where a task uses it.
+ */
 export function resolveVars(vars: Record<string, unknown>): Record<string, unknown> {
-  let out = vars;
-  for (let i = 0; i < 5; i++) {
-    const next = renderDeep(out, out);
-    if (JSON.stringify(next) === JSON.stringify(out)) break;
-    out = next;
+  const out: Record<string, unknown> = { ...vars };
+  for (const [k, v] of Object.entries(vars)) {
+    try {
+      out[k] = renderDeep(v, out);
+    } catch {
+      out[k] = v;
+    }
   }
   return out;
 }
