@@ -14,3 +14,5 @@ import { tomcatCluster } from './cluster-op.ts';
 import { war } from './war.ts';
 /** For the operation registry. */
 export const tomcatOperations = [tomcatInstance, tomcatCluster, war];
+/** The name the operation registry (src/ops/registry.ts) loads. */
+export const operations = tomcatOperations;
