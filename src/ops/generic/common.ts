@@ -15,11 +15,11 @@ export function objectSchema(
   return { type: 'object', properties, required, additionalProperties: false, ...extra };
 }
 
-/** `mode: '0644'` (string, octal) or `mode: 644` (number whose digits are read as octal). */
+/** `mode: '0644'` (string, octal) or a number that is the mode (YAML 1.1 reads unquoted `0644` as 420). */
 export const modeSchema = {
   anyOf: [
     { type: 'string', pattern: '^0?[0-7]{3,4}$' },
-    { type: 'integer', minimum: 0 },
+    { type: 'integer', minimum: 0, maximum: 511 },
   ],
 };
 export const stringList = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] };
@@ -28,7 +28,7 @@ export const absPath = { type: 'string', minLength: 1, pattern: '^/' };
 
 /** Owner, group and mode as the user asked for them. */
 export interface AttrArgs {
-  /** Octal string ('0644') or a number whose decimal digits are octal (644, as YAML 1.2 reads `0644`). */
+  /** Octal string ('0644'), or a number that is the mode itself (unquoted YAML 1.1 `0644` = 420). */
   mode?: string | number;
   owner?: string;
   group?: string;
@@ -47,16 +47,21 @@ export function fail(message: string, hint: string, ctx?: PlanContext): never {
 }
 
 /**
- * Parse a mode. Numbers are read digit by digit as octal because YAML 1.2 turns `0644` into the
- * decimal 644; a number with an 8 or 9 in it is an error rather than a surprise.
+ * Parse a mode. Strings are octal ('0644', '755', '2775'). Numbers are the mode itself, as in
+ * Ansible: the playbook loader reads YAML 1.1, where an unquoted `0644` is octal (420). A number
+ * with setuid/setgid/sticky bits (>= 0o1000) is refused: it is almost always `644` written
+ * without its leading 0, which would mean 0o1204.
  */
 export function parseMode(mode: string | number | undefined): number | undefined {
   if (mode === undefined) return undefined;
-  const digits = String(mode);
-  if (!/^0?[0-7]{1,4}$/.test(digits)) {
-    fail(`mode ${JSON.stringify(mode)} is not an octal mode`, "write it as a quoted octal string, e.g. mode: '0644'");
+  if (typeof mode === 'number') {
+    if (!Number.isInteger(mode) || mode < 0 || mode >= 0o1000) {
+      fail(`mode ${mode} is not a permission mode (as octal it is ${mode.toString(8)})`, `quote it as an octal string, e.g. mode: '0${String(mode).padStart(3, '0')}'`);
+    }
+    return mode;
   }
-  return parseInt(digits, 8);
+  if (!/^0?[0-7]{3,4}$/.test(mode)) fail(`mode ${JSON.stringify(mode)} is not an octal mode`, "write it as a quoted octal string, e.g. mode: '0644'");
+  return parseInt(mode, 8);
 }
 
 export function fmtMode(mode: number): string {

@@ -20,9 +20,9 @@ describe('copy', () => {
     const plan = await planOp(copyOp, { dest: D, content: 'new\n' }, [[fact.file(D, true), old]]);
     expect(plan.changes[0]).toMatchObject({ kind: 'write', diff: { before: 'old\n', after: 'new\n' } });
     const after = afterWrite(old, plan.changes[0]!);
-    const again = await planOp(copyOp, { dest: D, content: 'new\n', mode: 420 }, [[fact.file(D, true), { ...after, mode: 0o420 }]]);
+    const again = await planOp(copyOp, { dest: D, content: 'new\n', mode: 0o640 }, [[fact.file(D, true), { ...after, mode: 0o640 }]]);
     expect(again.changes).toEqual([]);
-    expect(again.okMessage).toBe(`/etc/motd already has sha256 ${sha256(Buffer.from('new\n')).slice(0, 12)}…, mode 0420`);
+    expect(again.okMessage).toBe(`/etc/motd already has sha256 ${sha256(Buffer.from('new\n')).slice(0, 12)}…, mode 0640`);
   });
 
   it('only sets attributes when the content already matches', async () => {

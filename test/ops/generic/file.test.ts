@@ -17,9 +17,11 @@ describe('file', () => {
     expect(plan.okMessage).toBe('directory /opt/app exists, mode 0755');
   });
 
-  it('compares modes as numbers: 755 (YAML 1.2 reading of 0755) equals 0o755', async () => {
-    const plan = await planOp(fileOp, { path: P, state: 'directory', mode: 755 }, [[fact.file(P), dirFact(P)]]);
+  it('compares modes as numbers: unquoted YAML 1.1 0755 (493) equals the string 0755', async () => {
+    const plan = await planOp(fileOp, { path: P, state: 'directory', mode: 0o755 }, [[fact.file(P), dirFact(P)]]);
     expect(plan.changes).toEqual([]);
+    expect((await planOp(fileOp, { path: P, state: 'directory', mode: '755' }, [[fact.file(P), dirFact(P)]])).changes).toEqual([]);
+    expect((await planOp(fileOp, { path: P, state: 'directory', mode: '2775' }, [[fact.file(P), dirFact(P)]])).changes).toMatchObject([{ kind: 'attrs', mode: 0o2775 }]);
   });
 
   it('changes only the attributes that differ', async () => {
@@ -67,7 +69,9 @@ describe('file', () => {
     expect(schemaErrors(fileOp, { path: P, state: 'directory', mode: '0755', owner: 'a', group: 'b' })).toBeNull();
   });
 
-  it('rejects a numeric mode that is not octal', async () => {
-    await expect(planOp(fileOp, { path: P, mode: 999 }, [[fact.file(P), dirFact(P)]])).rejects.toMatchObject({ hint: expect.stringContaining("'0644'") });
+  it('refuses 644 written without its leading 0 (it would mean 0o1204)', async () => {
+    await expect(planOp(fileOp, { path: P, mode: 644 }, [[fact.file(P), dirFact(P)]])).rejects.toMatchObject({ message: 'mode 644 is not a permission mode (as octal it is 1204)', hint: "quote it as an octal string, e.g. mode: '0644'" });
+    expect(schemaErrors(fileOp, { path: P, mode: 644 })).not.toBeNull();
+    expect(schemaErrors(fileOp, { path: P, mode: 420 })).toBeNull();
   });
 });
