@@ -6,7 +6,7 @@ const obj = (properties: Record<string, unknown>, required: string[] = []) => ({
 
 export const ajpSchema = obj({ port, secret: str, secretRequired: { type: 'boolean' }, address: str });
 export const portsSchema = obj({ shutdown: port, http: port, redirect: port, ajp: port, offset: { type: 'integer', minimum: -1000, maximum: 1000 } });
-const version = { type: ['string', 'number'] };
+const version = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'number' }] };
 
 export const clusterSchema = obj({
   name: str,
