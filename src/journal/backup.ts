@@ -24,6 +24,8 @@ export function journalPrelude(slot: JournalSlot, entry: JournalEntry, paths: st
     sh`printf '%s\n' ${JSON.stringify({ ...entry, paths })} > "$J/entries/$N.tmp"`.text,
     'mv -f "$J/entries/$N.tmp" "$J/entries/$N"',
   ];
+  // The paths again, one base64 line each, so rollback's read script can hash them without parsing JSON.
+  if (paths.length) lines.push(sh`printf '%s\n' ${paths.map((p) => Buffer.from(p).toString('base64'))} > "$J/backups/$N.paths"`.text);
   paths.forEach((p, i) => {
     lines.push(
       sh`if [ -e ${p} ] || [ -L ${p} ]; then rm -rf "$J/backups/$N.${i}"; cp -a -- ${p} "$J/backups/$N.${i}"; else : > "$J/backups/$N.${i}.absent"; fi`.text,

@@ -1,0 +1,27 @@
+/** `provision history`: per host, the journaled runs with id, time, user, playbook, changes and status. */
+import { Command } from 'commander';
+import { readHistory, type HistoryRow } from '../journal/history.ts';
+import { withHosts } from '../journal/hosts.ts';
+import { formatHistory } from '../journal/report.ts';
+import { ansi, plain } from '../ui/format.ts';
+import { addJournalFlags, hostsFrom, type JournalFlags } from './rollback-command.ts';
+
+export function historyCommand(): Command {
+  return addJournalFlags(
+    new Command('history').description('list the runs journaled on each host, newest first: id, time, user@control, playbook, changed, status (complete, failed, interrupted, rolled-back, running)'),
+  ).action(async (f: JournalFlags) => {
+    const rows = await withHosts(hostsFrom(f), async (hosts) => {
+      const out = new Map<string, HistoryRow[] | Error>();
+      // One round trip per host; hosts answer in parallel.
+      await Promise.all(hosts.map(async (h) => out.set(h.name, h.error ?? (await readHistory(h.transport!, h.name).catch((e: Error) => e)))));
+      return new Map(hosts.map((h) => [h.name, out.get(h.name)!]));
+    });
+    if (f.json) {
+      const doc = Object.fromEntries([...rows].map(([h, r]) => [h, r instanceof Error ? { error: r.message } : r]));
+      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${formatHistory(rows, process.stdout.isTTY ? ansi : plain)}\n`);
+    }
+    process.exitCode = [...rows.values()].some((r) => r instanceof Error) ? 3 : 0;
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * Connecting the hosts of `rollback` and `history` the way a run does: the inventory, `--limit`,
+ * each host's rendered variables, `connectionSpecFor`, one pooled connection per host.
+ */
+import pLimit from 'p-limit';
+import { ConnectError } from '../core/errors.ts';
+import { connectionSpecFor, type ConnectionDefaults } from '../inventory/connection.ts';
+import { selectHosts } from '../inventory/limit.ts';
+import { loadInventory } from '../inventory/load.ts';
+import { resolveVars } from '../runner/template.ts';
+import { ConnectionPool } from '../transport/index.ts';
+import type { ConnectionSpec, Transport } from '../transport/types.ts';
+
+/** Which hosts and how to reach them. */
+export interface HostsOptions {
+  inventory: string;
+  /** An Ansible pattern restricting the hosts (default: all). */
+  limit?: string;
+  /** Hosts in parallel (default 5). */
+  forks?: number;
+  connection?: ConnectionDefaults;
+  /** Open connections (tests may wrap them). */
+  open?: (spec: ConnectionSpec) => Promise<Transport>;
+}
+
+export interface ConnectedHost {
+  name: string;
+  vars: Record<string, unknown>;
+  transport?: Transport;
+  /** Why the host could not be reached. */
+  error?: ConnectError;
+}
+
+/**
+ * Connect every selected host (in parallel up to forks), call `fn` on each reachable one, then
+ * close every connection. Unreachable hosts are passed with their error.
+ */
+export async function withHosts<T>(o: HostsOptions, fn: (hosts: ConnectedHost[]) => Promise<T>): Promise<T> {
+  const inv = await loadInventory(o.inventory);
+  const names = selectHosts(inv, o.limit);
+  const pool = new ConnectionPool(o.open);
+  const limit = pLimit(Math.max(1, o.forks ?? 5));
+  try {
+    const hosts = await Promise.all(
+      names.map((name) =>
+        limit(async (): Promise<ConnectedHost> => {
+          const h = inv.hosts.get(name)!;
+          const vars = resolveVars({ ...h.vars, inventory_hostname: name });
+          try {
+            return { name, vars, transport: await pool.get(connectionSpecFor(h, o.connection, vars)) };
+          } catch (err) {
+            if (!(err instanceof ConnectError)) throw err;
+            return { name, vars, error: err };
+          }
+        }),
+      ),
+    );
+    return await fn(hosts);
+  } finally {
+    await pool.closeAll();
+  }
+}

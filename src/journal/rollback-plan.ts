@@ -1,0 +1,165 @@
+/**
+ * The rollback planner: pure, from a host's journal (as read) to the steps that undo one run and
+ * every later one, newest first, entries in reverse order; then services back to their pre-run
+ * state and one firewalld reload. Drift (a file changed by someone else since the run) is found here.
+ */
+import type { ServiceSpec } from '../core/change.ts';
+import { effectiveStatus, type EntryRecord, type HostJournal, type PathState, type RunRecord } from './read.ts';
+
+/** What one step does. */
+export type StepAction =
+  /** Put each path back from its backup (a path that did not exist is removed). */
+  | 'restore'
+  /** Put back mode and owner only (an `attrs` change). */
+  | 'attrs'
+  /** Run the entry's `undo` command. */
+  | 'undo'
+  /** Nothing can undo it (a command without `undo`, a package): reported, not an error. */
+  | 'cannot'
+  /** The change was never made (its backup is missing): nothing to do. */
+  | 'skip';
+
+export interface RollbackStep {
+  run: string;
+  seq: number;
+  task: string;
+  action: StepAction;
+  /** The paths restored, with their backup index; `existed` tells restore from remove. */
+  paths: { i: number; path: string; existed: boolean }[];
+  /** The undo command (action `undo`). */
+  command?: string;
+  /** One line for the user. */
+  text: string;
+}
+
+/** A service returned to its state before the first rolled-back run touched it. */
+export interface ServiceStep {
+  service: ServiceSpec;
+  to: 'running' | 'stopped';
+  /** Config check to pass before restarting it (e.g. `apachectl -t`). */
+  check?: string;
+}
+
+/** A file changed since the run by someone else: rollback would overwrite it. */
+export interface Drift {
+  path: string;
+  run: string;
+  seq: number;
+  /** What the run left there. */
+  expected: string;
+  /** What is there now. */
+  found: string;
+  /** Backup location (run id, seq, index) that rollback would restore. */
+  backup: { run: string; seq: number; i: number; existed: boolean };
+}
+
+export interface RollbackPlan {
+  /** The run named (or the last one). */
+  target: string;
+  /** Runs undone, newest first. */
+  runs: string[];
+  /** Runs after the target that were already rolled back (left alone). */
+  skipped: string[];
+  steps: RollbackStep[];
+  services: ServiceStep[];
+  /** A firewall entry is undone: reload firewalld so runtime matches the restored permanent config. */
+  firewallReload: boolean;
+  drift: Drift[];
+  /** Set when there is nothing to do, saying why. */
+  nothing?: string;
+}
+
+const describe = (s: PathState): string =>
+  s.type === 'file' ? `file sha256 ${s.sha256.slice(0, 12)}…` : s.type === 'absent' ? 'nothing' : s.type === 'dir' ? 'a directory' : s.type === 'link' ? 'a symlink' : 'a special file';
+
+const same = (a: PathState | undefined, b: PathState | undefined): boolean =>
+  !!a && !!b && a.type === b.type && (a.type !== 'file' || a.sha256 === (b as { sha256: string }).sha256);
+
+/** What a change left at its path, when the journal knows it. */
+function expectedAfter(r: EntryRecord): PathState | undefined {
+  const e = r.entry;
+  if (e.kind === 'write' && e.afterSha256) return { type: 'file', sha256: e.afterSha256 };
+  if (e.kind === 'remove') return { type: 'absent' };
+  if (e.kind === 'mkdir' || e.kind === 'copytree') return { type: 'dir' };
+  return undefined;
+}
+
+function stepFor(run: RunRecord, r: EntryRecord): RollbackStep {
+  const e = r.entry;
+  const base = { run: run.meta.id, seq: e.seq, task: e.task, paths: [] as RollbackStep['paths'] };
+  if (e.kind === 'exec') {
+    return e.undo
+      ? { ...base, action: 'undo', command: e.undo, text: `undo "${e.summary}": ${e.undo}` }
+      : { ...base, action: 'cannot', text: `cannot undo "${e.summary}": the task gave no undo command` };
+  }
+  if (e.kind === 'package') return { ...base, action: 'cannot', text: `cannot undo "${e.summary}": packages are not rolled back (remove or reinstall it by hand)` };
+  if (e.kind === 'service') return { ...base, action: 'skip', text: `${e.summary}: returned to its pre-run state after the files` };
+  const paths = (e.paths ?? (e.path ? [e.path] : []))
+    .map((path, i) => ({ i, path, backup: r.backups.get(i) }))
+    .filter((p) => p.backup !== undefined)
+    .map(({ i, path, backup }) => ({ i, path, existed: backup!.type !== 'absent' }));
+  if (paths.length === 0) return { ...base, action: 'skip', text: `${e.summary}: never made (no backup), nothing to undo` };
+  if (e.kind === 'attrs') return { ...base, paths, action: 'attrs', text: `put back mode and owner of ${paths.map((p) => p.path).join(', ')}` };
+  const what = paths.filter((p) => !p.path.endsWith('.xml.old') || p.existed).map((p) => (p.existed ? `restore ${p.path}` : `remove ${p.path} (did not exist before)`));
+  return { ...base, paths, action: 'restore', text: what.join('; ') || `restore ${paths[0]!.path}` };
+}
+
+/** Files changed since the run: compare each path's current state to what the last rolled-back change left. */
+function findDrift(order: { run: RunRecord; r: EntryRecord }[], status: (run: RunRecord) => string): Drift[] {
+  const byPath = new Map<string, { run: RunRecord; r: EntryRecord; i: number }[]>();
+  for (const x of order) {
+    const paths = x.r.entry.paths ?? [];
+    paths.forEach((p, i) => {
+      if (x.r.backups.has(i)) byPath.set(p, [...(byPath.get(p) ?? []), { ...x, i }]);
+    });
+  }
+  const out: Drift[] = [];
+  for (const [path, touches] of byPath) {
+    const first = touches[0]!;
+    const last = touches[touches.length - 1]!;
+    const expected = expectedAfter(last.r);
+    const current = last.r.current.get(last.i);
+    if (!expected || !current) continue;
+    const pristine = first.r.backups.get(first.i);
+    // A run cut before its last change: that change may not have been made, so its backup is what is there.
+    const cut = status(last.run) !== 'complete' && same(current, last.r.backups.get(last.i));
+    if (same(current, expected) || same(current, pristine) || cut) continue;
+    out.push({
+      path, run: last.run.meta.id, seq: last.r.entry.seq, expected: describe(expected), found: describe(current),
+      backup: { run: first.run.meta.id, seq: first.r.entry.seq, i: first.i, existed: pristine?.type !== 'absent' },
+    });
+  }
+  return out;
+}
+
+/**
+ * Plan the rollback of `target` (default: the host's newest run) and every later run not already
+ * rolled back, newest first.
+ */
+export function planRollback(j: HostJournal, target?: string): RollbackPlan {
+  const empty = (t: string, nothing: string): RollbackPlan => ({ target: t, runs: [], skipped: [], steps: [], services: [], firewallReload: false, drift: [], nothing });
+  const id = target ?? j.runs[j.runs.length - 1]?.meta.id;
+  if (!id) return empty('', 'nothing to do: no run is journaled on this host');
+  const at = j.runs.findIndex((r) => r.meta.id === id);
+  if (at < 0) return empty(id, `nothing to do: run ${id} made no change on this host (or was pruned)`);
+  if (j.runs[at]!.meta.status === 'rolled-back') return empty(id, `nothing to do: run ${id} was already rolled back`);
+  const chosen = j.runs.slice(at).filter((r) => r.meta.status !== 'rolled-back');
+  const skipped = j.runs.slice(at).filter((r) => r.meta.status === 'rolled-back').map((r) => r.meta.id);
+  const status = (r: RunRecord) => effectiveStatus(r, j.lock);
+  const order = chosen.flatMap((run) => run.entries.map((r) => ({ run, r })));
+  const steps = [...order].reverse().map(({ run, r }) => stepFor(run, r));
+  // Each service goes back to how the earliest rolled-back change found it.
+  const services = new Map<string, ServiceStep>();
+  for (const { r } of order) {
+    const s = r.entry.service;
+    if (r.entry.kind !== 'service' || !s) continue;
+    const prev = services.get(s.name);
+    if (!prev && r.serviceBefore) services.set(s.name, { service: s, to: r.serviceBefore, ...(r.entry.check ? { check: r.entry.check } : {}) });
+    else if (prev && !prev.check && r.entry.check) prev.check = r.entry.check;
+  }
+  const firewallReload = order.some(({ r }) => (r.entry.kind === 'firewall' || r.entry.kind === 'firewall-reload') && r.backups.size > 0);
+  return {
+    target: id, runs: chosen.map((r) => r.meta.id).reverse(), skipped, steps, services: [...services.values()], firewallReload,
+    drift: findDrift(order, status),
+  };
+}

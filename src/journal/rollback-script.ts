@@ -1,0 +1,95 @@
+/**
+ * A rollback plan as ONE remote script: each step in its own subshell with its output kept in a
+ * temp file (a daemon started by a restart must not hold the SSH channel open), reported as
+ * `S <index> <exit code> <base64 of the output's tail>`. Runs are marked rolled back only when
+ * every step succeeded; the lock is released at the end either way.
+ */
+import { hostname, userInfo } from 'node:os';
+import { sh } from '../core/quote.ts';
+import { actionCommand, statusCommand } from '../runner/service-script.ts';
+import { restoreSnippet } from './backup.ts';
+import { runDir, seqName } from './layout.ts';
+import type { RollbackPlan, RollbackStep, ServiceStep } from './rollback-plan.ts';
+
+/** One line of the script's report, in plan order: the steps, then services, then firewalld. */
+export interface ScriptItem {
+  text: string;
+  body: string;
+}
+
+function stepBody(s: RollbackStep): string {
+  const dir = runDir(s.run);
+  switch (s.action) {
+    case 'restore':
+      // Fail the step when a path could not be put back (a missing parent directory, a full disk).
+      return s.paths.map((p) => `${restoreSnippet(dir, s.seq, p.i, p.path)} || exit 1`).join('\n');
+    case 'attrs':
+      return s.paths
+        .map((p) => {
+          const b = `${dir}/backups/${seqName(s.seq)}.${p.i}`;
+          return sh`if [ -e ${b} ]; then chmod --reference=${b} -- ${p.path} && chown --reference=${b} -- ${p.path} || exit 1; fi`.text;
+        })
+        .join('\n');
+    case 'undo':
+      return s.command ?? 'true';
+    default:
+      return '';
+  }
+}
+
+function serviceBody(s: ServiceStep): { text: string; body: string } {
+  if (s.to === 'stopped') {
+    return { text: `stop ${s.service.name} (it was stopped before)`, body: `if { ${statusCommand(s.service)}\n} >/dev/null 2>&1; then ${actionCommand(s.service, 'stop')} || exit 1; fi` };
+  }
+  const check = s.check
+    ? `if ! { ${s.check}\n}; then echo ${sh`${`configuration check failed: ${s.check}; ${s.service.name} was not restarted`}`.text}; exit 3; fi\n`
+    : '';
+  return { text: `restart ${s.service.name} with the restored configuration${s.check ? ` (after: ${s.check})` : ''}`, body: `${check}${actionCommand(s.service, 'restart')} || exit 1` };
+}
+
+/** The items the script runs, in order; `cannot` and `skip` steps run nothing but are reported. */
+export function scriptItems(plan: RollbackPlan): ScriptItem[] {
+  const items: ScriptItem[] = plan.steps.map((s) => ({ text: s.text, body: stepBody(s) }));
+  items.push(...plan.services.map(serviceBody));
+  if (plan.firewallReload) {
+    items.push({ text: 'reload firewalld so the restored permanent configuration is live', body: 'if firewall-cmd --state >/dev/null 2>&1; then firewall-cmd --reload; else echo "firewalld is not running: the restored files apply at its next start"; fi' });
+  }
+  return items;
+}
+
+/** Shell that marks runs rolled back (keeping their record otherwise as written). */
+export function markScript(runs: string[], by = `${userInfo().username}@${hostname()}`): string {
+  const when = new Date().toISOString();
+  return runs
+    .map((id) => {
+      const f = `${runDir(id)}/run`;
+      return sh`sed -e '/^status=/d' -e '/^rolled_back=/d' ${f} > ${f}.tmp && printf '%s\n' status=rolled-back ${`rolled_back=${when} by ${by}`} >> ${f}.tmp && mv -f ${f}.tmp ${f}`.text;
+    })
+    .join('\n');
+}
+
+/** The whole apply script; `release` is the shell that frees the host lock. */
+export function rollbackScript(plan: RollbackPlan, release: string): string {
+  const lines = ['F=0', 'L=$(mktemp) || exit 1'];
+  scriptItems(plan).forEach((it, k) => {
+    if (!it.body) {
+      lines.push(`echo "S ${k} 0 "`);
+      return;
+    }
+    lines.push(`( ${it.body}\n) >"$L" 2>&1 </dev/null; rc=$?; [ $rc = 0 ] || F=1; echo "S ${k} $rc $(tail -c 2000 "$L" | base64 | tr -d '\\n')"`);
+  });
+  lines.push('rm -f "$L"', `if [ $F = 0 ]; then ${markScript(plan.runs) || 'true'}\necho M; fi`, release, 'true');
+  return lines.join('\n');
+}
+
+/** Read the script's report: per item, exit code and output. */
+export function parseReport(out: string): { results: Map<number, { code: number; output: string }>; marked: boolean } {
+  const results = new Map<number, { code: number; output: string }>();
+  let marked = false;
+  for (const line of out.split('\n')) {
+    const m = /^S (\d+) (\d+) ?(\S*)$/.exec(line.trim());
+    if (m) results.set(Number(m[1]), { code: Number(m[2]), output: Buffer.from(m[3] ?? '', 'base64').toString('utf8').trim() });
+    else if (line.trim() === 'M') marked = true;
+  }
+  return { results, marked };
+}

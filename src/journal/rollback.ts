@@ -1,0 +1,115 @@
+/**
+ * Rollback on one host: read the journal and take the lock (one round trip), plan (pure), show
+ * drift with diffs, then apply the plan, mark the runs and release the lock (one round trip).
+ * The rollback writes no journal of its own: the runs it undid are marked `rolled-back`, and every
+ * later rollback skips them, so nothing is ever replayed twice.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FileDiff } from '../core/result.ts';
+import type { Transport } from '../transport/types.ts';
+import { acquireScript, checkLock, releaseScript } from '../runner/lock.ts';
+import { runDir, seqName } from './layout.ts';
+import { parseJournal, readJournalScript, type HostJournal } from './read.ts';
+import { planRollback, type RollbackPlan } from './rollback-plan.ts';
+import { parseReport, rollbackScript, scriptItems } from './rollback-script.ts';
+
+/** Options of a rollback on one host. */
+export interface RollbackOptions {
+  /** Undo this run and every later one on the host; default the host's newest run. */
+  run?: string;
+  /** Plan only: read the journal, take no lock, change nothing. */
+  check?: boolean;
+  /** Overwrite files changed by someone else since the run (drift). */
+  force?: boolean;
+  /** Break a lock whose holder is no longer connected. */
+  breakStaleLock?: boolean;
+  /** The id the lock names as holder; default a new `rollback-…` id. */
+  lockId?: string;
+  /** Bound for the apply round trip (service restarts included). Default 10 minutes. */
+  timeoutMs?: number;
+}
+
+/** How one item of the plan went. */
+export interface ItemResult {
+  text: string;
+  /** `done`, `failed`, `planned` (check), or `note` (nothing to run: cannot undo, never made). */
+  status: 'done' | 'failed' | 'planned' | 'note';
+  /** The tail of its output, when it failed or said something. */
+  output?: string;
+}
+
+export interface HostRollback {
+  host: string;
+  plan: RollbackPlan;
+  /** `rolled-back`; `nothing` to do; `planned` (check); refused for `drift`; `failed` (a step failed). */
+  outcome: 'rolled-back' | 'nothing' | 'planned' | 'drift' | 'failed';
+  items: ItemResult[];
+  /** For drift: what rollback would overwrite (before = now, after = what it would restore). */
+  diffs: FileDiff[];
+  message: string;
+}
+
+export function newLockId(): string {
+  return `rollback-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+const SEP = '--provision-journal--';
+
+/** Round trip 1: take the lock (unless check) and read the journal. Throws LockError when held. */
+export async function openJournal(t: Transport, host: string, o: { lockId: string; check?: boolean; breakStaleLock?: boolean; entries?: boolean }): Promise<HostJournal> {
+  const lock = o.check ? '' : acquireScript(o.lockId, { breakStale: !!o.breakStaleLock });
+  const res = await t.exec(`${lock}\necho ${SEP}\n${readJournalScript({ entries: o.entries ?? true })}`);
+  const at = res.stdout.indexOf(SEP);
+  if (at < 0) throw new Error(`could not read the journal on ${host}: ${res.stderr.trim() || `exit ${res.code}`}`);
+  if (!o.check) checkLock(res.stdout.slice(0, at), host);
+  return parseJournal(res.stdout.slice(at + SEP.length));
+}
+
+async function text(t: Transport, path: string): Promise<string | null> {
+  const b = await t.readFile(path).catch(() => null);
+  return b === null ? null : b.toString('utf8');
+}
+
+/** Plan and apply on a host whose journal was opened (and lock taken, unless check). Releases the lock. */
+export async function applyRollback(t: Transport, host: string, j: HostJournal, target: string | undefined, o: RollbackOptions & { lockId: string }): Promise<HostRollback> {
+  const plan = planRollback(j, target);
+  const release = o.check ? '' : releaseScript(o.lockId);
+  const done = async (r: Omit<HostRollback, 'host' | 'plan'>): Promise<HostRollback> => {
+    if (release && r.outcome !== 'rolled-back' && r.outcome !== 'failed') await t.exec(release).catch(() => undefined);
+    return { host, plan, ...r };
+  };
+  if (plan.nothing) return done({ outcome: 'nothing', items: [], diffs: [], message: plan.nothing });
+  const items = scriptItems(plan);
+  const planned = (): ItemResult[] => items.map((it, k) => ({ text: it.text, status: it.body || k >= plan.steps.length ? 'planned' : 'note' }));
+  const runs = `run ${plan.runs.join(', ')}`;
+  if (plan.drift.length && !o.force) {
+    const diffs: FileDiff[] = [];
+    for (const d of plan.drift) {
+      const b = `${runDir(d.backup.run)}/backups/${seqName(d.backup.seq)}.${d.backup.i}`;
+      diffs.push({ path: d.path, before: await text(t, d.path), after: d.backup.existed ? await text(t, b) : null });
+    }
+    const list = plan.drift.map((d) => `${d.path} (run ${d.run} left ${d.expected}, found ${d.found})`).join('; ');
+    return done({ outcome: 'drift', items: planned(), diffs, message: `not rolled back: changed since ${runs} by someone else: ${list}; rerun with --force to overwrite` });
+  }
+  if (o.check) return done({ outcome: 'planned', items: planned(), diffs: [], message: `would roll back ${runs}` });
+  const res = await t.exec(rollbackScript(plan, release), { timeoutMs: o.timeoutMs ?? 600_000 });
+  const { results, marked } = parseReport(res.stdout);
+  const out: ItemResult[] = items.map((it, k) => {
+    const r = results.get(k);
+    if (!r) return { text: it.text, status: 'failed', output: k === 0 || results.has(k - 1) ? res.stderr.trim() || `the rollback script stopped (exit ${res.code})` : undefined };
+    if (!it.body) return { text: it.text, status: 'note' };
+    return { text: it.text, status: r.code === 0 ? 'done' : 'failed', ...(r.output ? { output: r.output } : {}) };
+  });
+  const failed = out.filter((x) => x.status === 'failed').length;
+  return {
+    host, plan, outcome: marked && !failed ? 'rolled-back' : 'failed', items: out, diffs: [],
+    message: marked && !failed ? `rolled back ${runs}` : `rollback of ${runs} failed at ${failed} step(s): the runs stay as they were; fix the cause and roll back again`,
+  };
+}
+
+/** Roll back one host: `runId` and every later run (the runner's --rollback-on-failure calls this). */
+export async function rollbackHost(transport: Transport, host: string, runId: string | undefined, opts: RollbackOptions = {}): Promise<HostRollback> {
+  const lockId = opts.lockId ?? newLockId();
+  const j = await openJournal(transport, host, { lockId, check: opts.check, breakStaleLock: opts.breakStaleLock });
+  return applyRollback(transport, host, j, runId ?? opts.run, { ...opts, lockId });
+}
