@@ -17,7 +17,7 @@ export interface FirewallArgs {
   zone?: string;
   /** Default enabled. */
   state?: 'enabled' | 'disabled';
-  /** Allow only this source address or network (rich rule) instead of everyone. */
+  /** Allow only this IPv4 address or network (rich rule) instead of everyone. */
   source?: string;
 }
 
@@ -47,7 +47,7 @@ export const firewallOp = defineOperation<FirewallArgs>({
   schema: objectSchema(
     {
       port: portSchema, ports: { type: 'array', items: portSchema, minItems: 1 }, zone: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
-      state: { enum: ['enabled', 'disabled'] }, source: { type: 'string', pattern: '^[0-9A-Fa-f.:]+(/[0-9]{1,3})?$' },
+      state: { enum: ['enabled', 'disabled'] }, source: { type: 'string', pattern: '^[0-9]{1,3}(\\.[0-9]{1,3}){3}(/[0-9]{1,2})?$' },
     },
     [],
     { anyOf: [{ required: ['port'] }, { required: ['ports'] }], description: 'give port or ports' },

@@ -52,6 +52,8 @@ describe('firewall', () => {
     expect(schemaErrors(firewallOp, { port: '4000' })).not.toBeNull();
     expect(schemaErrors(firewallOp, { port: '4000/tcp', permanent: true })).not.toBeNull();
     expect(schemaErrors(firewallOp, { port: '4000/tcp', source: '10.0.0.1; reboot' })).not.toBeNull();
+    expect(schemaErrors(firewallOp, { port: '4000/tcp', source: 'fe80::1' })).not.toBeNull();
+    expect(schemaErrors(firewallOp, { port: '4000/tcp', source: '10a0b0c1' })).not.toBeNull();
     expect(schemaErrors(firewallOp, { ports: ['4000/tcp', '45564/udp'], zone: 'public', state: 'enabled', source: '192.168.1.0/24' })).toBeNull();
   });
 });
