@@ -97,6 +97,7 @@ export function planWrite(wish: WriteWish, fact: FileFact): Plan {
 export function currentText(fact: FileFact, path: string): string | null {
   if (!fact.exists) return null;
   if (fact.type === 'directory') fail(`${path} is a directory`, 'path must name a regular file');
+  if (fact.type === 'link') fail(`${path} is a symbolic link`, 'point path at the file it links to (readlink -f shows it), so the edit lands there');
   if (fact.content === undefined) {
     fail(`the content of ${path} was not read`, 'this is a bug in the fact gathering: the request asked for content');
   }

@@ -79,6 +79,11 @@ describe('lineinfile', () => {
     expect(plan.changes).toEqual([]);
   });
 
+  it('refuses to edit through a symbolic link, naming it', async () => {
+    const link = { ...absentFact(P), exists: true, type: 'link' as const, mode: 0o777, owner: 'root', group: 'root', size: 20 };
+    await expect(planOp(lineinfileOp, { path: P, line: 'x' }, [[fact.file(P, true), link]])).rejects.toMatchObject({ message: `${P} is a symbolic link`, hint: expect.stringContaining('readlink -f') });
+  });
+
   it('reports an invalid regexp by argument', async () => {
     await expect(edit('a\n', { regexp: '([', line: 'x' })).rejects.toThrow(/^regexp: "\(\[" is not a valid regular expression/);
   });
