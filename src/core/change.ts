@@ -64,7 +64,7 @@ export type Change = Base &
         kind: 'copytree';
         src: string;
         dest: string;
-        /** Paths under `dest` (relative) left out of the copy, e.g. logs/ work/ temp/. */
+        /** Paths under `dest` (relative) left out of the copy: `logs/*` empties logs/, `x` removes x. */
         exclude?: string[];
       }
     | {

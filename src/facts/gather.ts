@@ -88,7 +88,7 @@ export class FactCache implements Facts {
   /** From now on, file facts under `dest` are those of `src` (a `cp -a` copy was made). */
   alias(src: string, dest: string, exclude: string[] = []): void {
     this.invalidate((r) => r.type === 'file' && under(r.path, dest));
-    this.aliases.push({ src, dest, exclude });
+    this.aliases.push({ src, dest, exclude: exclude.map((e) => e.replace(/\/\*$/, '/')) });
   }
 
   /** Forget aliases and facts under a removed path. */

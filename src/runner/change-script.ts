@@ -88,7 +88,10 @@ function body(change: Change): ChangeScript {
     case 'remove':
       return { script: sh`rm -rf -- ${change.path}`.text };
     case 'copytree': {
-      const ex = (change.exclude ?? []).map((e) => sh`rm -rf -- ${change.dest}/${e}`.text);
+      // `dir/*` empties dir (keeps it); anything else is removed.
+      const ex = (change.exclude ?? []).map((e) =>
+        e.endsWith('/*') ? sh`find ${`${change.dest}/${e.slice(0, -2)}`} -mindepth 1 -delete`.text : sh`rm -rf -- ${`${change.dest}/${e}`}`.text,
+      );
       return {
         script: [
           sh`if [ -e ${change.dest} ]; then echo ${`${change.dest} already exists: refusing to overwrite it`} >&2; exit 3; fi`.text,

@@ -43,6 +43,17 @@ function fail(task: Task, host: string, err: unknown): never {
   throw playbookError(task.pos, `task "${task.name}" on ${host}: ${(err as Error).message}`, 'define the variable in the inventory, the play\'s `vars:`, or --extra-vars');
 }
 
+/** Ansible's `omit`: an argument rendered to this is left out, as if it was never written. */
+export const OMIT = '__omit_place_holder__provision__';
+
+function dropOmitted<T>(value: T): T {
+  if (Array.isArray(value)) return value.filter((x) => x !== OMIT).map(dropOmitted) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, x]) => x !== OMIT).map(([k, x]) => [k, dropOmitted(x)])) as T;
+  }
+  return value;
+}
+
 function itemLabel(item: unknown): string {
   if (item && typeof item === 'object') {
     const o = item as Record<string, unknown>;
@@ -74,7 +85,7 @@ export function expandTask(task: Task, op: OperationDef<any>, host: string, vars
         out.push({ task, op, label, args: {}, vars: v, skip: `when: ${JSON.stringify(task.when)} is false` });
         continue;
       }
-      const args = renderDeep(task.args, v);
+      const args = dropOmitted(renderDeep(task.args, { ...v, omit: OMIT }));
       validateArgs(op, args, task, host);
       out.push({ task, op, label, args, vars: v });
     } catch (err) {

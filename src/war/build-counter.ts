@@ -1,20 +1,33 @@
-/** Builds examples/counter-app into a WAR with deterministic bytes (no javac: Tomcat compiles the JSP). */
-import { readFileSync, writeFileSync } from 'node:fs';
+/** Builds an exploded web app directory (e.g. examples/counter-app) into a WAR with deterministic bytes. */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeZip } from './war-file.ts';
 
-const APP = fileURLToPath(new URL('../../examples/counter-app/', import.meta.url));
+export const COUNTER_APP = fileURLToPath(new URL('../../examples/counter-app/', import.meta.url));
 
-/** Entries in a fixed order. */
-const FILES = ['index.jsp', 'WEB-INF/web.xml'];
+/** Every file and directory under `dir`, sorted, as zip entry names (directories end in `/`). */
+function walk(dir: string, prefix = ''): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => (statSync(join(dir, name)).isDirectory() ? [`${prefix}${name}/`, ...walk(join(dir, name), `${prefix}${name}/`)] : [`${prefix}${name}`]));
+}
 
-/** The counter WAR's bytes; written to `outPath` when given. */
-export function buildCounterWar(outPath?: string): Buffer {
-  const entries: Record<string, Uint8Array> = { 'WEB-INF/': new Uint8Array(0) };
-  for (const f of FILES) entries[f] = readFileSync(APP + f);
+/** A WAR of a directory: entries sorted, fixed timestamps, so the same tree gives the same bytes. */
+export function buildWarFromDir(dir: string, outPath?: string): Buffer {
+  const entries: Record<string, Uint8Array> = {};
+  for (const name of walk(dir)) {
+    if (name === 'README.md') continue;
+    entries[name] = name.endsWith('/') ? new Uint8Array(0) : readFileSync(join(dir, name));
+  }
   const war = writeZip(entries);
   if (outPath) writeFileSync(outPath, war);
   return war;
+}
+
+/** The counter WAR's bytes; written to `outPath` when given. */
+export function buildCounterWar(outPath?: string): Buffer {
+  return buildWarFromDir(COUNTER_APP, outPath);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

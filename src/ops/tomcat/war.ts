@@ -3,10 +3,11 @@
  * Checksum-idempotent; a WAR whose web.xml lacks `<distributable/>` gets it before upload.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Change } from '../../core/change.ts';
 import { OperationError } from '../../core/errors.ts';
+import { buildWarFromDir } from '../../war/build-counter.ts';
 import { prepareWar } from '../../war/war-file.ts';
 import { defineOperation } from '../types.ts';
 import { fileReq, instancesOf, type InstanceRef } from './common.ts';
@@ -14,7 +15,7 @@ import { warSchema } from './schemas.ts';
 
 /** Arguments of `war`. */
 export interface WarArgs {
-  /** Local WAR file (relative to the playbook's directory). */
+  /** Local WAR file, or a directory holding the exploded app (relative to the playbook's directory). */
   src: string;
   /** File name in webapps/ (default: the source's name; ROOT.war serves it at `/`). */
   name?: string;
@@ -29,18 +30,22 @@ export interface WarArgs {
 }
 
 const target = (home: string, name: string) => `${home}/webapps/${name}`;
+/** The name in webapps/: given, or the source's (`app.war`, or `<dir>.war` for a directory). */
+const warName = (a: WarArgs) => a.name ?? basename(a.src).replace(/(\.war)?\/?$/, '.war');
 
 export const war = defineOperation<WarArgs>({
   name: 'war',
   schema: warSchema,
   facts(args, ctx) {
-    const name = args.name ?? basename(args.src);
+    const name = warName(args);
     return instancesOf(args, ctx).map((i) => fileReq(target(i.home, name)));
   },
   async plan(args, facts, ctx) {
-    const name = args.name ?? basename(args.src);
+    const name = warName(args);
     const local = resolve(ctx.baseDir, args.src);
-    const data = await readFile(local).catch((e: NodeJS.ErrnoException) => {
+    const isDir = await stat(local).then((s) => s.isDirectory(), () => false);
+    // A directory is an exploded app: zipped deterministically, so the checksum is stable.
+    const data = isDir ? buildWarFromDir(local) : await readFile(local).catch((e: NodeJS.ErrnoException) => {
       throw new OperationError(`cannot read the WAR ${local}: ${e.code ?? e.message}`, { host: ctx.host, hint: 'src is relative to the playbook directory', cause: e });
     });
     const prepared = args.distributable === false ? { content: data, injected: false } : prepareWar(data, local);
