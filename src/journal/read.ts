@@ -50,6 +50,8 @@ export function readJournalScript(opts: { entries: boolean } = { entries: true }
     `if [ -f ${LOCK_DIR}/holder ]; then h=$(sed -n 's/^pid=//p' ${LOCK_DIR}/holder); case "$(cat /proc/$h/comm 2>/dev/null)" in sshd*) s=0;; *) s=1;; esac; echo "K $(sed -n 's/^run=//p' ${LOCK_DIR}/holder | b64) $s"; fi`,
     `for d in ${RUNS_DIR}/*/; do [ -f "$d/run" ] || continue; id=$(basename "$d")`,
     `  printf 'R %s ' "$id"; b64 < "$d/run"; echo`,
+    // Entries journaled: the change count of a run cut before it could close its record.
+    `  echo "C $id $(ls "$d"entries 2>/dev/null | grep -vc '[.]tmp$')"`,
   ];
   if (opts.entries) {
     lines.push(
@@ -100,10 +102,12 @@ export function parseJournal(out: string): HostJournal {
   const entryFor = (id: string, seq: string) => entries.get(key(id, seq));
   let lock: HostJournal['lock'];
   const later: string[][] = [];
+  const counts = new Map<string, number>();
   for (const line of out.split('\n')) {
     const p = line.trim().split(' ');
     if (p[0] === 'K' && p.length >= 3) lock = { run: dec(p[1]!).trim(), stale: p[2] === '1' };
     else if (p[0] === 'R' && p.length >= 2) runs.set(p[1]!, parseRun(p[1]!, dec(p[2] ?? '')));
+    else if (p[0] === 'C' && p.length >= 3) counts.set(p[1]!, Number(p[2]) || 0);
     else if (p[0] === 'E' && p.length >= 4 && /^\d+$/.test(p[2]!)) {
       try {
         const entry = JSON.parse(dec(p[3]!)) as EntryRecord['entry'];
@@ -128,7 +132,11 @@ export function parseJournal(out: string): HostJournal {
     }
   }
   const list = [...runs.values()].sort((a, b) => (a.meta.time + a.meta.id).localeCompare(b.meta.time + b.meta.id));
-  for (const r of list) r.entries.sort((a, b) => a.entry.seq - b.entry.seq);
+  for (const r of list) {
+    r.entries.sort((a, b) => a.entry.seq - b.entry.seq);
+    // A record never closed says changed=0; its journal knows better.
+    if (r.meta.status === 'running') r.meta.changed = Math.max(r.meta.changed, counts.get(r.meta.id) ?? r.entries.length);
+  }
   return { runs: list, ...(lock ? { lock } : {}) };
 }
 
