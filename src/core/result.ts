@@ -25,6 +25,8 @@ export interface FileDiff {
 export interface TaskResult {
   host: string;
   task: string;
+  /** The loop item this result is for (its `loop_control.label`), when the task loops. */
+  item?: string;
   status: Status;
   /** Why ok, what changed, or what failed. */
   message: string;

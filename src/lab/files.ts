@@ -1,4 +1,5 @@
 /** The files a user (and provision) reaches the lab with: inventory, ssh config, known_hosts. */
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { LabSettings } from './settings.ts';
 import type { LabHost } from './types.ts';
@@ -14,8 +15,30 @@ export function hostsFile(hosts: LabHost[]): string {
   return lines.join('\n') + '\n';
 }
 
+const PORTS_1 = '{ shutdown: 8005, http: 8080, redirect: 8443, ajp: 8009 }';
+const PORTS_2 = '{ shutdown: 8006, http: 8081, redirect: 8444, ajp: 8010 }';
+
+/**
+ * The recipe playbook's `tomcat_instances` for a host, when the playbook's default (two instances
+ * named tomcat1/tomcat2 on one host) would not do: with several Tomcat hosts, each instance needs
+ * a jvmRoute of its own across the cluster.
+ */
+function instancesFor(h: LabHost, hosts: LabHost[]): string[] {
+  const tomcats = hosts.filter((x) => x.groups.includes('tomcat'));
+  if (!h.groups.includes('tomcat') || tomcats.length < 2) return [];
+  const n = tomcats.indexOf(h) + 1;
+  const one = `{ home: /opt/tomcat, jvmRoute: tomcat${n}, ports: ${PORTS_1}, receiverPort: 4000 }`;
+  // With Apache on its own host (profile multi) one instance per host; otherwise (scale) the recipe's two.
+  if (hosts.some((x) => x.groups.includes('apache') && !x.groups.includes('tomcat'))) {
+    return ['      tomcat_instances:', `        - ${one}`];
+  }
+  const two = `{ home: /opt/tomcat2, source: /opt/tomcat, jvmRoute: tomcat${n}b, ports: ${PORTS_2}, receiverPort: 4001 }`;
+  return ['      tomcat_instances:', `        - ${one.replace(`tomcat${n},`, `tomcat${n}a,`)}`, `        - ${two}`];
+}
+
 /** Ansible-format YAML inventory: `all` with vars and hosts, groups as children. */
-export function inventoryText(s: LabSettings, hosts: LabHost[]): string {
+/** `ajpSecret`: the AJP secret shared by Apache and Tomcat on these hosts (random per lab). */
+export function inventoryText(s: LabSettings, hosts: LabHost[], ajpSecret = 'lab-ajp-secret'): string {
   const out = [
     `# provision lab "${s.name}" (profile ${s.profile}); made by \`provision lab up\`, removed by \`lab down\`.`,
     'all:',
@@ -25,7 +48,8 @@ export function inventoryText(s: LabSettings, hosts: LabHost[]): string {
     `    ${KNOWN_HOSTS_VAR}: ${q(s.knownHostsPath)}`,
     '  hosts:',
   ];
-  for (const h of hosts) out.push(`    ${h.name}:`, `      ansible_host: ${h.ip}`);
+  out.splice(out.length - 1, 0, `    tomcat_ajp_secret: ${q(ajpSecret)}`);
+  for (const h of hosts) out.push(`    ${h.name}:`, `      ansible_host: ${h.ip}`, ...instancesFor(h, hosts));
   out.push('  children:');
   const groups = [...new Set(hosts.flatMap((h) => h.groups))].sort();
   for (const g of groups) {
@@ -57,7 +81,7 @@ export async function writeAccessFiles(s: LabSettings, hosts: LabHost[], hostKey
   });
   await writeFile(s.knownHostsPath, known.join('\n') + '\n');
   await writeFile(s.sshConfigPath, sshConfigText(s, hosts));
-  await writeFile(s.inventoryPath, inventoryText(s, hosts));
+  await writeFile(s.inventoryPath, inventoryText(s, hosts, randomBytes(18).toString('base64url')));
 }
 
 /** What `lab up` prints after the hosts are ready. */

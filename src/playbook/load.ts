@@ -39,9 +39,8 @@ function list(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
-function loadTask(ctx: Ctx, node: YAMLMap, isHandler: boolean): Task {
+function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, isHandler: boolean): Task {
   const pos = at(ctx, node);
-  const raw = node.toJSON() as Record<string, unknown>;
   const opKeys = Object.keys(raw).filter((k) => !TASK_KEYS.includes(k));
   if (opKeys.length !== 1) {
     const unknown = opKeys.find((k) => !ctx.ops.has(k));
@@ -76,6 +75,7 @@ function loadTask(ctx: Ctx, node: YAMLMap, isHandler: boolean): Task {
     tags: list(raw.tags),
     loop: raw.loop,
     loopVar: typeof loopControl.loop_var === 'string' ? loopControl.loop_var : 'item',
+    ...(typeof loopControl.label === 'string' ? { loopLabel: loopControl.label } : {}),
     throttle: typeof raw.throttle === 'number' ? raw.throttle : undefined,
     ignoreErrors: raw.ignore_errors === true,
     listen: isHandler ? list(raw.listen) : [],
@@ -83,16 +83,17 @@ function loadTask(ctx: Ctx, node: YAMLMap, isHandler: boolean): Task {
   };
 }
 
-function loadTasks(ctx: Ctx, node: unknown, what: string, isHandler: boolean): Task[] {
+function loadTasks(ctx: Ctx, node: unknown, raw: unknown, what: string, isHandler: boolean): Task[] {
   if (node === undefined || node === null) return [];
-  if (!isSeq(node)) throw playbookError(at(ctx, node), `\`${what}\` must be a list of tasks`);
-  return node.items.map((t) => {
+  if (!isSeq(node) || !Array.isArray(raw)) throw playbookError(at(ctx, node), `\`${what}\` must be a list of tasks`);
+  return node.items.map((t, i) => {
     if (!isMap(t)) throw playbookError(at(ctx, t), `each entry of \`${what}\` must be a task (a mapping)`);
-    return loadTask(ctx, t, isHandler);
+    return loadTask(ctx, t, raw[i] as Record<string, unknown>, isHandler);
   });
 }
 
-async function loadPlay(ctx: Ctx, node: YAMLMap, baseDir: string): Promise<Play> {
+/** `raw` is the play as plain data (anchors and merge keys resolved); `node` gives positions. */
+async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, baseDir: string): Promise<Play> {
   const pos = at(ctx, node);
   for (const pair of node.items) {
     const key = String((pair.key as { value?: unknown }).value);
@@ -101,20 +102,19 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, baseDir: string): Promise<Play>
       throw playbookError(at(ctx, pair.key), `unknown play keyword \`${key}\``, guess ? `did you mean \`${guess}\`?` : `a play has: ${PLAY_KEYS.join(', ')}`);
     }
   }
-  const raw = node.toJSON() as Record<string, unknown>;
   if (typeof raw.hosts !== 'string') throw playbookError(pos, 'play has no `hosts:`', 'add `hosts: all` or a group name');
   const vars = { ...((raw.vars as Record<string, unknown>) ?? {}) };
   for (const vf of list(raw.vars_files)) {
     const path = resolve(baseDir, vf);
-    Object.assign(vars, (await readYaml(path, ctx.ops)).doc.toJSON());
+    Object.assign(vars, (await readYaml(path, ctx.ops)).doc.toJS());
   }
   return {
     name: typeof raw.name === 'string' ? raw.name : raw.hosts,
     hosts: raw.hosts,
     defaults: { ...((raw.defaults as Record<string, unknown>) ?? {}) },
     vars,
-    tasks: loadTasks(ctx, node.get('tasks', true), 'tasks', false),
-    handlers: loadTasks(ctx, node.get('handlers', true), 'handlers', true),
+    tasks: loadTasks(ctx, node.get('tasks', true), raw.tasks, 'tasks', false),
+    handlers: loadTasks(ctx, node.get('handlers', true), raw.handlers, 'handlers', true),
     pos,
   };
 }
@@ -142,10 +142,11 @@ export async function loadPlaybook(file: string, ops: Map<string, OperationDef<a
   const { doc, ctx } = await readYaml(file, ops);
   const baseDir = dirname(resolve(file));
   if (!isSeq(doc.contents)) throw playbookError(at(ctx, doc.contents), 'a playbook is a list of plays', 'start each play with `- hosts: …`');
+  const raw = doc.toJS() as Record<string, unknown>[];
   const plays: Play[] = [];
-  for (const p of doc.contents.items) {
+  for (const [i, p] of doc.contents.items.entries()) {
     if (!isMap(p)) throw playbookError(at(ctx, p), 'each play must be a mapping with `hosts:` and `tasks:`');
-    plays.push(await loadPlay(ctx, p, baseDir));
+    plays.push(await loadPlay(ctx, p, raw[i]!, baseDir));
   }
   return { file, baseDir, plays };
 }

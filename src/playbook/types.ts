@@ -15,6 +15,8 @@ export interface Task {
   /** Expression or list: the task runs once per item, with `item` (or loop_var) set. */
   loop?: unknown;
   loopVar: string;
+  /** Template naming each loop item in the output (`loop_control.label`). */
+  loopLabel?: string;
   /** At most this many hosts run the task at once (e.g. 1 to start cluster members one by one). */
   throttle?: number;
   ignoreErrors: boolean;

@@ -8,14 +8,17 @@ import type { OperationDef } from '../ops/types.ts';
 import { playbookError } from '../playbook/load.ts';
 import type { Task } from '../playbook/types.ts';
 import { validateArgs } from '../playbook/validate.ts';
+import { scope } from './lazy-vars.ts';
 import { isTrue, renderDeep, renderString } from './template.ts';
 
 /** One task as it runs on one host (one item of its loop). */
 export interface HostTask {
   task: Task;
   op: OperationDef<any>;
-  /** Display name, with the loop item when there is one. */
+  /** Display name of the task. */
   label: string;
+  /** The loop item, as shown in the output. */
+  item?: string;
   args: Record<string, unknown>;
   /** Variables for this task (host vars + loop item). */
   vars: Record<string, unknown>;
@@ -57,7 +60,7 @@ function dropOmitted<T>(value: T): T {
 function itemLabel(item: unknown): string {
   if (item && typeof item === 'object') {
     const o = item as Record<string, unknown>;
-    return String(o.name ?? o.id ?? JSON.stringify(item));
+    return String(o.name ?? o.jvmRoute ?? o.home ?? o.id ?? JSON.stringify(item));
   }
   return String(item);
 }
@@ -78,16 +81,17 @@ export function expandTask(task: Task, op: OperationDef<any>, host: string, vars
   }
   const out: HostTask[] = [];
   for (const item of items ?? [undefined]) {
-    const v = items ? { ...vars, [task.loopVar]: item } : vars;
-    const label = items ? `${task.name} (${itemLabel(item)})` : task.name;
+    const v = items ? scope({ [task.loopVar]: item }, vars) : vars;
+    const label = task.name;
     try {
+      const shown = items ? (task.loopLabel ? String(renderString(task.loopLabel, v)) : itemLabel(item)) : undefined;
       if (!isTrue(task.when, v)) {
-        out.push({ task, op, label, args: {}, vars: v, skip: `when: ${JSON.stringify(task.when)} is false` });
+        out.push({ task, op, label, item: shown, args: {}, vars: v, skip: `when: ${JSON.stringify(task.when)} is false` });
         continue;
       }
-      const args = dropOmitted(renderDeep(task.args, { ...v, omit: OMIT }));
+      const args = dropOmitted(renderDeep(task.args, scope({ omit: OMIT }, v)));
       validateArgs(op, args, task, host);
-      out.push({ task, op, label, args, vars: v });
+      out.push({ task, op, label, item: shown, args, vars: v });
     } catch (err) {
       fail(task, host, err);
     }

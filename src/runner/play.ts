@@ -41,8 +41,15 @@ function factsOf(hts: HostTask[][], ctx: (ht: HostTask) => Parameters<OperationD
   return hts.flat().filter((ht) => !ht.skip).flatMap((ht) => ht.op.facts(ht.args, ctx(ht)));
 }
 
+/** The planned results of one task (all its loop items) on one host. */
+interface Row {
+  name: string;
+  handler: boolean;
+  results: TaskResult[];
+}
+
 /** Plan the whole play on one host against a fork of its facts. Returns per-task results. */
-async function preflight(h: HostRun, input: PlayInput): Promise<TaskResult[][]> {
+async function preflight(h: HostRun, input: PlayInput): Promise<Row[]> {
   const base = { hostvars: input.hostvars, playHosts: input.hosts.map((x) => x.name), baseDir: input.baseDir };
   const ctx = (ht: HostTask) => ctxFor(h, ht, base);
   const tasks = input.tasks.get(h.name) ?? [];
@@ -52,7 +59,7 @@ async function preflight(h: HostRun, input: PlayInput): Promise<TaskResult[][]> 
   const real = h.facts;
   h.facts = real.fork();
   const notified = new Set<string>();
-  const results: TaskResult[][] = [];
+  const results: Row[] = [];
   try {
     for (const group of tasks) {
       const rs: TaskResult[] = [];
@@ -61,17 +68,18 @@ async function preflight(h: HostRun, input: PlayInput): Promise<TaskResult[][]> 
         rs.push(result);
         if (result.status === 'would-change') ht.task.notify.forEach((n) => notified.add(n));
       }
-      results.push(rs);
+      if (group[0]) results.push({ name: group[0].task.name, handler: false, results: rs });
     }
     for (const group of handlers) {
       const t = group[0]?.task;
       if (!t || !(notified.has(t.name) || t.listen.some((l) => notified.has(l)))) continue;
       const rs: TaskResult[] = [];
       for (const ht of group) rs.push((await runTask(h, ht, ctx(ht), false, input.mask)).result);
-      results.push(rs);
+      results.push({ name: t.name, handler: true, results: rs });
     }
   } finally {
-    h.facts = real;
+    // In --check the simulation is all we know: later plays plan on top of it.
+    if (!input.check) h.facts = real;
   }
   return results;
 }
@@ -115,7 +123,7 @@ export async function runPlay(input: PlayInput): Promise<boolean> {
   const { emitter } = input;
   emitter.emit('play:start', { play: input.play.name, hosts: input.hosts.map((h) => h.name), check: input.check });
   const limit = pLimit(Math.max(1, input.forks));
-  const plans = new Map<string, TaskResult[][]>();
+  const plans = new Map<string, Row[]>();
   let preflightFailed = false;
   await Promise.all(
     input.hosts.map((h) =>
@@ -131,22 +139,23 @@ export async function runPlay(input: PlayInput): Promise<boolean> {
       }),
     ),
   );
-  const planFailed = [...plans.values()].some((p) => p.flat().some((r) => r.status === 'failed'));
+  const planFailed = [...plans.values()].some((p) => p.some((row) => row.results.some((r) => r.status === 'failed')));
   if (input.check || planFailed || preflightFailed) {
     // Report the plan task by task, in play order. Nothing was changed on any host.
     const rows = Math.max(0, ...[...plans.values()].map((p) => p.length));
     for (let i = 0; i < rows; i++) {
-      const forRow = input.hosts.map((h) => ({ h, rs: plans.get(h.name)?.[i] })).filter((x) => x.rs?.length);
+      const forRow = input.hosts.map((h) => ({ h, rs: plans.get(h.name)?.[i] })).filter((x) => x.rs?.results.length);
       if (!forRow.length) continue;
-      emitter.emit('task:start', { task: forRow[0]!.rs![0]!.task, hosts: forRow.map((x) => x.h.name), handler: false });
+      const first = forRow[0]!.rs!;
+      emitter.emit('task:start', { task: first.name, hosts: forRow.map((x) => x.h.name), handler: first.handler });
       for (const { h, rs } of forRow) {
-        for (const r of rs!) {
+        for (const r of rs!.results) {
           count(h, r);
           if (r.status === 'failed') h.failed = true;
           emitter.emit('task:result', r);
         }
       }
-      emitter.emit('task:end', { task: forRow[0]!.rs![0]!.task });
+      emitter.emit('task:end', { task: first.name });
     }
     if (!input.check && (planFailed || preflightFailed)) {
       emitter.emit('info', { message: 'the plan failed on at least one host: nothing was changed on any host' });

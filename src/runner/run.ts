@@ -21,7 +21,7 @@ import { expandTask, type HostTask, type TagFilter } from './expand.ts';
 import { HostRun } from './host-run.ts';
 import { acquireScript, checkLock, releaseScript } from './lock.ts';
 import { runPlay } from './play.ts';
-import { resolveVars } from './template.ts';
+import { scope } from './lazy-vars.ts';
 
 export interface RunOptions {
   inventory: string;
@@ -69,10 +69,9 @@ export function playVars(inv: Inventory, play: { defaults: Record<string, unknow
   const groups = Object.fromEntries([...inv.groups.values()].map((g) => [g.name, g.hosts]));
   const hostvars: Record<string, Record<string, unknown>> = {};
   for (const h of inv.hosts.values()) {
-    const magic = { inventory_hostname: h.name, group_names: h.groups.filter((g) => g !== 'all' && g !== 'ungrouped'), groups, play_hosts: playHosts };
-    hostvars[h.name] = resolveVars({ ...play.defaults, ...h.vars, ...play.vars, ...extra, ...magic });
+    const magic = { inventory_hostname: h.name, group_names: h.groups.filter((g) => g !== 'all' && g !== 'ungrouped'), groups, play_hosts: playHosts, hostvars };
+    hostvars[h.name] = scope({ ...play.defaults, ...h.vars, ...play.vars, ...extra, ...magic });
   }
-  for (const v of Object.values(hostvars)) v.hostvars = hostvars;
   return hostvars;
 }
 

@@ -38,7 +38,7 @@ export interface TaskOutcome {
  */
 export async function runTask(h: HostRun, ht: HostTask, ctx: PlanContext, apply: boolean, mask: Masker): Promise<TaskOutcome> {
   const started = Date.now();
-  const base = { host: h.name, task: ht.label, diffs: [] as FileDiff[], changes: [] as string[] };
+  const base = { host: h.name, task: ht.label, ...(ht.item !== undefined ? { item: ht.item } : {}), diffs: [] as FileDiff[], changes: [] as string[] };
   if (ht.skip) {
     return { result: { ...base, status: 'skipped', message: ht.skip, durationMs: 0 }, changes: [] };
   }

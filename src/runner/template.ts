@@ -37,10 +37,28 @@ function explain(err: unknown, text: string, vars: Record<string, unknown>): Err
   return new Error(`cannot render \`${text}\`: ${why}`);
 }
 
+/**
+ * nunjucks copies every variable of its context before rendering, which would render every lazy
+ * variable (src/runner/lazy-vars.ts) at once: hand it only the names this template mentions.
+ */
+function narrow(text: string, vars: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const inner = [...text.matchAll(/\{[{%]([\s\S]*?)[}%]\}/g)].map((m) => m[1]).join(' ');
+  for (const [, name] of inner.matchAll(/(?<![.\w])([A-Za-z_]\w*)/g)) {
+    if (!name || name in out || !(name in vars)) continue;
+    try {
+      out[name] = vars[name];
+    } catch {
+      // Not renderable here; if the template really uses it, nunjucks reports it undefined.
+    }
+  }
+  return out;
+}
+
 /** Evaluate a Jinja2 expression to a native value. */
 export function evaluate(expr: string, vars: Record<string, unknown>): unknown {
   try {
-    const out = env.renderString(`{{ (${expr}) | dump }}`, vars);
+    const out = env.renderString(`{{ (${expr}) | dump }}`, narrow(`{{ ${expr} }}`, vars));
     return out === '' ? undefined : JSON.parse(out);
   } catch (err) {
     throw explain(err, `{{ ${expr} }}`, vars);
@@ -53,7 +71,7 @@ function renderOnce(text: string, vars: Record<string, unknown>): unknown {
   const whole = WHOLE.exec(text);
   if (whole?.[1] && !whole[1].includes('}}')) return evaluate(whole[1], vars);
   try {
-    return env.renderString(text, vars);
+    return env.renderString(text, narrow(text, vars));
   } catch (err) {
     throw explain(err, text, vars);
   }

@@ -20,12 +20,13 @@ export function attachLines(em: RunEmitter, o: LineOptions): void {
   em.on('host:failed', (e) => write(c.red(`fatal: [${e.host}]: FAILED! ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`)));
   em.on('task:result', (r) => {
     const msg = r.status === 'ok' || r.status === 'skipped' ? (o.verbose ? ` => ${r.message}` : '') : ` => ${r.message}`;
+    const who = `[${r.host}]${r.item !== undefined ? ` (item=${r.item})` : ''}`;
     const line = {
-      ok: c.green(`ok: [${r.host}]${msg}`),
-      changed: c.yellow(`changed: [${r.host}]${msg}`),
-      'would-change': c.yellow(`would change: [${r.host}]${msg}`),
-      skipped: c.cyan(`skipping: [${r.host}]${o.verbose ? ` => ${r.message}` : ''}`),
-      failed: c.red(`fatal: [${r.host}]: FAILED! => ${r.message}${r.hint ? `\n  hint: ${r.hint}` : ''}`),
+      ok: c.green(`ok: ${who}${msg}`),
+      changed: c.yellow(`changed: ${who}${msg}`),
+      'would-change': c.yellow(`would change: ${who}${msg}`),
+      skipped: c.cyan(`skipping: ${who}${o.verbose ? ` => ${r.message}` : ''}`),
+      failed: c.red(`fatal: ${who}: FAILED! => ${r.message}${r.hint ? `\n  hint: ${r.hint}` : ''}`),
     }[r.status];
     write(line);
     if (o.diff) for (const d of r.diffs) write(formatDiff(d, c));

@@ -29,13 +29,16 @@ describe('lab settings', () => {
 
   it('writes an Ansible YAML inventory with groups, key and known_hosts', () => {
     const s = resolveSettings({ profile: 'multi', dir: '/tmp/x lab' });
-    const inv = parse(inventoryText(s, planHosts(s)));
+    const inv = parse(inventoryText(s, planHosts(s), 'the-secret'));
     expect(inv.all.vars).toEqual({
       ansible_user: 'root',
       ansible_ssh_private_key_file: '/tmp/x lab/id_ed25519',
       provision_known_hosts_file: '/tmp/x lab/known_hosts',
+      tomcat_ajp_secret: 'the-secret',
     });
-    expect(inv.all.hosts['pv-app2']).toEqual({ ansible_host: '10.177.77.13' });
+    // Apache on its own host: one Tomcat instance per app host, each with its own jvmRoute.
+    expect(inv.all.hosts['pv-app2']).toMatchObject({ ansible_host: '10.177.77.13', tomcat_instances: [{ home: '/opt/tomcat', jvmRoute: 'tomcat2' }] });
+    expect(inv.all.hosts['pv-web1']).toEqual({ ansible_host: '10.177.77.11' });
     expect(Object.keys(inv.all.children.tomcat.hosts)).toEqual(['pv-app1', 'pv-app2']);
     expect(Object.keys(inv.all.children.apache.hosts)).toEqual(['pv-web1']);
   });
