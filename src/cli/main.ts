@@ -1,15 +1,12 @@
 /** `provision`: the command line. Prints the message and hint of an error, never a stack trace unless -v. */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ProvisionError, UsageError } from '../core/errors.ts';
 import { labCommand } from '../lab/cli.ts';
 import { ansi, formatError, plain } from '../ui/format.ts';
+import { DEFAULT_PLAYBOOK } from './paths.ts';
 import { runCommand, type RunFlags } from './run-command.ts';
+import { verifyCommand } from './verify-command.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The recipe: what `provision --inventory hosts.yml` does when no playbook is named. */
-export const DEFAULT_PLAYBOOK = join(ROOT, 'playbooks', 'tomcat-cluster.yml');
 
 const positive = (v: string) => {
   const n = Number(v);
@@ -41,6 +38,7 @@ export function buildProgram(): Command {
     .option('-b, --become', 'use sudo on the hosts (when the inventory sets no ansible_become)')
     .option('--json', 'print one machine-readable JSON document instead of progress')
     .option('-v, --verbose', 'more output (repeat for more); stack traces on errors', (_v: string, prev: number) => prev + 1, 0)
+    .enablePositionalOptions()
     .showHelpAfterError('(run provision --help for usage)')
     .exitOverride()
     .action(async (playbook: string | undefined, f: RunFlags) => {
@@ -48,6 +46,7 @@ export function buildProgram(): Command {
       if (!f.inventory) throw new UsageError('no inventory given', { hint: 'pass --inventory hosts.yml (an Ansible YAML inventory); `provision lab up` writes one for the local test hosts' });
       process.exitCode = await runCommand(playbook ?? DEFAULT_PLAYBOOK, f);
     });
+  program.addCommand(verifyCommand().exitOverride());
   program.addCommand(labCommand().exitOverride());
   return program;
 }

@@ -1,0 +1,70 @@
+/**
+ * What `provision verify` checks, read from the same inventory and playbook variables the recipe
+ * ran with: every Tomcat instance (its HTTP port, jvmRoute, cluster receiver) and every Apache.
+ */
+import { UsageError } from '../core/errors.ts';
+import { loadInventory } from '../inventory/load.ts';
+import type { Inventory } from '../inventory/types.ts';
+import { loadOperations } from '../ops/registry.ts';
+import { loadPlaybook } from '../playbook/load.ts';
+import { playVars } from '../runner/run.ts';
+
+export interface InstanceTarget {
+  host: string;
+  home: string;
+  jvmRoute: string;
+  httpPort: number;
+  /** `address:port` of its cluster receiver, as other members see it. */
+  receiver: string;
+}
+
+export interface ApacheTarget {
+  host: string;
+  url: string;
+}
+
+export interface Targets {
+  inv: Inventory;
+  instances: InstanceTarget[];
+  apaches: ApacheTarget[];
+  /** The variables of every host (for connecting). */
+  vars: Record<string, Record<string, unknown>>;
+}
+
+interface InstanceVar {
+  home: string;
+  jvmRoute: string;
+  ports?: { http?: number };
+  receiverPort?: number;
+}
+
+export async function loadTargets(inventory: string, playbook: string, extra: Record<string, unknown>): Promise<Targets> {
+  const inv = await loadInventory(inventory);
+  const pb = await loadPlaybook(playbook, await loadOperations());
+  const play = pb.plays[0];
+  if (!play) throw new UsageError(`${playbook} has no play`);
+  const vars = playVars(inv, play, extra, [...inv.hosts.keys()]);
+  const group = (name: string) => inv.groups.get(name)?.hosts ?? [];
+  const instances: InstanceTarget[] = [];
+  for (const host of group('tomcat')) {
+    const v = vars[host]!;
+    const list = (v.tomcat_instances ?? []) as InstanceVar[];
+    list.forEach((i, n) => {
+      instances.push({
+        host,
+        home: i.home,
+        jvmRoute: i.jvmRoute,
+        httpPort: Number(i.ports?.http ?? 8080 + n),
+        receiver: `${String(v.cluster_address ?? v.ansible_host ?? host)}:${i.receiverPort ?? 4000 + n}`,
+      });
+    });
+  }
+  const app = String(vars[group('tomcat')[0] ?? '']?.app_name ?? 'counter.war').replace(/\.war$/, '');
+  const path = app === 'ROOT' ? '/' : `/${app}/`;
+  const apaches = group('apache').map((host) => {
+    const v = vars[host]!;
+    return { host, url: `http://${String(v.ansible_host ?? host)}:${Number(v.apache_listen ?? 80)}${path}` };
+  });
+  if (instances.length === 0) throw new UsageError(`no Tomcat instances in ${inventory}`, { hint: 'put the Tomcat hosts in a group `tomcat` (and Apache in `apache`), as the recipe playbook expects' });
+  return { inv, instances, apaches, vars };
+}
