@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { snippetFor } from '../../src/facts/snippets.ts';
 import { connect } from '../../src/transport/index.ts';
 import type { LabInfo } from '../../src/lab/index.ts';
 import { timed } from './proc.ts';
@@ -22,6 +23,8 @@ export interface Floor {
   transportFresh: Stats;
   /** provision's transport: one exec on an open connection. */
   transportExec: Stats;
+  /** Host-side cost of provision's firewall fact (four `firewall-cmd` runs), on an open connection. */
+  firewallFact: Stats;
 }
 
 async function sleep(ms: number) {
@@ -64,6 +67,7 @@ export async function measureFloor(info: LabInfo, host: string, reps: number): P
   };
   const tFresh: number[] = [];
   const tExec: number[] = [];
+  const fw: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
     const tr = await connect(spec);
@@ -74,7 +78,10 @@ export async function measureFloor(info: LabInfo, host: string, reps: number): P
       await tr.exec('true');
       tExec.push(performance.now() - t1);
     }
+    const t2 = performance.now();
+    await tr.exec(snippetFor({ type: 'firewall', zone: 'public' }));
+    fw.push(performance.now() - t2);
     await tr.close();
   }
-  return { sshFresh: stats(fresh), sshMux: stats(mux), transportFresh: stats(tFresh), transportExec: stats(tExec) };
+  return { sshFresh: stats(fresh), sshMux: stats(mux), transportFresh: stats(tFresh), transportExec: stats(tExec), firewallFact: stats(fw) };
 }
