@@ -59,11 +59,11 @@ export function rollback(inventory: string, o: RollbackOptions & { limit?: strin
 /** A shell command that kills this SSH connection's sshd session process (the nearest sshd ancestor). */
 export const KILL_OWN_SSHD = `p=$$; while [ "$p" -gt 1 ]; do case "$(cat /proc/$p/comm)" in sshd*) kill -9 $p; sleep 5; exit 0;; esac; p=$(awk '{print $4}' /proc/$p/stat); done`;
 
-/** The fixture playbook with a task that cuts the connection inserted after its n-th task. */
-export function cutPlaybook(n: number): string {
+/** The fixture playbook with a task that cuts the connection (or runs `cmd`) inserted after its n-th task. */
+export function cutPlaybook(n: number, cmd = KILL_OWN_SSHD): string {
   const text = readFileSync(SITE, 'utf8');
   const parts = text.split('\n    - name: ');
-  const killer = `cut the connection after task ${n}\n      shell: { cmd: ${JSON.stringify(KILL_OWN_SSHD)} }`;
+  const killer = `cut the connection after task ${n}\n      shell: { cmd: ${JSON.stringify(cmd)} }`;
   const out = [...parts.slice(0, n + 1), killer, ...parts.slice(n + 1)].join('\n    - name: ');
   const dir = mkdtempSync(join(tmpdir(), 'pv-cut-'));
   writeFileSync(join(dir, 'cut.yml'), out);

@@ -6,13 +6,34 @@
  */
 import { hostname, userInfo } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Command } from 'commander';
+import { historyCommand } from '../../src/cli/history-command.ts';
+import { rollbackCommand } from '../../src/cli/rollback-command.ts';
 import { LockError } from '../../src/core/errors.ts';
+import { pruneScript } from '../../src/journal/history.ts';
+import { withHosts } from '../../src/journal/hosts.ts';
+import { rollbackHost } from '../../src/journal/rollback.ts';
 import { useLab } from '../helpers/lab.ts';
-import { apache, rollback, run, SITE, sleepPlaybook, snapshot, startApache } from './helpers.ts';
+import { apache, cutPlaybook, rollback, run, SITE, sleepPlaybook, snapshot, startApache } from './helpers.ts';
 
 const lab = useLab({ profile: 'scale', hosts: 2, services: false });
 const pristine = new Map<string, string>();
 let inventory: string;
+
+/** Run a CLI subcommand as a user would and capture what it prints and its exit code. */
+async function cli(cmd: Command, args: string[]): Promise<{ out: string; code: number }> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((s: string) => chunks.push(String(s)) > 0) as typeof process.stdout.write;
+  try {
+    await cmd.exitOverride().parseAsync(['node', cmd.name(), '-i', inventory, ...args]);
+  } finally {
+    process.stdout.write = write;
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { out: chunks.join(''), code };
+}
 
 beforeAll(async () => {
   inventory = lab.info.inventoryPath;
@@ -85,6 +106,17 @@ describe('rollback on lab hosts', () => {
     expect(await snapshot(lab, h)).toBe(pristine.get(h));
   });
 
+  it('a failed run: rollbackHost (what --rollback-on-failure calls) restores pristine bytes', async () => {
+    const h = lab.hosts[0]!;
+    const failed = await run(inventory, cutPlaybook(7, 'echo task failed on purpose >&2; exit 1'), { limit: h });
+    expect(failed.exitCode).toBe(2);
+    expect(await snapshot(lab, h)).not.toBe(pristine.get(h));
+    const r = await withHosts({ inventory, limit: h }, ([x]) => rollbackHost(x!.transport!, h, failed.runId));
+    expect(r.outcome, JSON.stringify(r.items)).toBe('rolled-back');
+    expect(r.plan.runs).toEqual([failed.runId]);
+    expect(await snapshot(lab, h)).toBe(pristine.get(h));
+  });
+
   it('two runs on one host at once: exactly one proceeds, the other is refused naming the holder', async () => {
     const h = lab.hosts[1]!;
     const pb = sleepPlaybook(3);
@@ -109,5 +141,42 @@ describe('rollback on lab hosts', () => {
     expect(rb.errors[0]!.error).toBeInstanceOf(LockError);
     expect(rb.errors[0]!.error.message).toContain(`locked by another run in progress (run ${r.runId} by `);
     expect(await snapshot(lab, h)).toBe(pristine.get(h));
+  });
+
+  it('history lists every run per host with user, playbook, changes and status; the CLI prints it', async () => {
+    const { out, code } = await cli(historyCommand(), ['--json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(out) as Record<string, { id: string; status: string; user: string; playbook: string; changed: number }[]>;
+    const [h1, h2] = lab.hosts as [string, string];
+    // h1: the shared run, the drift run and the failed run, all rolled back. h2: the shared run, then the two sleep runs that got the lock.
+    expect(doc[h1]!.map((r) => r.status)).toEqual(['rolled-back', 'rolled-back', 'rolled-back']);
+    expect(doc[h2]!.map((r) => r.status)).toEqual(['rolled-back', 'complete', 'complete']);
+    expect(doc[h2]![0]).toMatchObject({ user: userInfo().username, playbook: SITE, changed: 11 });
+    const text = await cli(historyCommand(), ['--limit', h2]);
+    expect(text.out).toContain(`${h2}:`);
+    expect(text.out).not.toContain(`${h1}:`);
+    expect(text.out).toMatch(/changed=1 {2}complete/);
+  });
+
+  it('the rollback CLI: --check lists the steps; a run id the host does not have is nothing to do', async () => {
+    const h = lab.hosts[1]!;
+    const check = await cli(rollbackCommand(), ['--check', '--limit', h]);
+    expect(check.code).toBe(0);
+    expect(check.out).toContain(`${h}: would roll back run `);
+    expect(check.out).toContain('note   cannot undo "run sleep 4 (no creates/removes/unless guard: runs on every run)": the task gave no undo command');
+    const none = await cli(rollbackCommand(), ['--run', 'no-such-run', '--limit', h]);
+    expect(none.code).toBe(0);
+    expect(none.out).toContain(`${h}: nothing to do: run no-such-run made no change on this host (or was pruned)`);
+  });
+
+  it('retention prunes the oldest runs, never the newest', async () => {
+    const h = lab.hosts[1]!;
+    const ls = async () => (await lab.exec(h, 'ls /var/lib/provision/runs')).stdout.split('\n').filter(Boolean).sort();
+    const before = await ls();
+    expect(before).toHaveLength(3);
+    expect((await lab.exec(h, pruneScript(2))).code).toBe(0);
+    expect(await ls()).toEqual(before.slice(1));
+    expect((await lab.exec(h, pruneScript(0))).code).toBe(0);
+    expect(await ls()).toEqual(before.slice(2));
   });
 });
