@@ -1,0 +1,77 @@
+/**
+ * The recipe end to end on one lab host (Apache + one Tomcat, as the recipe starts): --check
+ * writes nothing; the run makes two clustered Tomcats behind Apache; a session survives the loss
+ * of the Tomcat that holds it; a rerun changes and restarts nothing; verify proves and disproves.
+ */
+import { describe, expect, it } from 'vitest';
+import { useLab } from '../helpers/lab.ts';
+import { checksums, cli, CounterClient, tomcatPids } from '../helpers/recipe.ts';
+
+const lab = useLab({ profile: 'recipe' });
+const host = () => lab.hosts[0]!;
+const inv = () => lab.info.inventoryPath;
+const url = () => `http://${lab.info.hosts[0]!.ip}/counter/`;
+
+describe('the recipe on one host', () => {
+  let pristine = '';
+
+  it('--check --diff on pristine hosts shows every change and writes nothing', async () => {
+    pristine = await checksums(lab, host());
+    expect(pristine).toContain('/opt/tomcat/conf/server.xml');
+    const r = await cli(['-i', inv(), '--check', '--diff']);
+    expect(r.code, r.out).toBe(0);
+    for (const f of ['/opt/tomcat/conf/server.xml', '/opt/tomcat2/conf/server.xml', '/opt/tomcat2/bin/catalina.sh', 'conf/extra/httpd-vhosts.conf', 'conf/httpd.conf']) {
+      expect(r.out).toContain(f);
+    }
+    expect(r.out).toContain('+      <Cluster className="org.apache.catalina.ha.tcp.SimpleTcpCluster"');
+    expect(r.out).toMatch(/would change: \[\S+\] => open 45564\/udp/);
+    expect(await checksums(lab, host())).toBe(pristine);
+    expect((await lab.exec(host(), 'test -e /opt/tomcat2')).code).toBe(1);
+    expect((await lab.exec(host(), 'test -e /var/lib/provision')).code).toBe(1);
+  });
+
+  it('the run succeeds; a second run changes nothing and restarts nothing', async () => {
+    const first = await cli(['-i', inv(), '--json']);
+    expect(first.code, first.out).toBe(0);
+    expect(first.json!.recap[host()]!.changed).toBeGreaterThan(5);
+    const pids = await tomcatPids(lab, host());
+    expect(pids).toMatch(/ \/opt\/tomcat\n.* \/opt\/tomcat2/);
+    const files = await checksums(lab, host());
+
+    const second = await cli(['-i', inv(), '--json']);
+    expect(second.code, second.out).toBe(0);
+    expect(second.json!.recap[host()]).toMatchObject({ changed: 0, failed: 0 });
+    expect(await tomcatPids(lab, host())).toBe(pids);
+    expect(await checksums(lab, host())).toBe(files);
+  });
+
+  it('a session made through Apache survives the loss of the Tomcat that holds it', async () => {
+    const client = new CounterClient(url());
+    const counts = [await client.hit(), await client.hit(), await client.hit()];
+    expect(counts.map((c) => c.count)).toEqual([1, 2, 3]);
+    const route = counts[2]!.route;
+    expect(counts.every((c) => c.route === route)).toBe(true);
+    expect(['tomcat1', 'tomcat2']).toContain(route);
+
+    const home = route === 'tomcat1' ? '/opt/tomcat' : '/opt/tomcat2';
+    expect((await lab.exec(host(), `pkill -9 -f -- '-Dcatalina[.]base=${home} '`)).code).toBe(0);
+    const after = await client.hit();
+    expect(after.count).toBe(4);
+    expect(after.route).not.toBe(route);
+  });
+
+  it('verify fails naming the stopped instance; a rerun starts it and verify passes', async () => {
+    const bad = await cli(['verify', '-i', inv()]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.out).toMatch(/(tomcat1|tomcat2) \(\S+:\d+\)\s+FAILED\s+not running/);
+
+    const rerun = await cli(['-i', inv(), '--json']);
+    expect(rerun.code, rerun.out).toBe(0);
+    expect(rerun.json!.recap[host()]!.changed).toBe(1);
+
+    const good = await cli(['verify', '-i', inv()]);
+    expect(good.code, good.out).toBe(0);
+    expect(good.out).toMatch(/members\s+tomcat1 \S+\s+ok\s+sees 1 other member/);
+    expect(good.out).toMatch(/session\s+tomcat\d \S+\s+ok\s+reads the session/);
+  });
+});
