@@ -6,7 +6,7 @@ import pLimit from 'p-limit';
 import { ConnectError } from '../core/errors.ts';
 import { connectionSpecFor, type ConnectionDefaults } from '../inventory/connection.ts';
 import { selectHosts } from '../inventory/limit.ts';
-import { loadInventory } from '../inventory/load.ts';
+import { loadInventory, type Inventory } from '../inventory/load.ts';
 import { resolveVars } from '../runner/template.ts';
 import { ConnectionPool } from '../transport/index.ts';
 import type { ConnectionSpec, Transport } from '../transport/types.ts';
@@ -35,7 +35,7 @@ export interface ConnectedHost {
  * Connect every selected host (in parallel up to forks), call `fn` on each reachable one, then
  * close every connection. Unreachable hosts are passed with their error.
  */
-export async function withHosts<T>(o: HostsOptions, fn: (hosts: ConnectedHost[]) => Promise<T>): Promise<T> {
+export async function withHosts<T>(o: HostsOptions, fn: (hosts: ConnectedHost[], inv: Inventory) => Promise<T>): Promise<T> {
   const inv = await loadInventory(o.inventory);
   const names = selectHosts(inv, o.limit);
   const pool = new ConnectionPool(o.open);
@@ -55,7 +55,7 @@ export async function withHosts<T>(o: HostsOptions, fn: (hosts: ConnectedHost[])
         }),
       ),
     );
-    return await fn(hosts);
+    return await fn(hosts, inv);
   } finally {
     await pool.closeAll();
   }

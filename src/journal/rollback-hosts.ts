@@ -5,6 +5,7 @@
  */
 import pLimit from 'p-limit';
 import { ProvisionError } from '../core/errors.ts';
+import { secretValues } from '../inventory/secrets.ts';
 import { releaseScript } from '../runner/lock.ts';
 import { withHosts, type HostsOptions } from './hosts.ts';
 import type { HostJournal } from './read.ts';
@@ -33,7 +34,7 @@ export function lastRun(journals: HostJournal[]): string | undefined {
 
 export async function rollbackHosts(o: HostsOptions & RollbackOptions): Promise<RollbackSummary> {
   const lockId = o.lockId ?? newLockId();
-  return withHosts(o, async (hosts) => {
+  return withHosts(o, async (hosts, inv) => {
     const unreachable = hosts.filter((h) => h.error).map((h) => ({ host: h.name, error: h.error! }));
     if (unreachable.length) return { hosts: [], errors: unreachable, exitCode: 3 };
     const limit = pLimit(Math.max(1, o.forks ?? 5));
@@ -55,10 +56,21 @@ export async function rollbackHosts(o: HostsOptions & RollbackOptions): Promise<
       return { hosts: [], errors, exitCode: e0(errors) };
     }
     const target = o.run ?? lastRun(opened.map((x) => x.j!));
-    const results = await Promise.all(opened.map((x) => limit(() => applyRollback(x.h.transport!, x.h.name, x.j!, target, { ...o, lockId }))));
+    const mask = masker(secretValues(inv));
+    const results = (await Promise.all(opened.map((x) => limit(() => applyRollback(x.h.transport!, x.h.name, x.j!, target, { ...o, lockId }))))).map((r) => ({
+      ...r,
+      // Drift diffs and step output show file contents: secret values never reach the terminal.
+      diffs: r.diffs.map((d) => ({ ...d, before: d.before === null ? null : mask(d.before), after: d.after === null ? null : mask(d.after) })),
+      items: r.items.map((it) => (it.output ? { ...it, output: mask(it.output) } : it)),
+    }));
     const bad = results.some((r) => r.outcome === 'failed' || r.outcome === 'drift');
     return { ...(target ? { target } : {}), hosts: results, errors: [], exitCode: bad ? 2 : 0 };
   });
+}
+
+function masker(secrets: string[]): (s: string) => string {
+  const list = [...new Set(secrets.filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
+  return (s) => list.reduce((acc, secret) => acc.split(secret).join('********'), s);
 }
 
 /** The exit code of the first typed error (a held lock is 2). */

@@ -65,9 +65,14 @@ export async function openJournal(t: Transport, host: string, o: { lockId: strin
   return parseJournal(res.stdout.slice(at + SEP.length));
 }
 
+/** A file's text for a drift diff; a read error becomes the diff's text rather than hiding the drift. */
 async function text(t: Transport, path: string): Promise<string | null> {
-  const b = await t.readFile(path).catch(() => null);
-  return b === null ? null : b.toString('utf8');
+  try {
+    const b = await t.readFile(path);
+    return b === null ? null : b.toString('utf8');
+  } catch (err) {
+    return `(could not read ${path}: ${(err as Error).message})\n`;
+  }
 }
 
 /** Plan and apply on a host whose journal was opened (and lock taken, unless check). Releases the lock. */

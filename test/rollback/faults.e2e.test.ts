@@ -36,7 +36,7 @@ beforeAll(async () => {
   for (const h of lab.hosts) converged.set(h, await snapshot(lab, h));
   const rb = await rollback(inventory);
   if (rb.exitCode !== 0) throw new Error(JSON.stringify(rb));
-}, 120_000);
+}, 300_000);
 
 async function statusOf(host: string, runId: string) {
   return withHosts({ inventory, limit: host }, async ([h]) => (await readHistory(h!.transport!, host)).find((r) => r.id === runId));
@@ -71,7 +71,7 @@ describe('a run cut at each change point', () => {
       expect(await apache(lab, h), at).toEqual({ running: true, ports: ['80'] });
       expect(await statusOf(h, cut.runId), at).toMatchObject({ status: 'rolled-back' });
     }
-  });
+  }, 600_000);
 
   it('a run cut, then rolled back directly (no rerun), restores pristine bytes', async () => {
     const h = lab.hosts[0]!;

@@ -4,7 +4,10 @@
  * byte; rolling back twice does nothing; a hand edit blocks rollback until --force; two runs (or a
  * run and a rollback) on one host: one proceeds, the other is refused naming the holder.
  */
-import { hostname, userInfo } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import { historyCommand } from '../../src/cli/history-command.ts';
@@ -86,17 +89,23 @@ describe('rollback on lab hosts', () => {
     const h = lab.hosts[0]!;
     const r = await run(inventory, SITE, { limit: h });
     expect(r.exitCode, r.failures).toBe(0);
-    await lab.exec(h, "echo 'hand.edit=1' >> /opt/tomcat/conf/catalina.properties");
+    await lab.exec(h, "echo 'hand.edit=1 Hunter2-Secret-99' >> /opt/tomcat/conf/catalina.properties");
     const edited = await snapshot(lab, h);
+    // The same hosts, with a secret variable: its value must be masked in the diff.
+    const inv = parse(readFileSync(inventory, 'utf8'));
+    inv.all.vars = { ...inv.all.vars, db_password: 'Hunter2-Secret-99' };
+    const secretInventory = join(mkdtempSync(join(tmpdir(), 'pv-rb-')), 'hosts.yml');
+    writeFileSync(secretInventory, stringify(inv));
 
-    const refused = await rollback(inventory, { limit: h });
+    const refused = await rollback(secretInventory, { limit: h });
     expect(refused.exitCode).toBe(2);
     const x = refused.hosts[0]!;
     expect(x.outcome).toBe('drift');
     expect(x.message).toContain('/opt/tomcat/conf/catalina.properties');
     expect(x.message).toContain('--force');
     expect(x.diffs).toHaveLength(1);
-    expect(x.diffs[0]!.before).toContain('hand.edit=1');
+    expect(x.diffs[0]!.before).toContain('hand.edit=1 ********');
+    expect(JSON.stringify(refused)).not.toContain('Hunter2-Secret-99');
     expect(x.diffs[0]!.after).not.toContain('pv.rollback.test=1');
     expect(await snapshot(lab, h)).toBe(edited);
     expect((await lab.exec(h, 'test -e /var/lib/provision/lock')).code).toBe(1);
