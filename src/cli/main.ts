@@ -6,6 +6,8 @@ import { ansi, formatError, plain } from '../ui/format.ts';
 import { DEFAULT_PLAYBOOK } from './paths.ts';
 import { runCommand, type RunFlags } from './run-command.ts';
 import { verifyCommand } from './verify-command.ts';
+import { historyCommand } from './history-command.ts';
+import { rollbackCommand } from './rollback-command.ts';
 
 
 const positive = (v: string) => {
@@ -33,6 +35,7 @@ export function buildProgram(): Command {
     .option('--secret-vars-file <file>', 'YAML file of secret variables: their values are masked in all output (repeatable)', collect, [])
     .addOption(new Option('--host-key-checking <mode>', 'known_hosts policy when the inventory sets no provision_host_key_checking (default: strict)').choices(['strict', 'accept-new', 'off']))
     .option('--break-stale-lock', 'break a host lock whose run is no longer connected')
+    .option('--rollback-on-failure', 'roll a failed host back to where this run found it')
     .option('-u, --user <user>', 'SSH user when the inventory sets no ansible_user')
     .option('--private-key <file>', 'SSH key when the inventory sets no ansible_ssh_private_key_file')
     .option('-b, --become', 'use sudo on the hosts (when the inventory sets no ansible_become)')
@@ -47,6 +50,8 @@ export function buildProgram(): Command {
       process.exitCode = await runCommand(playbook ?? DEFAULT_PLAYBOOK, f);
     });
   program.addCommand(verifyCommand().exitOverride());
+  program.addCommand(rollbackCommand().exitOverride());
+  program.addCommand(historyCommand().exitOverride());
   program.addCommand(labCommand().exitOverride());
   return program;
 }

@@ -23,6 +23,7 @@ export interface RunFlags {
   secretVarsFile: string[];
   hostKeyChecking?: 'strict' | 'accept-new' | 'off';
   breakStaleLock?: boolean;
+  rollbackOnFailure?: boolean;
   user?: string;
   privateKey?: string;
   become?: boolean;
@@ -90,6 +91,7 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
     extraVars: extra,
     secrets,
     breakStaleLock: f.breakStaleLock,
+    rollbackOnFailure: f.rollbackOnFailure,
     connection: {
       ...(f.user ? { user: f.user } : {}),
       ...(f.privateKey ? { privateKeyFile: f.privateKey } : {}),

@@ -120,6 +120,9 @@ export async function buildTemplate(t: string, publicKey: string, labDir: string
   await put(join(t, 'etc/redhat-release'), RELEASE);
   await put(join(t, 'etc/system-release'), RELEASE);
   await put(join(t, 'etc/ssh/sshd_config'), SSHD_CONFIG);
+  // The machine's Debian-package Apache and Tomcat configs are not on a CentOS 7 box with a
+  // source-built httpd and a tarball Tomcat: whiteouts hide them, so layout detection sees what the recipe's box has.
+  for (const d of ['etc/apache2', 'etc/tomcat10']) await run('mknod', [join(t, d), 'c', '0', '0']);
   // Whiteouts hide the machine's own host keys: a host has only its own.
   for (const f of await readdir('/etc/ssh')) {
     if (f.startsWith('ssh_host_')) await run('mknod', [join(t, 'etc/ssh', f), 'c', '0', '0']);

@@ -26,6 +26,9 @@ export function scope(own: Vars, parent?: Vars): Vars {
         const out = renderString(v as string, proxy);
         cache.set(key, out);
         return out;
+      } catch (err) {
+        const msg = (err as Error).message;
+        throw new Error(msg.startsWith('variable ') ? msg : `variable '${key}': ${msg}`);
       } finally {
         busy.delete(key);
       }

@@ -19,8 +19,11 @@ import type { ConnectionSpec, Transport } from '../transport/types.ts';
 import type { HostRecap, RunEmitter } from './events.ts';
 import { expandTask, type HostTask, type TagFilter } from './expand.ts';
 import { HostRun } from './host-run.ts';
+import { historyKeep, pruneScript } from '../journal/history.ts';
+import { rollbackHost } from '../journal/rollback.ts';
 import { acquireScript, checkLock, releaseScript } from './lock.ts';
-import { runPlay } from './play.ts';
+import { applyPlay, reportPlan } from './play.ts';
+import { factRequests, planRun, type PlayRun } from './plan.ts';
 import { scope } from './lazy-vars.ts';
 
 export interface RunOptions {
@@ -40,6 +43,8 @@ export interface RunOptions {
   connection?: ConnectionDefaults;
   /** Break a lock whose holder is gone. */
   breakStaleLock?: boolean;
+  /** Roll back every host that failed after this run took its lock. */
+  rollbackOnFailure?: boolean;
   /** Open connections (tests may count or wrap them). */
   open?: (spec: ConnectionSpec) => Promise<Transport>;
 }
@@ -119,23 +124,21 @@ export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
     if (Object.values(recap).some((r) => r.unreachable)) {
       o.emitter.emit('info', { message: 'a host is unreachable: nothing was changed on any host' });
     } else {
-      for (const p of plays) {
-        const hosts = p.names.map((n) => hostRuns.get(n)!).filter((h) => !h.failed);
-        const ok = await runPlay({
-          play: p.play, hosts, tasks: p.tasks, handlers: p.handlers, check: !!o.check, forks: o.forks ?? 5,
-          emitter: o.emitter, mask, baseDir: pb.baseDir, hostvars: p.vars,
-          prelude: o.check ? undefined : (h) => (h.lockHeld ? '' : acquireScript(runId, { breakStale: !!o.breakStaleLock })),
-          onPrelude: o.check ? undefined : (h, out) => {
-            if (h.lockHeld) return;
-            checkLock(out, h.name);
-            h.lockHeld = true;
-          },
-        });
-        if (!ok) break;
-      }
+      await planAndApply(o, plays.map((p) => ({ play: p.play, hosts: p.names.map((n) => hostRuns.get(n)!), tasks: p.tasks, handlers: p.handlers, hostvars: p.vars, baseDir: pb.baseDir })), [...hostRuns.values()], runId, mask);
     }
   } finally {
+    // Decided before close(), which clears lockHeld: a host that failed only on someone else's lock is not ours to undo.
+    const toRollBack = o.rollbackOnFailure && !o.check ? [...hostRuns.values()].filter((h) => h.failed && h.lockHeld) : [];
     await Promise.all([...hostRuns.values()].map((h) => limit(() => close(h))));
+    // After close(): it rewrites the run record as failed, which the rollback then marks rolled back.
+    await Promise.all(
+      toRollBack.map((h) =>
+        limit(async () => {
+          const r = await rollbackHost(h.transport, h.name, h.runId).catch((e: Error) => e);
+          o.emitter.emit('info', { host: h.name, message: r instanceof Error ? `rollback on failure failed: ${r.message}` : `rolled back: ${r.message}` });
+        }),
+      ),
+    );
     for (const h of hostRuns.values()) {
       h.recap.roundTrips = h.transport.stats.roundTrips;
       h.recap.connections = h.transport.stats.connections;
@@ -147,9 +150,52 @@ export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
   return { runId, recap, results, exitCode };
 }
 
+/**
+ * One round trip per host gathers every fact of every play (and takes the lock); then the whole
+ * run is planned; then, unless checking or the plan failed somewhere, the plays are applied.
+ */
+async function planAndApply(o: RunOptions, plays: PlayRun[], hosts: HostRun[], runId: string, mask: (s: string) => string): Promise<void> {
+  const forks = o.forks ?? 5;
+  const limit = pLimit(Math.max(1, forks));
+  const gathered = await Promise.all(
+    hosts.map((h) =>
+      limit(async () => {
+        try {
+          const out = await h.facts.gather(factRequests(plays, h), o.check ? '' : acquireScript(runId, { breakStale: !!o.breakStaleLock }));
+          if (!o.check) {
+            checkLock(out, h.name);
+            h.lockHeld = true;
+          }
+          return true;
+        } catch (err) {
+          h.failed = true;
+          h.recap.failed += 1;
+          o.emitter.emit('host:failed', { host: h.name, message: mask((err as Error).message), hint: (err as { hint?: string }).hint });
+          return false;
+        }
+      }),
+    ),
+  );
+  if (gathered.includes(false)) {
+    o.emitter.emit('info', { message: 'nothing was changed on any host' });
+    return;
+  }
+  const plan = await planRun(plays, hosts, { forks, mask, check: !!o.check });
+  if (o.check || plan.failed) {
+    plays.forEach((p, i) => reportPlan(p, plan.rows[i]!, { emitter: o.emitter, check: !!o.check }));
+    if (plan.failed) {
+      o.emitter.emit('info', { message: 'the plan failed on at least one host: nothing was changed on any host' });
+      for (const h of hosts) h.failed = true;
+    }
+    return;
+  }
+  for (const p of plays) await applyPlay(p, { forks, emitter: o.emitter, mask });
+}
+
 /** Release the lock and close the run record, in one round trip; never throws. */
 async function close(h: HostRun): Promise<void> {
-  const script = [h.closeScript(h.failed ? 'failed' : 'complete'), h.lockHeld ? releaseScript(h.runId) : ''].filter(Boolean).join('\n');
+  // Old runs are pruned under our lock, before it is released.
+  const script = [h.closeScript(h.failed ? 'failed' : 'complete'), !h.failed && h.lockHeld ? pruneScript(historyKeep(h.vars)) : '', h.lockHeld ? releaseScript(h.runId) : ''].filter(Boolean).join('\n');
   if (!script) return;
   await h.transport.exec(script).catch(() => undefined);
   h.lockHeld = false;

@@ -19,14 +19,16 @@ env.addFilter('mandatory', (v: unknown) => {
 
 const WHOLE = /^\s*\{\{\s*([\s\S]+?)\s*\}\}\s*$/;
 
-const WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'true', 'false', 'none', 'True', 'False', 'None', 'if', 'else', 'loop']);
+const WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'true', 'false', 'none', 'True', 'False', 'None', 'if', 'else', 'elif', 'endif', 'for', 'endfor', 'set', 'loop', 'defined', 'undefined']);
 
 /** nunjucks does not name an undefined variable; find the top-level names that are missing. */
 function undefinedNames(text: string, vars: Record<string, unknown>): string[] {
   const inner = [...text.matchAll(/\{[{%]([\s\S]*?)[}%]\}/g)].map((m) => m[1]).join(' ') || text;
   const bare = inner.replace(/(['"])(?:\\.|(?!\1).)*\1/g, '').replace(/\|\s*\w+/g, '');
   const names = [...bare.matchAll(/(?<![.\w])([A-Za-z_]\w*)/g)].map((m) => m[1] ?? '');
-  return [...new Set(names.filter((n) => !WORDS.has(n) && !(n in vars)))];
+  // Loop and set variables are the template's own.
+  const bound = new Set([...text.matchAll(/\{%-?\s*(?:for|set)\s+([\w\s,]+?)\s+(?:in\b|=)/g)].flatMap((m) => (m[1] ?? '').split(/[\s,]+/)));
+  return [...new Set(names.filter((n) => !WORDS.has(n) && !bound.has(n) && !(n in vars)))];
 }
 
 function explain(err: unknown, text: string, vars: Record<string, unknown>): Error {
@@ -34,7 +36,25 @@ function explain(err: unknown, text: string, vars: Record<string, unknown>): Err
   const inner = (msg.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? msg).replace(/^Error: /, '');
   const missing = undefinedNames(text, vars);
   const why = missing.length ? `undefined variable ${missing.map((n) => `'${n}'`).join(', ')}` : inner;
-  return new Error(`cannot render \`${text}\`: ${why}`);
+  const lines = text.trim().split('\n');
+  const shown = lines.length > 1 ? `${lines[0]} …` : lines[0];
+  // An inner variable's message already says everything: do not wrap it twice.
+  if (/^(cannot render|variable ')/.test(inner)) return new Error(inner);
+  return new Error(`cannot render \`${shown}\`: ${why}`);
+}
+
+/** A variable that could not be rendered: using it in output raises the original reason. */
+class Unrenderable {
+  constructor(
+    readonly name: string,
+    readonly error: Error,
+  ) {}
+  toString(): string {
+    throw this.error;
+  }
+  toJSON(): never {
+    throw this.error;
+  }
 }
 
 /**
@@ -48,8 +68,9 @@ function narrow(text: string, vars: Record<string, unknown>): Record<string, unk
     if (!name || name in out || !(name in vars)) continue;
     try {
       out[name] = vars[name];
-    } catch {
-      // Not renderable here; if the template really uses it, nunjucks reports it undefined.
+    } catch (err) {
+      // Mentioned is not used (an untaken branch): fail only if the template really uses it.
+      out[name] = new Unrenderable(name, err as Error);
     }
   }
   return out;

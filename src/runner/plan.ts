@@ -1,0 +1,107 @@
+/**
+ * The pre-flight: before any change, every play is planned on every host against a simulated copy
+ * of the host's facts (each planned change is learned into it, so later tasks and plays see
+ * earlier ones' effects). A task that cannot be planned anywhere stops the run with no change on
+ * any host. In --check, this plan is the result.
+ */
+import pLimit from 'p-limit';
+import type { TaskResult } from '../core/result.ts';
+import type { FactRequest } from '../facts/types.ts';
+import type { PlanContext } from '../ops/types.ts';
+import type { Play } from '../playbook/types.ts';
+import type { HostTask } from './expand.ts';
+import type { HostRun } from './host-run.ts';
+import { ctxFor, runTask, type Masker } from './task-run.ts';
+
+/** One play as it runs: its hosts and every task expanded for each of them. */
+export interface PlayRun {
+  play: Play;
+  hosts: HostRun[];
+  /** Expanded tasks per host: one list per play task (its loop items), in task order. */
+  tasks: Map<string, HostTask[][]>;
+  /** Expanded handlers per host, in handler order. */
+  handlers: Map<string, HostTask[][]>;
+  hostvars: Record<string, Record<string, unknown>>;
+  baseDir: string;
+}
+
+/** The planned results of one task (all its loop items) on one host. */
+export interface Row {
+  name: string;
+  handler: boolean;
+  results: TaskResult[];
+}
+
+export function planContext(p: PlayRun, h: HostRun, ht: HostTask): PlanContext {
+  return ctxFor(h, ht, { hostvars: p.hostvars, playHosts: p.hosts.map((x) => x.name), baseDir: p.baseDir });
+}
+
+/** Every fact any task or handler of these plays needs on this host. */
+export function factRequests(plays: PlayRun[], h: HostRun): FactRequest[] {
+  return plays.flatMap((p) =>
+    [...(p.tasks.get(h.name) ?? []), ...(p.handlers.get(h.name) ?? [])]
+      .flat()
+      .filter((ht) => !ht.skip)
+      .flatMap((ht) => ht.op.facts(ht.args, planContext(p, h, ht))),
+  );
+}
+
+export const notifies = (notified: Set<string>, handler: HostTask[]) => {
+  const t = handler[0]?.task;
+  return !!t && (notified.has(t.name) || t.listen.some((l) => notified.has(l)));
+};
+
+/** Plan every play on one host, in order, against a fork of its facts. Rows per play. */
+async function planHost(plays: PlayRun[], h: HostRun, mask: Masker, keepSimulation: boolean): Promise<Row[][]> {
+  const real = h.facts;
+  h.facts = real.fork();
+  const out: Row[][] = [];
+  try {
+    for (const p of plays) {
+      const rows: Row[] = [];
+      out.push(rows);
+      if (!p.hosts.includes(h)) continue;
+      const notified = new Set<string>();
+      for (const group of p.tasks.get(h.name) ?? []) {
+        const rs: TaskResult[] = [];
+        for (const ht of group) {
+          const { result } = await runTask(h, ht, planContext(p, h, ht), false, mask);
+          rs.push(result);
+          if (result.status === 'would-change') ht.task.notify.forEach((n) => notified.add(n));
+        }
+        if (group[0]) rows.push({ name: group[0].task.name, handler: false, results: rs });
+      }
+      for (const group of p.handlers.get(h.name) ?? []) {
+        if (!notifies(notified, group)) continue;
+        const rs: TaskResult[] = [];
+        for (const ht of group) rs.push((await runTask(h, ht, planContext(p, h, ht), false, mask)).result);
+        rows.push({ name: group[0]!.task.name, handler: true, results: rs });
+      }
+    }
+  } finally {
+    // In --check the simulation is all there is; otherwise the apply starts from the real facts.
+    if (!keepSimulation) h.facts = real;
+  }
+  return out;
+}
+
+export interface PlanOutcome {
+  /** Per play, per host name: its rows. */
+  rows: Map<string, Row[]>[];
+  failed: boolean;
+}
+
+export async function planRun(plays: PlayRun[], hosts: HostRun[], o: { forks: number; mask: Masker; check: boolean }): Promise<PlanOutcome> {
+  const limit = pLimit(Math.max(1, o.forks));
+  const rows: Map<string, Row[]>[] = plays.map(() => new Map());
+  await Promise.all(
+    hosts.map((h) =>
+      limit(async () => {
+        const perPlay = await planHost(plays, h, o.mask, o.check);
+        perPlay.forEach((r, i) => rows[i]!.set(h.name, r));
+      }),
+    ),
+  );
+  const failed = rows.some((m) => [...m.values()].some((rs) => rs.some((r) => r.results.some((x) => x.status === 'failed'))));
+  return { rows, failed };
+}
