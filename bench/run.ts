@@ -4,9 +4,10 @@
  * Options: --scenario recipe|generic, --hosts 1,10,30, --reps 5 (1 host), --reps-n 3 (middle counts),
  * --reps-max 2 (largest count; these runs also sample the process tree's memory), --quick.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
 import { buildCounterWar } from '../src/war/build-counter.ts';
 import { machineInfo, versions } from './lib/env-info.ts';
 import { measureFloor } from './lib/floor.ts';
@@ -24,7 +25,7 @@ const { values: opt } = parseArgs({
     scenario: { type: 'string' },
     hosts: { type: 'string', default: '1,10,30' },
     reps: { type: 'string', default: '5' },
-    'reps-n': { type: 'string', default: '3' },
+    'reps-n': { type: 'string', default: '2' },
     'reps-max': { type: 'string', default: '2' },
     quick: { type: 'boolean', default: false },
     out: { type: 'string', default: join(REPO, 'bench/RESULTS.md') },
@@ -43,12 +44,13 @@ const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(
 mkdirSync(WORK, { recursive: true });
 const war = join(WORK, 'counter.war');
 buildCounterWar(war);
+const SECRET = 'bench-secret-1';
 const scenarios: Record<string, Scenario> = {
   recipe: {
     name: 'recipe',
     provisionPlaybook: RECIPE,
     ansiblePlaybook: join(REPO, 'bench/ansible/tomcat-cluster.yml'),
-    vars: { manage_services: 'false', tomcat_ajp_secret: 'bench-secret-1', app_src: war, app_name: 'ROOT.war' },
+    vars: { manage_services: 'false', tomcat_ajp_secret: SECRET, app_src: war, app_name: 'ROOT.war' },
   },
   generic: {
     name: 'generic',
@@ -57,6 +59,21 @@ const scenarios: Record<string, Scenario> = {
     vars: {},
   },
 };
+/**
+ * The recipe on every host as its own cluster: jvmRoutes unique across the inventory (provision
+ * refuses a route used twice among the play's hosts) and each Apache balancing its own two Tomcats.
+ */
+function recipeHostVars(host: string): Record<string, unknown> {
+  const id = host.slice(host.lastIndexOf('-') + 1);
+  const inst = [
+    { home: '/opt/tomcat', jvmRoute: `${id}t1`, ports: { shutdown: 8005, http: 8080, redirect: 8443, ajp: 8009 }, receiverPort: 4000 },
+    { home: '/opt/tomcat2', source: '/opt/tomcat', jvmRoute: `${id}t2`, ports: { shutdown: 8006, http: 8081, redirect: 8444, ajp: 8010 }, receiverPort: 4001 },
+  ];
+  const members = inst.map((i) => ({ host: '127.0.0.1', port: i.ports.ajp, route: i.jvmRoute, secret: SECRET }));
+  // provision's playbook reads balancer_members through from_yaml.
+  return { tomcat_instances: inst, balancer_members: stringify(members) };
+}
+const hostVars = scenarioName === 'recipe' ? recipeHostVars : () => ({});
 const sc = scenarios[scenarioName];
 if (!sc) throw new Error(`unknown scenario ${scenarioName}`);
 const res: Results = emptyResults(sc.name, { provision: sc.provisionPlaybook, ansible: sc.ansiblePlaybook }, sc.vars);
@@ -102,7 +119,7 @@ async function firstRuns(): Promise<void> {
       }
       const env = ansibleEnv(info, `first-${rep}`);
       envs.push(env);
-      keep(res.first[tool], await runTool(tool, writeInventory(info, 1), 1, env), 1, false, `first run #${rep + 1}`);
+      keep(res.first[tool], await runTool(tool, writeInventory(info, 1, hostVars), 1, env), 1, false, `first run #${rep + 1}`);
     }
   }
 }
@@ -111,7 +128,7 @@ async function reruns(): Promise<void> {
   const infos = { provision: await freshLab('provision', maxHosts), ansible: await freshLab('ansible', maxHosts) };
   const env = ansibleEnv(infos.ansible, 'scale');
   envs.push(env);
-  const inv = (tool: ToolName, n: number) => writeInventory(infos[tool], n);
+  const inv = (tool: ToolName, n: number) => writeInventory(infos[tool], n, hostVars);
   for (const tool of ['provision', 'ansible'] as const) {
     log(`converge ${maxHosts} hosts with ${tool}`);
     keep([], await runTool(tool, inv(tool, maxHosts), maxHosts, env), maxHosts, false, `converge ${maxHosts}`);
@@ -155,6 +172,8 @@ try {
 } finally {
   await cleanup();
   res.wallS = (Date.now() - t0) / 1000;
+  // Other work on the machine skews every number: say how busy it was.
+  res.machine['load at end'] = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   writeFileSync(join(WORK, 'results.json'), JSON.stringify(res, null, 2));
   writeFileSync(opt.out!, renderReport(res));
   log(`wrote ${opt.out} (${res.wallS.toFixed(0)} s)`);

@@ -16,7 +16,7 @@ export async function machineInfo(): Promise<Record<string, string>> {
     memory: `${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
     os,
     kernel: await out('uname', ['-r']),
-    load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+    'load at start (1/5/15 min)': readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
   };
 }
 

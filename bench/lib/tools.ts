@@ -49,7 +49,11 @@ export async function runProvision(inv: string, s: Scenario, forks: number, o: T
   const t = await timed(process.execPath, args, { cwd: REPO, ...o });
   const run: ToolRun = { ...t, tool: 'provision', hosts: 0, changed: {}, bad: [] };
   try {
-    const doc = JSON.parse(t.stdout) as { recap: Record<string, ProvisionRecap>; durationMs?: number };
+    const doc = JSON.parse(t.stdout) as {
+      recap: Record<string, ProvisionRecap>;
+      durationMs?: number;
+      plays?: { tasks: { results: { host: string; task: string; status: string; message: string }[] }[] }[];
+    };
     const recap = Object.entries(doc.recap);
     run.hosts = recap.length;
     run.innerMs = doc.durationMs;
@@ -59,6 +63,9 @@ export async function runProvision(inv: string, s: Scenario, forks: number, o: T
       run.changed[h] = r.changed;
       if (r.failed || r.unreachable) run.bad.push(h);
     }
+    // Say why, once: the first failed task's message.
+    const failed = doc.plays?.flatMap((p) => p.tasks.flatMap((x) => x.results)).find((x) => x.status === 'failed');
+    if (failed) run.bad.push(`(${failed.host}: ${failed.task}: ${failed.message.slice(0, 300)})`);
   } catch {
     run.bad.push(`(no JSON: exit ${t.code}; ${t.stderr.trim().split('\n').slice(-3).join(' / ')})`);
   }
