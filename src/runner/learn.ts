@@ -76,11 +76,13 @@ export function learn(cache: FactCache, change: Change, applied: boolean): void 
       return;
     case 'firewall-reload':
       return;
-    case 'service':
+    case 'service': {
+      const req = { type: 'service' as const, name: change.service.name, ...(change.service.status ? { status: change.service.status } : {}) };
+      // A real start/restart may affect what other status commands see; a simulated one changes only itself.
       if (applied) cache.invalidate((r) => r.type === 'service');
-      else cache.invalidate((r) => r.type === 'service' && r.name !== change.service.name);
-      if (!applied) cache.set({ type: 'service', name: change.service.name, ...(change.service.status ? { status: change.service.status } : {}) }, { running: change.action !== 'stop' });
+      else cache.set(req, { running: change.action !== 'stop' });
       return;
+    }
     case 'exec':
     case 'package':
       // Anything may have changed: read again what is needed next (in simulation, nothing did).
