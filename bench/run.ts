@@ -131,7 +131,13 @@ async function reruns(): Promise<void> {
   const inv = (tool: ToolName, n: number) => writeInventory(infos[tool], n, hostVars);
   for (const tool of ['provision', 'ansible'] as const) {
     log(`converge ${maxHosts} hosts with ${tool}`);
-    keep([], await runTool(tool, inv(tool, maxHosts), maxHosts, env), maxHosts, false, `converge ${maxHosts}`);
+    // A converge that failed on some hosts is recorded, then run again (at most twice) so reruns start converged.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const r = await runTool(tool, inv(tool, maxHosts), maxHosts, env);
+      const kept: ToolRun[] = [];
+      keep(kept, r, maxHosts, false, `converge ${maxHosts} (attempt ${attempt})`);
+      if (kept.length || (r.bad.length === 0 && r.code === 0)) break;
+    }
   }
   for (const n of hostCounts) {
     res.rerun[n] = { provision: [], ansible: [] };

@@ -48,6 +48,17 @@ function roundTrips(r: Results): string[] {
   return out;
 }
 
+/** Lab hosts run on the machine's own cores, so host-side work adds up across hosts here (not on real hosts). */
+function scaleNote(r: Results): string {
+  const ns = Object.keys(r.rerun).map(Number).sort((a, b) => a - b);
+  const big = ns[ns.length - 1] ?? 1;
+  const cores = Number(/× (\d+)/.exec(r.machine.cpu ?? '')?.[1] ?? 1);
+  const fw = r.floor!.firewallFact.median;
+  return `Scaling: the lab hosts are namespaces on this machine and share its ${cores} cores with both tools, so host-side work adds up with the host count here, as it would not on real machines. ` +
+    `At ${big} hosts the firewall facts alone (mostly Python start-up CPU) come to ≈ ${big} × ${fw.toFixed(0)} ms ÷ ${cores} cores ≈ ${((big * fw) / cores / 1000).toFixed(1)} s if CPU-bound; ` +
+    `provision's ${big}-host rerun took ${(wall(r.rerun[big]?.provision).median / 1000).toFixed(1)} s. Ansible's host-side modules (one Python process per task per host) share the same cores.`;
+}
+
 function costs(r: Results): string[] {
   const g = goals(r).filter((x) => !x.met);
   if (!g.length) return ['Every goal is met.'];
@@ -59,6 +70,8 @@ function costs(r: Results): string[] {
     `Breakdown of a ${n1}-host provision rerun (medians): wall ${total.toFixed(0)} ms = process start and module loading ≈ ${(total - inner).toFixed(0)} ms (\`--help\` alone: ${r.startup.provisionHelp.median.toFixed(0)} ms, bare \`node -e 0\`: ${r.startup.nodeBare.median.toFixed(0)} ms) + the run itself ${inner.toFixed(0)} ms (inventory, playbook, connect, facts, plan, recap).`,
     '',
     ...(r.floor ? [`Host side: provision's firewall fact alone (4 × \`firewall-cmd\`, each a Python start talking D-Bus to firewalld) takes ${r.floor.firewallFact.median.toFixed(0)} ms on an open connection; a fresh \`ssh host true\` takes ${r.floor.sshFresh.median.toFixed(0)} ms. Round trips per host on a 1-host rerun: ${[...new Set(p1.flatMap((x) => x.roundTrips ?? []))].join(', ') || 'n/a'}.`, ''] : []),
+    ...(r.floor ? [scaleNote(r)] : []),
+    '',
     'Main-thread CPU profile of one 1-host rerun (self time by package or source layer; tsx compiles in a loader thread and esbuild, which are not in this profile — they show here as idle or program time):',
     '',
     '| where | self ms |',
@@ -66,6 +79,12 @@ function costs(r: Results): string[] {
     ...r.profile.slice(0, 12).map((p) => `| ${p.bucket} | ${p.ms.toFixed(0)} |`),
   ];
   return out;
+}
+
+function busy(r: Results): boolean {
+  const cores = Number(/× (\d+)/.exec(r.machine.cpu ?? '')?.[1] ?? 1);
+  const loads = Object.entries(r.machine).filter(([k]) => k.startsWith('load')).map(([, v]) => Number(v.split(' ')[0]));
+  return loads.some((l) => l > cores);
 }
 
 export function renderReport(r: Results): string {
@@ -85,6 +104,7 @@ export function renderReport(r: Results): string {
     '',
     ...Object.entries({ ...r.machine, ...r.versions }).map(([k, v]) => `- ${k}: ${v}`),
     '',
+    ...(busy(r) ? ['⚠ The machine was busy during this run (load average above its core count: other work was running), so every time here is noisier and slower than on an idle machine; the ratios, taken within one alternating run, are less affected.', ''] : []),
     '## Results',
     '',
     ...rows(r),
