@@ -59,7 +59,13 @@ export type Change = Base &
       }
     | { kind: 'mkdir'; path: string; mode?: number; owner?: string; group?: string }
     | { kind: 'attrs'; path: string; mode?: number; owner?: string; group?: string }
-    | { kind: 'remove'; path: string; diff?: FileDiff }
+    | {
+        kind: 'remove';
+        path: string;
+        diff?: FileDiff;
+        /** Something else recreates it (Tomcat re-expands a WAR): its reappearance is not drift. */
+        regenerated?: boolean;
+      }
     | {
         kind: 'copytree';
         src: string;

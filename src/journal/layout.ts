@@ -36,6 +36,8 @@ export interface JournalEntry {
   summary: string;
   /** The path written/removed/created (write, mkdir, attrs, remove, copytree). */
   path?: string;
+  /** A removed path that something else recreates: rollback does not call its reappearance drift. */
+  regenerated?: boolean;
   /** sha256 of the file right after the change, to detect drift before rollback (write). */
   afterSha256?: string;
   /** Mode/owner before an `attrs` change. */

@@ -79,7 +79,7 @@ const same = (a: PathState | undefined, b: PathState | undefined): boolean =>
 function expectedAfter(r: EntryRecord): PathState | undefined {
   const e = r.entry;
   if (e.kind === 'write' && e.afterSha256) return { type: 'file', sha256: e.afterSha256 };
-  if (e.kind === 'remove') return { type: 'absent' };
+  if (e.kind === 'remove') return e.regenerated ? undefined : { type: 'absent' };
   if (e.kind === 'mkdir' || e.kind === 'copytree') return { type: 'dir' };
   return undefined;
 }

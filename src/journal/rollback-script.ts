@@ -11,7 +11,7 @@ import { restoreSnippet } from './backup.ts';
 import { runDir, seqName } from './layout.ts';
 import type { RollbackPlan, RollbackStep, ServiceStep } from './rollback-plan.ts';
 
-/** One line of the script's report, in plan order: the steps, then services, then firewalld. */
+/** One line of the script's report, in order: services to stop, the steps, services to restart, firewalld. */
 export interface ScriptItem {
   text: string;
   body: string;
@@ -49,8 +49,11 @@ function serviceBody(s: ServiceStep): { text: string; body: string } {
 
 /** The items the script runs, in order; `cannot` and `skip` steps run nothing but are reported. */
 export function scriptItems(plan: RollbackPlan): ScriptItem[] {
-  const items: ScriptItem[] = plan.steps.map((s) => ({ text: s.text, body: stepBody(s) }));
-  items.push(...plan.services.map(serviceBody));
+  // Services that were stopped before go down first, while their files (a copied instance's
+  // shutdown.sh) still exist; those that ran are restarted once their files are restored.
+  const items: ScriptItem[] = plan.services.filter((s) => s.to === 'stopped').map(serviceBody);
+  items.push(...plan.steps.map((s) => ({ text: s.text, body: stepBody(s) })));
+  items.push(...plan.services.filter((s) => s.to === 'running').map(serviceBody));
   if (plan.firewallReload) {
     items.push({ text: 'reload firewalld so the restored permanent configuration is live', body: 'if firewall-cmd --state >/dev/null 2>&1; then firewall-cmd --reload; else echo "firewalld is not running: the restored files apply at its next start"; fi' });
   }

@@ -41,8 +41,11 @@ function entryFor(change: Change, slot: JournalSlot, task: string): { entry: Jou
       entry.path = change.path;
       entry.afterSha256 = createHash('sha256').update(change.content).digest('hex');
       return { entry, paths: [change.path] };
-    case 'mkdir':
     case 'remove':
+      if (change.regenerated) entry.regenerated = true;
+      entry.path = change.path;
+      return { entry, paths: [change.path] };
+    case 'mkdir':
     case 'attrs':
       entry.path = change.path;
       return { entry, paths: [change.path] };

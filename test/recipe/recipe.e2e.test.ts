@@ -74,4 +74,21 @@ describe('the recipe on one host', () => {
     expect(good.out).toMatch(/members\s+tomcat1 \S+\s+ok\s+sees 1 other member/);
     expect(good.out).toMatch(/session\s+tomcat\d \S+\s+ok\s+reads the session/);
   });
+
+  it('rollback of the first run (and every later one) puts the host back byte for byte, with the old config live', async () => {
+    const history = JSON.parse((await cli(['history', '-i', inv(), '--json'])).out.split('\n').filter((l) => !l.startsWith('npm')).join('\n'));
+    const runs = history[host()] as { id: string; status: string }[];
+    expect(runs.map((x) => x.status)).toEqual(['complete', 'complete']);
+    const r = await cli(['rollback', '-i', inv(), '--run', runs[0]!.id]);
+    expect(r.code, r.out).toBe(0);
+    expect(await checksums(lab, host())).toBe(pristine);
+    expect((await lab.exec(host(), 'test -e /opt/tomcat2')).code).toBe(1);
+    expect((await lab.exec(host(), 'firewall-cmd --list-ports')).stdout.trim()).toBe('');
+    // The recipe's starting point runs again: one Tomcat on 8080, Apache serving its own page.
+    expect(await tomcatPids(lab, host())).toMatch(/^\d+ \/opt\/tomcat$/);
+    expect((await lab.exec(host(), 'curl -s http://127.0.0.1/')).stdout).toContain('It works!');
+    const again = await cli(['rollback', '-i', inv()]);
+    expect(again.code, again.out).toBe(0);
+    expect(again.out).toMatch(/nothing to do/);
+  });
 });

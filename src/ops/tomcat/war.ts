@@ -55,6 +55,10 @@ export const war = defineOperation<WarArgs>({
       const path = target(inst.home, name);
       const f = facts.get(fileReq(path));
       if (f.exists && f.sha256 === sum) continue;
+      // Tomcat expands the WAR into webapps/<app>/: that directory is part of what this deploy
+      // changes, so it is journaled (and rollback removes it) and a stale one never shadows the new WAR.
+      const exploded = path.replace(/\.war$/, '');
+      changes.push({ kind: 'remove', summary: `clear ${exploded}/ (Tomcat expands the new WAR there)`, path: exploded, regenerated: true });
       changes.push({
         kind: 'write',
         summary: `deploy ${basename(local)} to ${path}${prepared.injected ? ' (with <distributable/> added)' : ''}`,

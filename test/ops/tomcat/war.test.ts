@@ -66,12 +66,15 @@ describe('war operation', () => {
   it('uploads the prepared WAR to every instance, then nothing once checksums match', async () => {
     const facts = new MapFacts({ '/opt/tomcat/webapps/ROOT.war': null, '/opt/tomcat2/webapps/ROOT.war': Buffer.from('old') });
     const p = await war.plan({ src: 'app.war', name: 'ROOT.war' }, facts, c);
-    expect(p.changes.map((x) => x.kind === 'write' && [x.path, x.mode])).toEqual([
-      ['/opt/tomcat/webapps/ROOT.war', 0o644],
-      ['/opt/tomcat2/webapps/ROOT.war', 0o644],
+    // Tomcat's expanded copy is cleared (and so journaled) before each upload.
+    expect(p.changes.map((x) => (x.kind === 'write' ? [x.kind, x.path, x.mode] : [x.kind, x.kind === 'remove' ? x.path : '']))).toEqual([
+      ['remove', '/opt/tomcat/webapps/ROOT'],
+      ['write', '/opt/tomcat/webapps/ROOT.war', 0o644],
+      ['remove', '/opt/tomcat2/webapps/ROOT'],
+      ['write', '/opt/tomcat2/webapps/ROOT.war', 0o644],
     ]);
-    const content = p.changes[0]!.kind === 'write' ? p.changes[0]!.content : Buffer.alloc(0);
-    expect(p.changes[0]!.summary).toMatch(/distributable/);
+    const content = p.changes[1]!.kind === 'write' ? p.changes[1]!.content : Buffer.alloc(0);
+    expect(p.changes[1]!.summary).toMatch(/distributable/);
     const done = new MapFacts({ '/opt/tomcat/webapps/ROOT.war': content, '/opt/tomcat2/webapps/ROOT.war': content });
     expect((await war.plan({ src: 'app.war', name: 'ROOT.war' }, done, c)).changes).toEqual([]);
   });
