@@ -7,6 +7,9 @@ import type { FactRequest, FactValueMap, FileFact } from './types.ts';
 
 type Parser<T> = (out: Buffer, req: FactRequest) => T;
 
+const FWD = 'org.fedoraproject.FirewallD1';
+const FWD_PATH = '/org/fedoraproject/FirewallD1';
+
 const FILE_TYPES: Record<string, FileFact['type']> = {
   'regular file': 'file',
   'regular empty file': 'file',
@@ -33,15 +36,28 @@ export function snippetFor(req: FactRequest): string {
         "ip -4 -o addr show 2>/dev/null | awk '{print \"addr=\" $4}'",
       ].join('; ');
     case 'firewall': {
+      // firewall-cmd starts Python (~0.2-0.5 s a call); dbus-send asks the running firewalld the
+      // same questions in milliseconds. firewall-cmd remains the fallback without dbus-send.
       const z = sh`--zone=${req.zone}`.text;
+      const zs = sh`string:${req.zone}`.text;
+      const pairs = (key: string) => `awk -F'"' '/string/{v[n++]=$2} END{for(i=0;i+1<n;i+=2) print "${key}=" v[i] "/" v[i+1]}'`;
       return [
         'if command -v firewall-cmd >/dev/null 2>&1; then echo installed=1',
+        'if command -v dbus-send >/dev/null 2>&1; then',
+        `D="dbus-send --system --print-reply --dest=${FWD}"`,
+        `if $D ${FWD_PATH} ${FWD}.getDefaultZone >/dev/null 2>&1; then echo state=running`,
+        `$D ${FWD_PATH} ${FWD}.zone.getPorts ${zs} | ${pairs('rport')}`,
+        `P=$(dbus-send --system --print-reply=literal --dest=${FWD} ${FWD_PATH}/config ${FWD}.config.getZoneByName ${zs} | tr -d ' ')`,
+        `$D "$P" ${FWD}.config.zone.getPorts | ${pairs('pport')}`,
+        `$D "$P" ${FWD}.config.zone.getRichRules | sed -n 's/^ *string "\\(.*\\)"$/rich=\\1/p'`,
+        'else echo state=not-running; fi',
+        'else',
         'echo "state=$(firewall-cmd --state 2>&1)"',
-        `echo "permanent=$(firewall-cmd --permanent ${z} --list-ports 2>/dev/null)"`,
-        `echo "runtime=$(firewall-cmd ${z} --list-ports 2>/dev/null)"`,
+        `for p in $(firewall-cmd --permanent ${z} --list-ports 2>/dev/null); do echo "pport=$p"; done`,
+        `for p in $(firewall-cmd ${z} --list-ports 2>/dev/null); do echo "rport=$p"; done`,
         `firewall-cmd --permanent ${z} --list-rich-rules 2>/dev/null | sed 's/^/rich=/'`,
-        'fi',
-      ].join('; ');
+        'fi; fi',
+      ].join('\n');
     }
     case 'service':
       return req.status
@@ -107,12 +123,11 @@ const parsers: { [K in keyof FactValueMap]: Parser<FactValueMap[K]> } = {
   },
   firewall(out) {
     const m = kv(out);
-    const ports = (k: string) => (m.get(k)?.[0] ?? '').split(/\s+/).filter(Boolean);
     return {
       installed: m.has('installed'),
       running: m.get('state')?.[0]?.trim() === 'running',
-      permanent: ports('permanent'),
-      runtime: ports('runtime'),
+      permanent: m.get('pport') ?? [],
+      runtime: m.get('rport') ?? [],
       richRules: m.get('rich') ?? [],
     };
   },
