@@ -1,13 +1,13 @@
 /** Turns `LabOptions` into concrete names, paths and the host list of a profile. */
-import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { ProvisionError } from '../core/errors.ts';
+import { ROOT } from '../core/root.ts';
 import type { LabHost, LabOptions, LabProfile } from './types.ts';
 
-/** Repository root (src/lab/ is two levels down). */
-export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const HOST_INIT = fileURLToPath(new URL('./host-init.sh', import.meta.url));
-export const ASSETS_DIR = fileURLToPath(new URL('./assets', import.meta.url));
+/** Repository root. */
+export const REPO_ROOT = ROOT;
+export const HOST_INIT = join(ROOT, 'src/lab/host-init.sh');
+export const ASSETS_DIR = join(ROOT, 'src/lab/assets');
 
 export interface LabSettings {
   name: string;

@@ -1,13 +1,9 @@
 /** Every operation a playbook can name. */
+import { genericOperations } from './generic/index.ts';
+import { operations as httpdOperations } from './httpd/index.ts';
+import { operations as tomcatOperations } from './tomcat/index.ts';
 import type { OperationDef } from './types.ts';
 
 export async function loadOperations(): Promise<Map<string, OperationDef<any>>> {
-  const lists: OperationDef<any>[][] = [];
-  const { genericOperations } = await import('./generic/index.ts');
-  lists.push(genericOperations);
-  for (const mod of ['./tomcat/index.ts', './httpd/index.ts']) {
-    const m = (await import(mod).catch(() => ({}))) as { operations?: OperationDef<any>[] };
-    if (m.operations) lists.push(m.operations);
-  }
-  return new Map(lists.flat().map((op) => [op.name, op]));
+  return new Map([...genericOperations, ...tomcatOperations, ...httpdOperations].map((op) => [op.name, op]));
 }

@@ -1,10 +1,11 @@
 /** Builds an exploded web app directory (e.g. examples/counter-app) into a WAR with deterministic bytes. */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from '../core/root.ts';
 import { writeZip } from './war-file.ts';
 
-export const COUNTER_APP = fileURLToPath(new URL('../../examples/counter-app/', import.meta.url));
+export const COUNTER_APP = join(ROOT, 'examples/counter-app');
 
 /** Every file and directory under `dir`, sorted, as zip entry names (directories end in `/`). */
 function walk(dir: string, prefix = ''): string[] {
