@@ -4,9 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Change } from '../core/change.ts';
-import { quote, sh } from '../core/quote.ts';
+import { sh } from '../core/quote.ts';
+import { writeScript } from '../transport/remote-file.ts';
 import { journalPrelude, serviceStatePrelude, type JournalSlot } from '../journal/backup.ts';
 import type { JournalEntry } from '../journal/layout.ts';
+import { firewallReloadScript, firewallScript } from './firewall-script.ts';
 import { actionCommand, statusCommand, waitPrelude, waitScript } from './service-script.ts';
 
 export interface ChangeScript {
@@ -15,24 +17,6 @@ export interface ChangeScript {
 }
 
 const modeStr = (m: number) => m.toString(8).padStart(4, '0');
-
-/** Atomic write of stdin to `path`: temp file beside it, keep mode/owner, validate, rename. */
-export function atomicWriteScript(path: string, o: { mode?: number; owner?: string; group?: string; validate?: string }): string {
-  const lines = [
-    sh`P=${path}; T="$(dirname -- "$P")/.$(basename -- "$P").pv-tmp-$$"`.text,
-    '( umask 077; cat > "$T" ) || exit 1',
-    'if [ -e "$P" ]; then chmod --reference="$P" -- "$T" && chown --reference="$P" -- "$T"; else chmod 0644 -- "$T"; fi',
-  ];
-  if (o.mode !== undefined) lines.push(sh`chmod ${modeStr(o.mode)} -- "$T"`.text);
-  if (o.owner || o.group) lines.push(sh`chown ${`${o.owner ?? ''}${o.group ? `:${o.group}` : ''}`} -- "$T"`.text);
-  if (o.validate) {
-    const cmd = o.validate.split('%s').join('"$T"');
-    // validate is the user's own shell (as Ansible's `validate`), run on the temp file.
-    lines.push(`if ! { ${cmd}\n} >&2; then rm -f -- "$T"; echo ${quote(`validation failed: ${o.validate}`)} >&2; exit 3; fi`);
-  }
-  lines.push('mv -f -- "$T" "$P"');
-  return lines.join(' &&\n');
-}
 
 function entryFor(change: Change, slot: JournalSlot, task: string): { entry: JournalEntry; paths: string[] } {
   const entry: JournalEntry = { seq: slot.seq, task, kind: change.kind, summary: change.summary };
@@ -75,7 +59,8 @@ function entryFor(change: Change, slot: JournalSlot, task: string): { entry: Jou
 function body(change: Change): ChangeScript {
   switch (change.kind) {
     case 'write':
-      return { script: atomicWriteScript(change.path, change), stdin: change.content };
+      // The transport's atomic write (temp file beside the target, validate, rename), as one step.
+      return { script: writeScript(change.path, { mode: change.mode, owner: change.owner, group: change.group, validate: change.validate }), stdin: change.content };
     case 'mkdir': {
       const l = [sh`mkdir -p -- ${change.path}`.text];
       if (change.mode !== undefined) l.push(sh`chmod ${modeStr(change.mode)} -- ${change.path}`.text);
@@ -105,17 +90,10 @@ function body(change: Change): ChangeScript {
     }
     case 'exec':
       return { script: `( ${change.command}\n)` + (change.okCodes ? `; rc=$?; case " ${change.okCodes.join(' ')} 0 " in *" $rc "*) exit 0;; esac; exit $rc` : '') };
-    case 'firewall': {
-      const [port = '', proto = 'tcp'] = change.port.split('/');
-      const verb = change.state === 'present' ? 'add' : 'remove';
-      const arg = change.source
-        ? sh`--${verb}-rich-rule=${`rule family="ipv4" source address="${change.source}" port port="${port}" protocol="${proto}" accept`}`.text
-        : sh`--${verb}-port=${change.port}`.text;
-      const z = sh`--zone=${change.zone}`.text;
-      return { script: `firewall-cmd --permanent ${z} ${arg} >/dev/null && firewall-cmd ${z} ${arg} >/dev/null` };
-    }
+    case 'firewall':
+      return { script: firewallScript(change) };
     case 'firewall-reload':
-      return { script: 'firewall-cmd --reload >/dev/null' };
+      return { script: firewallReloadScript() };
     case 'service': {
       const check = change.check ? `if ! { ${change.check}\n} >&2; then echo ${sh`${`configuration check failed: ${change.check}`}`.text} >&2; exit 3; fi` : '';
       const run = `${actionCommand(change.service, change.action)} >&2 || exit 1`;

@@ -31,6 +31,11 @@ export interface WriteOptions {
   owner?: string;
   /** Owner group name. Default: the existing file's group, or the writing user's group. */
   group?: string;
+  /**
+   * A validator (the user's shell, like Ansible's `validate`) run on the temp file before it
+   * replaces the target; `%s` is the temp file. Failing it exits 3 and leaves the target as it was.
+   */
+  validate?: string;
 }
 
 /**
@@ -58,6 +63,10 @@ export function writeScript(path: string, opts: WriteOptions = {}): string {
   else if (opts.group !== undefined) lines.push(`chgrp -- ${quote(opts.group)} "$t"`);
   // chmod after chown: chown clears setuid/setgid bits.
   if (opts.mode !== undefined) lines.push(`chmod ${(opts.mode & 0o7777).toString(8).padStart(4, '0')} -- "$t"`);
+  if (opts.validate) {
+    const cmd = opts.validate.split('%s').join('"$t"');
+    lines.push(`if ! { ${cmd}\n} >&2; then echo ${quote(`validation failed: ${opts.validate}`)} >&2; exit 3; fi`);
+  }
   // -T: never move the temp file INTO the target when the target is a directory.
   lines.push('mv -f -T -- "$t" "$p"');
   return lines.join('\n');
