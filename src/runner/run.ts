@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
-import { ConnectError } from '../core/errors.ts';
+import { ConnectError, InventoryError } from '../core/errors.ts';
 import type { TaskResult } from '../core/result.ts';
 import { FactCache } from '../facts/gather.ts';
 import { connectionSpecFor, type ConnectionDefaults } from '../inventory/connection.ts';
@@ -94,7 +94,16 @@ export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
   const recap: Record<string, HostRecap> = {};
   // Everything is rendered and validated before the first connection.
   const plays = pb.plays.map((play) => {
-    const names = selectHosts(inv, o.limit, play.hosts);
+    let names: string[] = [];
+    try {
+      selectHosts(inv, undefined, play.hosts);
+      names = selectHosts(inv, o.limit, play.hosts);
+    } catch (err) {
+      // As Ansible: a play whose `hosts:` matches nothing in this inventory is skipped with a warning;
+      // a --limit that matches nothing is an error (selectHosts throws it above for the limit alone).
+      if (!(err instanceof InventoryError) || !err.message.includes("play's `hosts:`")) throw err;
+      o.emitter.emit('info', { message: `[WARNING] play "${play.name}": ${err.message}; skipping it` });
+    }
     const vars = playVars(inv, play, o.extraVars ?? {}, names);
     const expand = (list: typeof play.tasks) => new Map(names.map((n) => [n, list.map((t) => expandTask(t, o.ops.get(t.op)!, n, vars[n]!, t.listen.length || play.handlers.includes(t) ? { tags: [], skipTags: [] } : tags))] as [string, HostTask[][]]));
     return { play, names, vars, tasks: expand(play.tasks), handlers: expand(play.handlers) };
