@@ -23,7 +23,7 @@ export interface Floor {
   transportFresh: Stats;
   /** provision's transport: one exec on an open connection. */
   transportExec: Stats;
-  /** Host-side cost of provision's firewall fact (four `firewall-cmd` runs), on an open connection. */
+  /** Host-side cost of provision's firewall fact (its D-Bus queries, or firewall-cmd without dbus-send), on an open connection. */
   firewallFact: Stats;
 }
 

@@ -28,7 +28,7 @@ function floorLines(r: Results): string[] {
     `| one command on an open connection (\`ssh -S master host true\`: process start + one exec) | ${fmtMs(f.sshMux)} |`,
     `| provision's transport in-process: connect + one command (ssh2) | ${fmtMs(f.transportFresh)} |`,
     `| provision's transport in-process: one command on an open connection | ${fmtMs(f.transportExec)} |`,
-    `| host side: provision's firewall fact (4 × \`firewall-cmd\`, Python) on an open connection | ${fmtMs(f.firewallFact)} |`,
+    `| host side: provision's firewall fact (D-Bus queries to firewalld via dbus-send) on an open connection | ${fmtMs(f.firewallFact)} |`,
     `| \`node -e 0\` | ${fmtMs(r.startup.nodeBare)} |`,
     `| \`node bin/provision.js --help\` (node + tsx + CLI load, no work) | ${fmtMs(r.startup.provisionHelp)} |`,
     `| \`ansible-playbook --version\` (Python + Ansible load, no work) | ${fmtMs(r.startup.ansibleVersion)} |`,
@@ -55,7 +55,7 @@ function scaleNote(r: Results): string {
   const cores = Number(/× (\d+)/.exec(r.machine.cpu ?? '')?.[1] ?? 1);
   const fw = r.floor!.firewallFact.median;
   return `Scaling: the lab hosts are namespaces on this machine and share its ${cores} cores with both tools, so host-side work adds up with the host count here, as it would not on real machines. ` +
-    `At ${big} hosts the firewall facts alone (mostly Python start-up CPU) come to ≈ ${big} × ${fw.toFixed(0)} ms ÷ ${cores} cores ≈ ${((big * fw) / cores / 1000).toFixed(1)} s if CPU-bound; ` +
+    `At ${big} hosts the firewall facts alone come to ≈ ${big} × ${fw.toFixed(0)} ms ÷ ${cores} cores ≈ ${((big * fw) / cores / 1000).toFixed(1)} s if CPU-bound; ` +
     `provision's ${big}-host rerun took ${(wall(r.rerun[big]?.provision).median / 1000).toFixed(1)} s. Ansible's host-side modules (one Python process per task per host) share the same cores.`;
 }
 
@@ -69,7 +69,7 @@ function costs(r: Results): string[] {
   const out = [
     `Breakdown of a ${n1}-host provision rerun (medians): wall ${total.toFixed(0)} ms = process start and module loading ≈ ${(total - inner).toFixed(0)} ms (\`--help\` alone: ${r.startup.provisionHelp.median.toFixed(0)} ms, bare \`node -e 0\`: ${r.startup.nodeBare.median.toFixed(0)} ms) + the run itself ${inner.toFixed(0)} ms (inventory, playbook, connect, facts, plan, recap).`,
     '',
-    ...(r.floor ? [`Host side: provision's firewall fact alone (4 × \`firewall-cmd\`, each a Python start talking D-Bus to firewalld) takes ${r.floor.firewallFact.median.toFixed(0)} ms on an open connection; a fresh \`ssh host true\` takes ${r.floor.sshFresh.median.toFixed(0)} ms. Round trips per host on a 1-host rerun: ${[...new Set(p1.flatMap((x) => x.roundTrips ?? []))].join(', ') || 'n/a'}.`, ''] : []),
+    ...(r.floor ? [`Host side: provision's firewall fact alone (four dbus-send queries to firewalld; it used four \`firewall-cmd\` Python starts before) takes ${r.floor.firewallFact.median.toFixed(0)} ms on an open connection; a fresh \`ssh host true\` takes ${r.floor.sshFresh.median.toFixed(0)} ms. Round trips per host on a 1-host rerun: ${[...new Set(p1.flatMap((x) => x.roundTrips ?? []))].join(', ') || 'n/a'}.`, ''] : []),
     ...(r.floor ? [scaleNote(r)] : []),
     '',
     'Main-thread CPU profile of one 1-host rerun (self time by package or source layer; tsx compiles in a loader thread and esbuild, which are not in this profile — they show here as idle or program time):',

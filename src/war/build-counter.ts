@@ -1,7 +1,6 @@
 /** Builds an exploded web app directory (e.g. examples/counter-app) into a WAR with deterministic bytes. */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ROOT } from '../core/root.ts';
 import { writeZip } from './war-file.ts';
 
@@ -29,10 +28,4 @@ export function buildWarFromDir(dir: string, outPath?: string): Buffer {
 /** The counter WAR's bytes; written to `outPath` when given. */
 export function buildCounterWar(outPath?: string): Buffer {
   return buildWarFromDir(COUNTER_APP, outPath);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const out = process.argv[2] ?? 'counter.war';
-  buildCounterWar(out);
-  console.log(`wrote ${out}`);
 }
