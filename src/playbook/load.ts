@@ -112,6 +112,7 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
     name: typeof raw.name === 'string' ? raw.name : raw.hosts,
     hosts: raw.hosts,
     defaults: { ...((raw.defaults as Record<string, unknown>) ?? {}) },
+    ...(typeof raw.become === 'boolean' ? { become: raw.become } : {}),
     vars,
     tasks: loadTasks(ctx, node.get('tasks', true), raw.tasks, 'tasks', false),
     handlers: loadTasks(ctx, node.get('handlers', true), raw.handlers, 'handlers', true),

@@ -29,6 +29,8 @@ export interface Play {
   name: string;
   /** Ansible host pattern. */
   hosts: string;
+  /** `become: true`: run on the play's hosts through sudo (per host: its connection becomes for the whole run). */
+  become?: boolean;
   /** Lowest-precedence variables (like a role's defaults): the inventory overrides them. */
   defaults: Record<string, unknown>;
   vars: Record<string, unknown>;

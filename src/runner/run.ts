@@ -118,7 +118,10 @@ export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
           recap[name] = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 0, connections: 0 };
           const vars = plays.find((p) => p.vars[name])!.vars[name]!;
           try {
-            const t = await pool.get(connectionSpecFor(inv.hosts.get(name)!, o.connection, vars));
+            const spec = connectionSpecFor(inv.hosts.get(name)!, o.connection, vars);
+            // One connection per host: a play's `become: true` makes it become for the whole run.
+            if (plays.some((p) => p.play.become && p.names.includes(name))) spec.become = true;
+            const t = await pool.get(spec);
             const h = new HostRun(name, t, vars, new FactCache(t, name), runId, pb.file);
             hostRuns.set(name, h);
             recap[name] = h.recap;
