@@ -1,0 +1,25 @@
+/** A play's `become: true` reaches the connection of each of its hosts (and only theirs). */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { ConnectError } from '../../src/core/errors.ts';
+import { loadOperations } from '../../src/ops/registry.ts';
+import { RunEmitter } from '../../src/runner/events.ts';
+import { runPlaybook } from '../../src/runner/run.ts';
+
+it('connects with become for the hosts of a become play', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pv-become-'));
+  writeFileSync(join(dir, 'hosts.yml'), 'all:\n  vars: { ansible_user: deploy }\n  children:\n    web: { hosts: { w1: { ansible_host: 192.0.2.1 } } }\n    db: { hosts: { d1: { ansible_host: 192.0.2.2 } } }\n');
+  writeFileSync(join(dir, 'site.yml'), '- hosts: web\n  become: true\n  tasks:\n    - debug: { msg: hi }\n- hosts: db\n  tasks:\n    - debug: { msg: hi }\n');
+  const seen: Record<string, boolean> = {};
+  const r = await runPlaybook({
+    inventory: join(dir, 'hosts.yml'), playbook: join(dir, 'site.yml'), ops: await loadOperations(), emitter: new RunEmitter(),
+    open: async (spec) => {
+      seen[spec.name] = spec.become;
+      throw new ConnectError('no network in this test');
+    },
+  });
+  expect(r.exitCode).toBe(3);
+  expect(seen).toEqual({ w1: true, d1: false });
+});
