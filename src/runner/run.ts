@@ -11,7 +11,6 @@ import { connectionSpecFor, type ConnectionDefaults } from '../inventory/connect
 import { loadInventory } from '../inventory/load.ts';
 import { selectHosts } from '../inventory/limit.ts';
 import { secretValues } from '../inventory/secrets.ts';
-import type { Inventory } from '../inventory/types.ts';
 import type { OperationDef } from '../ops/types.ts';
 import { loadPlaybook } from '../playbook/load.ts';
 import { ConnectionPool } from '../transport/index.ts';
@@ -24,7 +23,7 @@ import { rollbackHost } from '../journal/rollback.ts';
 import { acquireScript, checkLock, releaseScript } from './lock.ts';
 import { applyPlay, reportPlan } from './play.ts';
 import { factRequests, planRun, type PlayRun } from './plan.ts';
-import { scope } from './lazy-vars.ts';
+import { playVars } from './vars.ts';
 
 export interface RunOptions {
   inventory: string;
@@ -64,20 +63,6 @@ export function newRunId(): string {
 export function makeMasker(secrets: string[]): (s: string) => string {
   const list = [...new Set(secrets.filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
   return (s) => list.reduce((acc, secret) => acc.split(secret).join('********'), s);
-}
-
-/**
- * Variables of every inventory host for one play: play defaults < inventory < play vars < extra
- * vars, plus Ansible's magic variables. `hostvars` holds every host's resolved variables.
- */
-export function playVars(inv: Inventory, play: { defaults: Record<string, unknown>; vars: Record<string, unknown> }, extra: Record<string, unknown>, playHosts: string[]) {
-  const groups = Object.fromEntries([...inv.groups.values()].map((g) => [g.name, g.hosts]));
-  const hostvars: Record<string, Record<string, unknown>> = {};
-  for (const h of inv.hosts.values()) {
-    const magic = { inventory_hostname: h.name, group_names: h.groups.filter((g) => g !== 'all' && g !== 'ungrouped'), groups, play_hosts: playHosts, hostvars };
-    hostvars[h.name] = scope({ ...play.defaults, ...h.vars, ...play.vars, ...extra, ...magic });
-  }
-  return hostvars;
 }
 
 export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
