@@ -7,7 +7,7 @@ import { ConnectError } from '../core/errors.ts';
 import { connectionSpecFor, type ConnectionDefaults } from '../inventory/connection.ts';
 import { selectHosts } from '../inventory/limit.ts';
 import { loadInventory, type Inventory } from '../inventory/load.ts';
-import { resolveVars } from '../runner/template.ts';
+import { playVars } from '../runner/vars.ts';
 import { ConnectionPool } from '../transport/index.ts';
 import type { ConnectionSpec, Transport } from '../transport/types.ts';
 
@@ -40,12 +40,14 @@ export async function withHosts<T>(o: HostsOptions, fn: (hosts: ConnectedHost[],
   const names = selectHosts(inv, o.limit);
   const pool = new ConnectionPool(o.open);
   const limit = pLimit(Math.max(1, o.forks ?? 5));
+  // Variables exactly as a run renders them (lazily, with Ansible's magic variables), no play's own.
+  const allVars = playVars(inv, { defaults: {}, vars: {} }, {}, names);
   try {
     const hosts = await Promise.all(
       names.map((name) =>
         limit(async (): Promise<ConnectedHost> => {
           const h = inv.hosts.get(name)!;
-          const vars = resolveVars({ ...h.vars, inventory_hostname: name });
+          const vars = allVars[name]!;
           try {
             return { name, vars, transport: await pool.get(connectionSpecFor(h, o.connection, vars)) };
           } catch (err) {

@@ -127,19 +127,3 @@ export function isTrue(when: unknown, vars: Record<string, unknown>): boolean {
   const expr = String(when).trim().replace(/^\{\{\s*([\s\S]*?)\s*\}\}$/, '$1');
   return Boolean(evaluate(expr, vars));
 }
-
-/**
- * Resolve variables that reference other variables (`a: "{{ b }}"`). A variable that cannot be
- * rendered yet is kept as written: like Ansible, it is an error only where a task uses it.
- */
-export function resolveVars(vars: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...vars };
-  for (const [k, v] of Object.entries(vars)) {
-    try {
-      out[k] = renderDeep(v, out);
-    } catch {
-      out[k] = v;
-    }
-  }
-  return out;
-}
