@@ -17,6 +17,19 @@ env.addFilter('mandatory', (v: unknown) => {
   return v;
 });
 
+/** Compiled templates by source: the same task arguments render for every host and loop item. */
+const COMPILED = new Map<string, nunjucks.Template>();
+
+function renderCached(src: string, ctx: Record<string, unknown>): string {
+  let t = COMPILED.get(src);
+  if (!t) {
+    if (COMPILED.size >= 2000) COMPILED.clear();
+    t = new nunjucks.Template(src, env, undefined, true);
+    COMPILED.set(src, t);
+  }
+  return t.render(ctx);
+}
+
 const WHOLE = /^\s*\{\{\s*([\s\S]+?)\s*\}\}\s*$/;
 
 const WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'true', 'false', 'none', 'True', 'False', 'None', 'if', 'else', 'elif', 'endif', 'for', 'endfor', 'set', 'loop', 'defined', 'undefined']);
@@ -79,7 +92,7 @@ function narrow(text: string, vars: Record<string, unknown>): Record<string, unk
 /** Evaluate a Jinja2 expression to a native value. */
 export function evaluate(expr: string, vars: Record<string, unknown>): unknown {
   try {
-    const out = env.renderString(`{{ (${expr}) | dump }}`, narrow(`{{ ${expr} }}`, vars));
+    const out = renderCached(`{{ (${expr}) | dump }}`, narrow(`{{ ${expr} }}`, vars));
     return out === '' ? undefined : JSON.parse(out);
   } catch (err) {
     throw explain(err, `{{ ${expr} }}`, vars);
@@ -92,7 +105,7 @@ function renderOnce(text: string, vars: Record<string, unknown>): unknown {
   const whole = WHOLE.exec(text);
   if (whole?.[1] && !whole[1].includes('}}')) return evaluate(whole[1], vars);
   try {
-    return env.renderString(text, narrow(text, vars));
+    return renderCached(text, narrow(text, vars));
   } catch (err) {
     throw explain(err, text, vars);
   }

@@ -40,6 +40,19 @@ function check(file: string, text: string, el: XMLElement): void {
   el.subElements.forEach((s) => check(file, text, s));
 }
 
+/**
+ * Parsed documents by text. Hosts of one cluster mostly carry the same server.xml, and planning
+ * parses each text several times: parsing (chevrotain) is the control machine's main CPU cost.
+ * Parse results are only read, never changed, so they can be shared. Bounded, oldest out first.
+ */
+const PARSED = new Map<string, { ast: XMLDocument; comments: IToken[] }>();
+const PARSED_MAX = 64;
+
+function remember(text: string, v: { ast: XMLDocument; comments: IToken[] }): void {
+  if (PARSED.size >= PARSED_MAX) PARSED.delete(PARSED.keys().next().value as string);
+  PARSED.set(text, v);
+}
+
 export class XmlDoc {
   text!: string;
   ast!: XMLDocument;
@@ -56,6 +69,8 @@ export class XmlDoc {
   }
 
   private load(text: string): void {
+    const hit = PARSED.get(text);
+    if (hit) return void Object.assign(this, hit, { text, eol: text.includes('\r\n') ? '\r\n' : '\n' });
     const r = parse(text);
     const lex = r.lexErrors[0];
     if (lex) throw notWellFormed(this.file, text, lex.offset, lex.message.replace(/, skipped.*$/, ''));
@@ -75,6 +90,7 @@ export class XmlDoc {
     this.ast = ast;
     this.comments = r.tokenVector.filter((t) => t.tokenType.name === 'Comment');
     this.eol = text.includes('\r\n') ? '\r\n' : '\n';
+    remember(text, { ast, comments: this.comments });
   }
 
   /** Replace text[start, end) with `insert` and re-parse. */
