@@ -108,10 +108,12 @@ function body(change: Change): ChangeScript {
 }
 
 /** The full script: journal entry + backups (when journaling), then the change. */
-export function changeScript(change: Change, journal?: { slot: JournalSlot; task: string }): ChangeScript {
+export function changeScript(change: Change, journal?: { slot: JournalSlot; task: string; mask?: (s: string) => string }): ChangeScript {
   const b = body(change);
   if (!journal) return b;
   const { entry, paths } = entryFor(change, journal.slot, journal.task);
+  // What people read in the journal (history, rollback output) is masked; what rollback runs is not.
+  if (journal.mask) entry.summary = journal.mask(entry.summary);
   const pre = [journalPrelude(journal.slot, entry, paths)];
   if (change.kind === 'service') pre.push(serviceStatePrelude(statusCommand(change.service)));
   // The journal must be on disk before the change: stop at its first failure.

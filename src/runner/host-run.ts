@@ -29,6 +29,8 @@ export class HostRun {
     public facts: FactCache,
     readonly runId: string,
     private readonly playbook: string,
+    /** Masks secret values in what the journal shows people. */
+    private readonly mask: (s: string) => string = (s) => s,
   ) {}
 
   private meta(status: RunStatus): RunMeta {
@@ -45,7 +47,7 @@ export class HostRun {
   /** Make one change: journal entry and backup first, then the change, in one round trip. */
   async apply(change: Change, task: string): Promise<void> {
     this.seq += 1;
-    const { script, stdin } = changeScript(change, { slot: { runId: this.runId, seq: this.seq }, task });
+    const { script, stdin } = changeScript(change, { slot: { runId: this.runId, seq: this.seq }, task: this.mask(task), mask: this.mask });
     if (!this.recordOpen) this.openedAt = new Date().toISOString();
     const pre = this.recordOpen ? '' : `${this.metaScript('running')}\n`;
     const res = await this.transport.exec(`set -e\n${pre}${script}`, stdin ? { stdin } : {});

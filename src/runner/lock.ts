@@ -25,7 +25,8 @@ const STALE = `h=$(sed -n 's/^pid=//p' ${LOCK_DIR}/holder 2>/dev/null); case "$(
 export function acquireScript(runId: string, opts: { breakStale: boolean }): string {
   const holder = [`run=${runId}`, `user=${userInfo().username}`, `control=${hostname()}`, `since=${new Date().toISOString()}`];
   return [
-    sh`mkdir -p ${STATE_DIR}`.text,
+    // The journal holds backups of whatever a run changed (secrets included): root's eyes only.
+    sh`mkdir -p ${STATE_DIR} && chmod 700 ${STATE_DIR}`.text,
     opts.breakStale ? `if [ -d ${LOCK_DIR} ]; then ${STALE}; [ "$s" = 1 ] && rm -rf ${LOCK_DIR} && echo lock=broken; fi` : '',
     SSHD_PID,
     `if mkdir ${LOCK_DIR} 2>/dev/null; then`,

@@ -107,7 +107,7 @@ export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
             // One connection per host: a play's `become: true` makes it become for the whole run.
             if (plays.some((p) => p.play.become && p.names.includes(name))) spec.become = true;
             const t = await pool.get(spec);
-            const h = new HostRun(name, t, vars, new FactCache(t, name), runId, pb.file);
+            const h = new HostRun(name, t, vars, new FactCache(t, name), runId, pb.file, mask);
             hostRuns.set(name, h);
             recap[name] = h.recap;
           } catch (err) {

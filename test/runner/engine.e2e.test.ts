@@ -1,5 +1,5 @@
 /**
- * The engine end to end on two lab hosts (real sshd, real files): a 10-task playbook changes
+ * The engine end to end on two lab hosts (real sshd, real files): an 11-task playbook changes
  * things once, then changes nothing in at most 3 round trips on one connection; --check after a
  * hand edit reports exactly that file and writes nothing; secrets and odd values stay data.
  */
@@ -43,12 +43,12 @@ describe('engine on lab hosts', () => {
   it('first run changes every host, second run changes nothing in ≤3 round trips on one connection', async () => {
     const first = await run();
     expect(first.exitCode, first.text).toBe(0);
-    for (const h of lab.hosts) expect(first.recap[h]!.changed).toBe(10);
+    for (const h of lab.hosts) expect(first.recap[h]!.changed).toBe(11);
 
     const second = await run();
     expect(second.exitCode, second.text).toBe(0);
     for (const h of lab.hosts) {
-      expect(second.recap[h]).toMatchObject({ changed: 0, failed: 0, ok: 10 });
+      expect(second.recap[h]).toMatchObject({ changed: 0, failed: 0, ok: 11 });
       expect(second.recap[h]!.connections).toBe(1);
       expect(second.recap[h]!.roundTrips).toBeLessThanOrEqual(3);
     }
@@ -69,6 +69,9 @@ describe('engine on lab hosts', () => {
     const check = await run({ check: true });
     expect(check.text).toContain('secret.conf');
     expect(check.text).not.toContain(SECRET);
+    // The journal people read is masked too; the journal directory is root's alone.
+    expect((await lab.exec(h, `grep -rl ${SECRET} /var/lib/provision/runs/*/entries /var/lib/provision/runs/*/run`)).stdout).toBe('');
+    expect((await lab.exec(h, 'stat -c %a /var/lib/provision')).stdout.trim()).toBe('700');
     await lab.exec(h, `printf 'password=%s\\n' ${SECRET} > /srv/app/conf/secret.conf`);
   });
 
