@@ -3,6 +3,7 @@
  * every lock first (a locked or unreachable host stops the rollback before any change anywhere),
  * settle which run is "the last one" across hosts, then roll back each host in parallel.
  */
+import { makeMasker } from '../core/mask.ts';
 import pLimit from 'p-limit';
 import { ProvisionError } from '../core/errors.ts';
 import { secretValues } from '../inventory/secrets.ts';
@@ -56,7 +57,7 @@ export async function rollbackHosts(o: HostsOptions & RollbackOptions): Promise<
       return { hosts: [], errors, exitCode: e0(errors) };
     }
     const target = o.run ?? lastRun(opened.map((x) => x.j!));
-    const mask = masker(secretValues(inv));
+    const mask = makeMasker(secretValues(inv));
     const results = (await Promise.all(opened.map((x) => limit(() => applyRollback(x.h.transport!, x.h.name, x.j!, target, { ...o, lockId }))))).map((r) => ({
       ...r,
       // Drift diffs and step output show file contents: secret values never reach the terminal.
@@ -66,11 +67,6 @@ export async function rollbackHosts(o: HostsOptions & RollbackOptions): Promise<
     const bad = results.some((r) => r.outcome === 'failed' || r.outcome === 'drift');
     return { ...(target ? { target } : {}), hosts: results, errors: [], exitCode: bad ? 2 : 0 };
   });
-}
-
-function masker(secrets: string[]): (s: string) => string {
-  const list = [...new Set(secrets.filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
-  return (s) => list.reduce((acc, secret) => acc.split(secret).join('********'), s);
 }
 
 /** The exit code of the first typed error (a held lock is 2). */

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import { ConnectError, InventoryError } from '../core/errors.ts';
+import { makeMasker } from '../core/mask.ts';
 import type { TaskResult } from '../core/result.ts';
 import { FactCache } from '../facts/gather.ts';
 import { connectionSpecFor, type ConnectionDefaults } from '../inventory/connection.ts';
@@ -58,11 +59,6 @@ export interface RunSummary {
 
 export function newRunId(): string {
   return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
-}
-
-export function makeMasker(secrets: string[]): (s: string) => string {
-  const list = [...new Set(secrets.filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
-  return (s) => list.reduce((acc, secret) => acc.split(secret).join('********'), s);
 }
 
 export async function runPlaybook(o: RunOptions): Promise<RunSummary> {

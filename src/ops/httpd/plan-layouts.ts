@@ -1,4 +1,5 @@
 /** Per-layout planning: which files hold the balancer and how modules get enabled. */
+import { makeMasker } from '../../core/mask.ts';
 import type { Change } from '../../core/change.ts';
 import { OperationError } from '../../core/errors.ts';
 import { sh } from '../../core/quote.ts';
@@ -40,8 +41,7 @@ export function layoutFacts(layout: ApacheLayout, home: string, name: string, mo
 
 /** Mask AJP secrets in what the user sees; the written content keeps them. */
 function mask(text: string | null, secrets: string[]): string | null {
-  if (text === null) return null;
-  return secrets.reduce((t, s) => t.split(s).join('********'), text);
+  return text === null ? null : makeMasker(secrets)(text);
 }
 
 function write(path: string, before: string | null, after: string, summary: string, secrets: string[]): Change {

@@ -1,4 +1,5 @@
 /** Pieces shared by the Tomcat operations: file writes with masked diffs, instance lists. */
+import { makeMasker } from '../../core/mask.ts';
 import type { Change } from '../../core/change.ts';
 import { OperationError } from '../../core/errors.ts';
 import type { FileFact } from '../../facts/types.ts';
@@ -21,10 +22,7 @@ export const INSTANCES_VAR = 'tomcat_instances';
 
 /** Replace each secret by asterisks (diffs are shown and journaled). */
 export function mask(text: string | null, secrets: Array<string | undefined>): string | null {
-  if (text === null) return null;
-  let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('********');
-  return out;
+  return text === null ? null : makeMasker(secrets)(text);
 }
 
 /** A `write` Change keeping the file's mode (and owner) as the fact reports them. */
