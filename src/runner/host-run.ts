@@ -10,6 +10,13 @@ import { changeScript } from './change-script.ts';
 import type { HostRecap } from './events.ts';
 import { learn } from './learn.ts';
 
+/** Upper bound of one batch script: a command line must stay well under Linux's 128 KiB per argument. */
+const BATCH_BYTES = 64 * 1024;
+/** Here-document delimiter for inline file contents (base64 never produces it). */
+const EOF = 'PROVISION_EOF_7f3a';
+/** Files larger than this are not inlined in a batch (base64 grows them by a third). */
+const INLINE_MAX = 24 * 1024;
+
 export class HostRun {
   readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 0, connections: 0 };
   failed = false;
@@ -44,20 +51,57 @@ export class HostRun {
     return sh`mkdir -p ${dir}/entries ${dir}/backups && printf '%s\n' ${lines} > ${dir}/run.tmp && mv ${dir}/run.tmp ${dir}/run`.text;
   }
 
-  /** Make one change: journal entry and backup first, then the change, in one round trip. */
-  async apply(change: Change, task: string): Promise<void> {
-    this.seq += 1;
-    const { script, stdin } = changeScript(change, { slot: { runId: this.runId, seq: this.seq }, task: this.mask(task), mask: this.mask });
-    if (!this.recordOpen) this.openedAt = new Date().toISOString();
-    const pre = this.recordOpen ? '' : `${this.metaScript('running')}\n`;
-    const res = await this.transport.exec(`set -e\n${pre}${script}`, stdin ? { stdin } : {});
-    this.recordOpen = true;
-    if (res.code !== 0) {
-      const stderr = res.stderr.trim();
-      throw new CommandError(`${change.summary}: failed (exit ${res.code})${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}`, { command: script, code: res.code, stderr }, { host: this.name, task, hint: hintFor(change, res.code) });
+  /**
+   * Make a task's changes, in order, in as few round trips as possible: each change is its own
+   * subshell (its journal entry and backup written first, then the change), and the script stops
+   * at the first one that fails. File contents travel inline (base64), so a batch is bounded.
+   */
+  async applyAll(changes: Change[], task: string): Promise<void> {
+    let batch: { change: Change; part: string }[] = [];
+    let size = 0;
+    for (const change of changes) {
+      this.seq += 1;
+      const { script, stdin } = changeScript(change, { slot: { runId: this.runId, seq: this.seq }, task: this.mask(task), mask: this.mask });
+      if (stdin && stdin.length > INLINE_MAX) {
+        // A large file goes alone, on the channel's stdin, as big as it needs to be.
+        if (batch.length) await this.run(batch, task);
+        batch = [];
+        size = 0;
+        await this.run([{ change, part: `(\n${script}\n)` }], task, stdin);
+        continue;
+      }
+      // The here-document belongs to the whole `{ …; }` and starts after its last line.
+      const part = stdin
+        ? `{ base64 -d | (\n${script}\n); } <<'${EOF}'\n${stdin.toString('base64').replace(/.{1,76}/g, '$&\n')}${EOF}`
+        : `(\n${script}\n) </dev/null`;
+      if (batch.length && size + part.length > BATCH_BYTES) {
+        await this.run(batch, task);
+        batch = [];
+        size = 0;
+      }
+      batch.push({ change, part });
+      size += part.length;
     }
-    this.changes += 1;
-    learn(this.facts, change, true);
+    if (batch.length) await this.run(batch, task);
+  }
+
+  private async run(batch: { change: Change; part: string }[], task: string, stdin?: Buffer): Promise<void> {
+    if (!this.recordOpen) this.openedAt = new Date().toISOString();
+    const pre = this.recordOpen ? '' : `${this.metaScript('running')} || exit 90\n`;
+    const script = pre + batch.map((b, i) => `${b.part}\nrc=$?; echo "@@pvc ${i} $rc"; [ $rc = 0 ] || exit $rc`).join('\n');
+    const res = await this.transport.exec(script, stdin ? { stdin } : {});
+    this.recordOpen = true;
+    const done = new Set([...res.stdout.matchAll(/^@@pvc (\d+) 0$/gm)].map((m) => Number(m[1])));
+    for (const [i, b] of batch.entries()) {
+      if (done.has(i)) {
+        this.changes += 1;
+        learn(this.facts, b.change, true);
+        continue;
+      }
+      const code = res.code === 0 ? 255 : res.code;
+      const stderr = res.stderr.trim();
+      throw new CommandError(`${b.change.summary}: failed (exit ${code})${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}`, { command: b.part, code, stderr }, { host: this.name, task, hint: hintFor(b.change, code) });
+    }
   }
 
   /** Shell that closes the run record (when one was opened) with its final status. */

@@ -47,10 +47,8 @@ export async function runTask(h: HostRun, ht: HostTask, ctx: PlanContext, apply:
     await h.facts.gather(ht.op.facts(ht.args, ctx));
     const plan = await ht.op.plan(ht.args, h.facts, ctx);
     changes = plan.changes;
-    for (const c of changes) {
-      if (apply) await h.apply(c, ht.label);
-      else learn(h.facts, c, false);
-    }
+    if (apply) await h.applyAll(changes, ht.label);
+    else for (const c of changes) learn(h.facts, c, false);
     const status = changes.length === 0 ? 'ok' : apply ? 'changed' : 'would-change';
     return {
       result: {
