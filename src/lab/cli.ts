@@ -3,19 +3,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { labDown } from './down.ts';
 import { labStatus } from './status.ts';
 import { labUp } from './up.ts';
-import type { LabOptions, LabProfile } from './types.ts';
+import type { LabOptions } from './types.ts';
 
-interface Flags {
-  name?: string;
-  dir?: string;
-  prefix?: string;
-  bridge?: string;
-  subnet?: string;
-  profile?: LabProfile;
-  hosts?: number;
-  services?: boolean;
-  json?: boolean;
-}
+/** The lab's options as commander parses them, plus --json. */
+type Flags = Omit<LabOptions, 'log'> & { json?: boolean };
 
 function count(v: string): number {
   const n = Number(v);
@@ -33,12 +24,8 @@ function addCommon(cmd: Command): Command {
     .option('--subnet <cidr>', 'a /24 private to the bridge', '10.177.77.0/24');
 }
 
-function toOptions(f: Flags): LabOptions {
-  return {
-    name: f.name, dir: f.dir, prefix: f.prefix, bridge: f.bridge, subnet: f.subnet,
-    profile: f.profile, hosts: f.hosts, services: f.services,
-    log: f.json ? () => {} : (line) => console.log(line),
-  };
+function toOptions({ json, ...options }: Flags): LabOptions {
+  return { ...options, log: json ? () => {} : (line) => console.log(line) };
 }
 
 export function labCommand(): Command {
