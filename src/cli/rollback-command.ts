@@ -1,4 +1,5 @@
 /** `provision rollback`: undo the last run (or a named one and every later one) on each host. */
+import { connectionDefaultsFromFlags } from '../inventory/connection.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../core/errors.ts';
 import { formatRollback } from '../journal/report.ts';
@@ -52,12 +53,7 @@ export function hostsFrom(f: JournalFlags) {
     inventory: f.inventory,
     limit: f.limit,
     forks: f.forks,
-    connection: {
-      ...(f.user ? { user: f.user } : {}),
-      ...(f.privateKey ? { privateKeyFile: f.privateKey } : {}),
-      ...(f.become ? { become: true } : {}),
-      ...(f.hostKeyChecking ? { hostKeyChecking: f.hostKeyChecking } : {}),
-    },
+    connection: connectionDefaultsFromFlags(f),
   };
 }
 

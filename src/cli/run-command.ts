@@ -1,4 +1,5 @@
 /** The main command: run a playbook against an inventory, Ansible-style. */
+import { connectionDefaultsFromFlags } from '../inventory/connection.ts';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../core/errors.ts';
@@ -92,12 +93,7 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
     secrets,
     breakStaleLock: f.breakStaleLock,
     rollbackOnFailure: f.rollbackOnFailure,
-    connection: {
-      ...(f.user ? { user: f.user } : {}),
-      ...(f.privateKey ? { privateKeyFile: f.privateKey } : {}),
-      ...(f.become ? { become: true } : {}),
-      ...(f.hostKeyChecking ? { hostKeyChecking: f.hostKeyChecking } : {}),
-    },
+    connection: connectionDefaultsFromFlags(f),
   });
   await flush();
   return summary.exitCode;
