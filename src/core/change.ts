@@ -33,8 +33,22 @@ export interface WaitSpec {
   logFile?: string;
   /** Extended regular expression (grep -E) to find in `logFile`. */
   pattern?: string;
+  /** Extended regular expression that, found in `logFile` after the start, fails the wait at once. */
+  failPattern?: string;
   /** Give up after this long. */
   timeoutMs?: number;
+}
+
+/** A member of an Apache balancer, as `balancer-manager` on the Apache host sees it. */
+export interface BalancerMemberRef {
+  /** `balancer://<name>`. */
+  balancer: string;
+  /** The member's route (the Tomcat's jvmRoute). */
+  route: string;
+  /** Apache's balancer-manager URL, reachable from the Apache host itself. */
+  managerUrl: string;
+  /** Host header for the manager request (the vhost's ServerName), when the vhost has one. */
+  hostHeader?: string;
 }
 
 interface Base {
@@ -98,6 +112,17 @@ export type Change = Base &
         wait?: WaitSpec;
         /** A command that checks the new config first (httpd -t); failing it aborts the change. */
         check?: string;
+      }
+    | {
+        /**
+         * A balancer member's runtime state through mod_proxy_balancer's balancer-manager: no
+         * Apache restart, nothing written to its config. `disabled` also waits until the member's
+         * in-flight requests are done (Busy 0), bounded by `drainTimeoutMs`.
+         */
+        kind: 'balancer';
+        member: BalancerMemberRef;
+        state: 'disabled' | 'enabled';
+        drainTimeoutMs?: number;
       }
     | {
         kind: 'package';

@@ -8,7 +8,7 @@
  *   /var/lib/provision/runs/<id>/backups/NNNN byte-exact copy (cp -a: content, mode, owner)
  *   /var/lib/provision/runs/<id>/backups/NNNN.absent   the path did not exist before
  */
-import type { Change } from '../core/change.ts';
+import type { BalancerMemberRef, Change, ServiceSpec, WaitSpec } from '../core/change.ts';
 
 export const STATE_DIR = '/var/lib/provision';
 export const LOCK_DIR = `${STATE_DIR}/lock`;
@@ -52,6 +52,24 @@ export interface JournalEntry {
   check?: string;
   /** For package: manager and name. */
   pkg?: { manager: string; name: string };
+  /** For balancer: the member and the state set (a drain is undone by enabling it again). */
+  member?: BalancerMemberRef;
+  state?: 'disabled' | 'enabled';
+  /** Made inside a rolling restart's window: rollback restores this unit the same rolling way. */
+  roll?: RollRecord;
+}
+
+/** What rollback needs to roll one unit (a Tomcat instance) back: its service, wait and balancers. */
+export interface RollRecord {
+  /** The unit's name (the service's display name), e.g. `tomcat tomcat1`. */
+  unit: string;
+  service: ServiceSpec;
+  wait?: WaitSpec;
+  /** Failure pattern added to the wait while another member of the roll runs (state transfer). */
+  withPeersFail?: string;
+  /** Balancer members to drain and enable, by Apache host (inventory name). */
+  balancers: { host: string; member: BalancerMemberRef }[];
+  drainTimeoutMs?: number;
 }
 
 export function runDir(id: string): string {

@@ -4,6 +4,7 @@
  * state and one firewalld reload. Drift (a file changed by someone else since the run) is found here.
  */
 import type { ServiceSpec } from '../core/change.ts';
+import { balancerScript } from '../runner/balancer-script.ts';
 import { effectiveStatus, type EntryRecord, type HostJournal, type PathState, type RunRecord } from './read.ts';
 
 /** What one step does. */
@@ -91,6 +92,11 @@ function stepFor(run: RunRecord, r: EntryRecord): RollbackStep {
     return e.undo
       ? { ...base, action: 'undo', command: e.undo, text: `undo "${e.summary}": ${e.undo}` }
       : { ...base, action: 'cannot', text: `cannot undo "${e.summary}": the task gave no undo command` };
+  }
+  if (e.kind === 'balancer') {
+    return e.state === 'disabled' && e.member
+      ? { ...base, action: 'undo', command: balancerScript(e.member, 'enabled'), text: `enable ${e.member.route} again in balancer://${e.member.balancer}` }
+      : { ...base, action: 'skip', text: `${e.summary}: nothing to undo` };
   }
   if (e.kind === 'package') return { ...base, action: 'cannot', text: `cannot undo "${e.summary}": packages are not rolled back (remove or reinstall it by hand)` };
   if (e.kind === 'service') return { ...base, action: 'skip', text: `${e.summary}: returned to its pre-run state after the files` };

@@ -11,8 +11,8 @@ import type { OperationDef } from '../ops/types.ts';
 import type { Play, Playbook, Task } from './types.ts';
 
 /** `defaults` is ours: like a role's defaults/main.yml, the lowest precedence (the inventory overrides it). */
-const PLAY_KEYS = ['name', 'hosts', 'defaults', 'vars', 'vars_files', 'tasks', 'handlers', 'become', 'gather_facts'];
-const TASK_KEYS = ['name', 'when', 'notify', 'tags', 'loop', 'loop_control', 'throttle', 'ignore_errors', 'listen'];
+const PLAY_KEYS = ['name', 'hosts', 'defaults', 'vars', 'vars_files', 'tasks', 'handlers', 'become', 'gather_facts', 'serial', 'max_fail_percentage'];
+const TASK_KEYS = ['name', 'when', 'notify', 'tags', 'loop', 'loop_control', 'throttle', 'ignore_errors', 'listen', 'rolling'];
 /** Operations that take Ansible's free-form string (`command: ls -l`). */
 const FREE_FORM = new Set(['command', 'shell']);
 
@@ -79,8 +79,26 @@ function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, isHandl
     throttle: typeof raw.throttle === 'number' ? raw.throttle : undefined,
     ignoreErrors: raw.ignore_errors === true,
     listen: isHandler ? list(raw.listen) : [],
+    ...(raw.rolling !== undefined ? { rolling: rollingOf(ctx, node, raw.rolling, isHandler) } : {}),
     pos,
   };
+}
+
+/** `rolling:` belongs on a handler that restarts a service (see docs/rolling.md); templated per host later. */
+function rollingOf(ctx: Ctx, node: YAMLMap, raw: unknown, isHandler: boolean): Record<string, unknown> {
+  const keyNode = node.items.find((p) => (p.key as { value?: unknown }).value === 'rolling')?.key;
+  if (!isHandler) throw playbookError(at(ctx, keyNode), '`rolling` is a handler keyword', 'put it on the handler that restarts the service; tasks that notify it then change its files while it is stopped');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw playbookError(at(ctx, keyNode), '`rolling` must be a mapping', 'e.g. `rolling: { paths: ["{{ item.home }}"], balancer: {...} }`');
+  return raw as Record<string, unknown>;
+}
+
+/** Ansible's `serial`: a number, a percentage, or a list of them (growing batches). */
+function serialOf(ctx: Ctx, node: YAMLMap, raw: unknown): Array<number | string> | undefined {
+  if (raw === undefined) return undefined;
+  const items = Array.isArray(raw) ? raw : [raw];
+  const ok = items.length > 0 && items.every((x) => (typeof x === 'number' && Number.isInteger(x) && x > 0) || (typeof x === 'string' && /^(\d+%|\{\{.*\}\})$/.test(x.trim())));
+  if (!ok) throw playbookError(at(ctx, node.get('serial', true)), `\`serial\` must be a whole number ≥ 1, a percentage such as "30%", or a list of them (got ${JSON.stringify(raw)})`, 'e.g. `serial: 1`, `serial: "50%"` or `serial: [1, 5, "100%"]`');
+  return items as Array<number | string>;
 }
 
 function loadTasks(ctx: Ctx, node: unknown, raw: unknown, what: string, isHandler: boolean): Task[] {
@@ -113,11 +131,21 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
     hosts: raw.hosts,
     defaults: { ...((raw.defaults as Record<string, unknown>) ?? {}) },
     ...(typeof raw.become === 'boolean' ? { become: raw.become } : {}),
+    ...(raw.serial !== undefined ? { serial: serialOf(ctx, node, raw.serial) } : {}),
+    ...(raw.max_fail_percentage !== undefined ? { maxFailPercentage: maxFailOf(ctx, node, raw.max_fail_percentage) } : {}),
     vars,
     tasks: loadTasks(ctx, node.get('tasks', true), raw.tasks, 'tasks', false),
     handlers: loadTasks(ctx, node.get('handlers', true), raw.handlers, 'handlers', true),
     pos,
   };
+}
+
+function maxFailOf(ctx: Ctx, node: YAMLMap, raw: unknown): number {
+  const n = typeof raw === 'string' ? Number(raw.replace(/%$/, '')) : raw;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 100) {
+    throw playbookError(at(ctx, node.get('max_fail_percentage', true)), `\`max_fail_percentage\` must be a number from 0 to 100 (got ${JSON.stringify(raw)})`);
+  }
+  return n;
 }
 
 async function readYaml(file: string, ops: Map<string, OperationDef<any>>) {

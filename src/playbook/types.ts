@@ -22,6 +22,8 @@ export interface Task {
   ignoreErrors: boolean;
   /** Topics this handler also answers to. */
   listen: string[];
+  /** A rolling restart (handlers only; raw, templated per host and item): see src/runner/roll.ts. */
+  rolling?: Record<string, unknown>;
   pos: SourcePos;
 }
 
@@ -31,6 +33,10 @@ export interface Play {
   hosts: string;
   /** `become: true`: run on the play's hosts through sudo (per host: its connection becomes for the whole run). */
   become?: boolean;
+  /** Ansible's `serial`: hosts in batches (numbers or percentages; a list grows the batches). */
+  serial?: Array<number | string>;
+  /** Abort the play when more than this share of a batch's hosts failed (Ansible's max_fail_percentage). */
+  maxFailPercentage?: number;
   /** Lowest-precedence variables (like a role's defaults): the inventory overrides them. */
   defaults: Record<string, unknown>;
   vars: Record<string, unknown>;

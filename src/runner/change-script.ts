@@ -7,7 +7,8 @@ import type { Change } from '../core/change.ts';
 import { sh } from '../core/quote.ts';
 import { writeScript } from '../transport/remote-file.ts';
 import { journalPrelude, serviceStatePrelude, type JournalSlot } from '../journal/backup.ts';
-import type { JournalEntry } from '../journal/layout.ts';
+import type { JournalEntry, RollRecord } from '../journal/layout.ts';
+import { balancerScript } from './balancer-script.ts';
 import { firewallReloadScript, firewallScript } from './firewall-script.ts';
 import { actionCommand, statusCommand, waitPrelude, waitScript } from './service-script.ts';
 
@@ -52,6 +53,10 @@ function entryFor(change: Change, slot: JournalSlot, task: string): { entry: Jou
       return { entry, paths: [] };
     case 'package':
       entry.pkg = { manager: change.manager, name: change.name };
+      return { entry, paths: [] };
+    case 'balancer':
+      entry.member = change.member;
+      entry.state = change.state;
       return { entry, paths: [] };
   }
 }
@@ -99,6 +104,8 @@ function body(change: Change): ChangeScript {
       const run = `${actionCommand(change.service, change.action)} >&2 || exit 1`;
       return { script: [check, waitPrelude(change.wait), run, waitScript(change.service.name, change.wait)].filter(Boolean).join('\n') };
     }
+    case 'balancer':
+      return { script: balancerScript(change.member, change.state, change.drainTimeoutMs) };
     case 'package': {
       const verb = change.state === 'present' ? 'install' : 'remove';
       const cmd = change.manager === 'apt' ? sh`DEBIAN_FRONTEND=noninteractive apt-get ${verb} -y -q ${change.name}` : sh`${change.manager} ${verb} -y -q ${change.name}`;
@@ -108,10 +115,11 @@ function body(change: Change): ChangeScript {
 }
 
 /** The full script: journal entry + backups (when journaling), then the change. */
-export function changeScript(change: Change, journal?: { slot: JournalSlot; task: string; mask?: (s: string) => string }): ChangeScript {
+export function changeScript(change: Change, journal?: { slot: JournalSlot; task: string; mask?: (s: string) => string; roll?: RollRecord }): ChangeScript {
   const b = body(change);
   if (!journal) return b;
   const { entry, paths } = entryFor(change, journal.slot, journal.task);
+  if (journal.roll) entry.roll = journal.roll;
   // What people read in the journal (history, rollback output) is masked; what rollback runs is not.
   if (journal.mask) entry.summary = journal.mask(entry.summary);
   const pre = [journalPrelude(journal.slot, entry, paths)];

@@ -9,6 +9,7 @@ import { playbookError } from '../playbook/load.ts';
 import type { Task } from '../playbook/types.ts';
 import { validateArgs } from '../playbook/validate.ts';
 import { scope } from './lazy-vars.ts';
+import { rollSpecOf, type RollSpec } from './roll-spec.ts';
 import { isTrue, renderDeep, renderString } from './template.ts';
 
 /** One task as it runs on one host (one item of its loop). */
@@ -24,6 +25,8 @@ export interface HostTask {
   vars: Record<string, unknown>;
   /** Why it is skipped, or undefined when it runs. */
   skip?: string;
+  /** A rolling handler's unit for this item (see roll.ts). */
+  rolling?: RollSpec;
 }
 
 export interface TagFilter {
@@ -91,7 +94,8 @@ export function expandTask(task: Task, op: OperationDef<any>, host: string, vars
       }
       const args = dropOmitted(renderDeep(task.args, scope({ omit: OMIT }, v)));
       validateArgs(op, args, task, host);
-      out.push({ task, op, label, item: shown, args, vars: v });
+      const rolling = task.rolling ? rollSpecOf(renderDeep(task.rolling, v)) : undefined;
+      out.push({ task, op, label, item: shown, args, vars: v, ...(rolling ? { rolling } : {}) });
     } catch (err) {
       fail(task, host, err);
     }

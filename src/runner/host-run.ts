@@ -9,6 +9,8 @@ import type { Transport } from '../transport/types.ts';
 import { changeScript } from './change-script.ts';
 import type { HostRecap } from './events.ts';
 import { learn } from './learn.ts';
+import type { Deferred } from './roll.ts';
+import type { RollRecord } from '../journal/layout.ts';
 
 /** Upper bound of one batch script: a command line must stay well under Linux's 128 KiB per argument. */
 const BATCH_BYTES = 64 * 1024;
@@ -23,6 +25,8 @@ export class HostRun {
   lockHeld = false;
   /** Handlers (names or listen topics) notified on this host. */
   readonly notified = new Set<string>();
+  /** Changes held back until their rolling unit is stopped (see roll.ts), by unit key. */
+  readonly deferred = new Map<string, Deferred[]>();
   private seq = 0;
   private recordOpen = false;
   /** When this run's record was opened on the host. */
@@ -56,18 +60,19 @@ export class HostRun {
    * subshell (its journal entry and backup written first, then the change), and the script stops
    * at the first one that fails. File contents travel inline (base64), so a batch is bounded.
    */
-  async applyAll(changes: Change[], task: string): Promise<void> {
+  async applyAll(changes: Change[], task: string, roll?: RollRecord): Promise<string[]> {
     let batch: { change: Change; part: string }[] = [];
     let size = 0;
+    const outs: string[] = [];
     for (const change of changes) {
       this.seq += 1;
-      const { script, stdin } = changeScript(change, { slot: { runId: this.runId, seq: this.seq }, task: this.mask(task), mask: this.mask });
+      const { script, stdin } = changeScript(change, { slot: { runId: this.runId, seq: this.seq }, task: this.mask(task), mask: this.mask, ...(roll ? { roll } : {}) });
       if (stdin && stdin.length > INLINE_MAX) {
         // A large file goes alone, on the channel's stdin, as big as it needs to be.
-        if (batch.length) await this.run(batch, task);
+        if (batch.length) outs.push(await this.run(batch, task));
         batch = [];
         size = 0;
-        await this.run([{ change, part: `(\n${script}\n)` }], task, stdin);
+        outs.push(await this.run([{ change, part: `(\n${script}\n)` }], task, stdin));
         continue;
       }
       // The here-document belongs to the whole `{ …; }` and starts after its last line.
@@ -75,17 +80,19 @@ export class HostRun {
         ? `{ base64 -d | (\n${script}\n); } <<'${EOF}'\n${stdin.toString('base64').replace(/.{1,76}/g, '$&\n')}${EOF}`
         : `(\n${script}\n) </dev/null`;
       if (batch.length && size + part.length > BATCH_BYTES) {
-        await this.run(batch, task);
+        outs.push(await this.run(batch, task));
         batch = [];
         size = 0;
       }
       batch.push({ change, part });
       size += part.length;
     }
-    if (batch.length) await this.run(batch, task);
+    if (batch.length) outs.push(await this.run(batch, task));
+    return outs;
   }
 
-  private async run(batch: { change: Change; part: string }[], task: string, stdin?: Buffer): Promise<void> {
+  /** Run one batch; returns its stdout (what the changes printed, e.g. a drain's outcome). */
+  private async run(batch: { change: Change; part: string }[], task: string, stdin?: Buffer): Promise<string> {
     if (!this.recordOpen) this.openedAt = new Date().toISOString();
     const pre = this.recordOpen ? '' : `${this.metaScript('running')} || exit 90\n`;
     const script = pre + batch.map((b, i) => `${b.part}\nrc=$?; echo "@@pvc ${i} $rc"; [ $rc = 0 ] || exit $rc`).join('\n');
@@ -100,8 +107,11 @@ export class HostRun {
       }
       const code = res.code === 0 ? 255 : res.code;
       const stderr = res.stderr.trim();
-      throw new CommandError(`${b.change.summary}: failed (exit ${code})${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}`, { command: b.part, code, stderr }, { host: this.name, task, hint: hintFor(b.change, code) });
+      // A service that did not come up says why in its log lines: show them, not just the last three.
+      const shown = b.change.kind === 'service' && (code === 75 || code === 76) ? `:\n  ${stderr.split('\n').slice(-10).join('\n  ')}` : stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : '';
+      throw new CommandError(`${b.change.summary}: failed (exit ${code})${shown}`, { command: b.part, code, stderr }, { host: this.name, task, hint: hintFor(b.change, code) });
     }
+    return res.stdout;
   }
 
   /** Shell that closes the run record (when one was opened) with its final status. */
@@ -111,6 +121,8 @@ export class HostRun {
 }
 
 function hintFor(change: Change, code: number): string {
+  if (code === 77) return 'the member still had requests in flight: it was enabled again and not stopped; raise drain_timeout or retry when traffic is lower';
+  if (code === 76) return 'the instance logged a failure while starting (lines above); it stays out of the balancer while the others serve; fix the cause, then rerun or `provision rollback`';
   if (code === 75) return 'the service did not come up in time: look at its log on the host; the journal can undo this run (`provision rollback`)';
   if (code === 3 && change.kind === 'service') return 'the configuration check failed, so the service was left running with its old configuration';
   if (code === 3 && change.kind === 'write') return 'the validator rejected the new content; the file was left as it was';

@@ -75,6 +75,8 @@ export function learn(cache: FactCache, change: Change, applied: boolean): void 
       }
       return;
     case 'firewall-reload':
+    case 'balancer':
+      // Runtime state of another daemon: no fact of this host reads it.
       return;
     case 'service': {
       const req = { type: 'service' as const, name: change.service.name, ...(change.service.status ? { status: change.service.status } : {}) };

@@ -9,12 +9,20 @@ import type { RunEmitter } from './events.ts';
 import type { HostTask } from './expand.ts';
 import type { HostRun } from './host-run.ts';
 import { notifies, planContext, type PlayRun, type Row } from './plan.ts';
+import { deferKey, rollHandler } from './roll.ts';
 import { runTask, type Masker } from './task-run.ts';
 
 export interface ApplyOptions {
   forks: number;
   emitter: RunEmitter;
   mask: Masker;
+  /** Every host of the run by name (a rolling handler drains members on Apache hosts of other plays). */
+  all: Map<string, HostRun>;
+}
+
+/** Why the run stops before its next play (a roll that stopped, a batch over max_fail_percentage). */
+export interface PlayOutcome {
+  abort?: string;
 }
 
 export function count(h: HostRun, r: TaskResult): void {
@@ -35,7 +43,7 @@ async function step(p: PlayRun, o: ApplyOptions, pick: (h: HostRun) => HostTask[
     live.map((h) =>
       limit(async () => {
         for (const ht of pick(h)!) {
-          const { result } = await runTask(h, ht, planContext(p, h, ht), true, o.mask);
+          const { result } = await runTask(h, ht, planContext(p, h, ht), true, o.mask, handler ? undefined : (c) => deferKey(p, h, ht, c));
           count(h, result);
           o.emitter.emit('task:result', result);
           if (result.status === 'changed') ht.task.notify.forEach((n) => h.notified.add(n));
@@ -50,16 +58,60 @@ async function step(p: PlayRun, o: ApplyOptions, pick: (h: HostRun) => HostTask[
   o.emitter.emit('task:end', { task: first.task.name });
 }
 
-export async function applyPlay(p: PlayRun, o: ApplyOptions): Promise<void> {
-  o.emitter.emit('play:start', { play: p.play.name, hosts: p.hosts.map((h) => h.name), check: false });
+/** Ansible's `serial`: batch sizes (numbers, percentages of the play's hosts; the last repeats). */
+export function batches<T>(hosts: T[], serial?: Array<number | string>): T[][] {
+  if (!serial?.length) return hosts.length ? [hosts] : [];
+  const sizes = serial.map((x) => {
+    const pct = typeof x === 'string' && /^\d+%$/.test(x.trim()) ? Number(x.trim().slice(0, -1)) : undefined;
+    return Math.max(1, pct !== undefined ? Math.floor((hosts.length * pct) / 100) : Number(x));
+  });
+  const out: T[][] = [];
+  for (let at = 0, k = 0; at < hosts.length; k++) {
+    const n = sizes[Math.min(k, sizes.length - 1)]!;
+    out.push(hosts.slice(at, at + n));
+    at += n;
+  }
+  return out;
+}
+
+/** One batch of a play: its tasks, then its notified handlers (rolling ones roll). */
+async function applyBatch(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {
   for (const h of p.hosts) h.notified.clear();
   for (let i = 0; i < p.play.tasks.length; i++) await step(p, o, (h) => p.tasks.get(h.name)?.[i], false);
   for (let i = 0; i < p.play.handlers.length; i++) {
-    await step(p, o, (h) => {
+    const notified = (h: HostRun) => {
       const g = p.handlers.get(h.name)?.[i];
-      return g && notifies(h.notified, g) ? g : undefined;
-    }, true);
+      return !!g && notifies(h.notified, g);
+    };
+    if (p.play.handlers[i]!.rolling) {
+      const ok = await rollHandler(p, i, notified, o, (h, r) => {
+        count(h, r);
+        o.emitter.emit('task:result', r);
+      });
+      if (!ok) return { abort: 'the rolling restart stopped at a failed instance' };
+      continue;
+    }
+    await step(p, o, (h) => (notified(h) ? p.handlers.get(h.name)?.[i] : undefined), true);
   }
+  return {};
+}
+
+export async function applyPlay(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {
+  o.emitter.emit('play:start', { play: p.play.name, hosts: p.hosts.map((h) => h.name), check: false });
+  const list = batches(p.hosts, p.play.serial);
+  for (const [k, hosts] of list.entries()) {
+    if (list.length > 1) o.emitter.emit('info', { message: `batch ${k + 1}/${list.length} (serial): ${hosts.map((h) => h.name).join(', ')}` });
+    const before = hosts.filter((h) => h.failed).length;
+    const r = await applyBatch({ ...p, hosts }, o);
+    if (r.abort) return r;
+    // As Ansible: a batch over max_fail_percentage (default: every host of it failed) ends the play.
+    const failed = hosts.filter((h) => h.failed).length - before;
+    const pct = hosts.length ? (failed / hosts.length) * 100 : 0;
+    const over = p.play.maxFailPercentage !== undefined ? pct > p.play.maxFailPercentage : failed > 0 && failed === hosts.length;
+    if (over && k < list.length - 1) return { abort: `${failed} of ${hosts.length} host(s) of batch ${k + 1} failed (max_fail_percentage ${p.play.maxFailPercentage ?? 'unset: all'})` };
+    if (over && p.play.maxFailPercentage !== undefined) return { abort: `${failed} of ${hosts.length} host(s) failed (over max_fail_percentage ${p.play.maxFailPercentage})` };
+  }
+  return {};
 }
 
 /** Report a planned play task by task, in play order (check mode, or a plan that failed). */

@@ -173,6 +173,18 @@ async function planAndApply(o: RunOptions, plays: PlayRun[], hosts: HostRun[], r
     o.emitter.emit('info', { message: 'nothing was changed on any host' });
     return;
   }
+  // A rolling restart drains members on the Apache hosts: they must be connected like every other host.
+  const names = new Set(hosts.map((h) => h.name));
+  const absent = [...new Set(plays.flatMap((p) => [...p.handlers.values()].flat(2).flatMap((ht) => ht.rolling?.balancers ?? [])).map((b) => b.host).filter((n) => !names.has(n)))];
+  if (absent.length && !o.check) {
+    for (const h of hosts) h.failed = true;
+    o.emitter.emit('host:failed', {
+      host: absent.join(', '),
+      message: `the rolling restart drains Tomcat instances from the balancer on ${absent.join(', ')}, which this run does not include: nothing was changed on any host`,
+      hint: `add the Apache hosts to --limit (e.g. --limit '${o.limit ?? 'tomcat'}:apache'), or check the host names in the handler's \`rolling.balancer.hosts\``,
+    });
+    return;
+  }
   const plan = await planRun(plays, hosts, { forks, mask, check: !!o.check });
   if (o.check || plan.failed) {
     plays.forEach((p, i) => reportPlan(p, plan.rows[i]!, { emitter: o.emitter, check: !!o.check }));
@@ -182,7 +194,15 @@ async function planAndApply(o: RunOptions, plays: PlayRun[], hosts: HostRun[], r
     }
     return;
   }
-  for (const p of plays) await applyPlay(p, { forks, emitter: o.emitter, mask });
+  const all = new Map(hosts.map((h) => [h.name, h]));
+  for (const p of plays) {
+    const r = await applyPlay(p, { forks, emitter: o.emitter, mask, all });
+    if (r.abort) {
+      o.emitter.emit('info', { message: `${r.abort}: no later play runs` });
+      // Hosts that did not fail keep their state; the recap and exit code show the failure.
+      return;
+    }
+  }
 }
 
 /** Release the lock and close the run record, in one round trip; never throws. */

@@ -1,6 +1,6 @@
 /** Shell for starting/stopping services and waiting until they answer, bounded in time. */
 import type { ServiceSpec, WaitSpec } from '../core/change.ts';
-import { sh } from '../core/quote.ts';
+import { quote, sh } from '../core/quote.ts';
 
 function asUser(cmd: string, user?: string): string {
   // Detach stdin/stdout so a daemon that forks does not hold the SSH channel open.
@@ -20,7 +20,8 @@ export function actionCommand(s: ServiceSpec, action: 'start' | 'stop' | 'restar
     case 'start':
       return start;
     case 'stop':
-      return stop;
+      // A stop script (catalina.sh stop) returns before the process is gone: wait for it, bounded.
+      return `${stop} || exit 1; ${waitGone(s)}; if { ${statusCommand(s)}\n} >/dev/null 2>&1; then echo ${quote(`${s.name} did not stop within 60s`)} >&2; exit 1; fi`;
     case 'restart':
       // Stop only if running, then wait for it to be gone before starting again.
       return `if { ${statusCommand(s)}\n} >/dev/null 2>&1; then ${stop} || exit 1; ${waitGone(s)}; fi; ${start}`;
@@ -48,8 +49,15 @@ export function waitScript(name: string, w?: WaitSpec): string {
   if (w.logFile && w.pattern) probes.push(sh`tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -Eq ${w.pattern}`.text);
   const tries = Math.ceil((w.timeoutMs ?? 120_000) / 500);
   const what = [w.port && `port ${w.port}`, w.url, w.logFile && `/${w.pattern}/ in ${w.logFile}`].filter(Boolean).join(' and ');
+  // The log's relevant lines since the start go with any failure, so the message shows why.
+  const tail = w.logFile ? sh`; tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -E 'SEVERE|ERROR|Exception|WARN|failed|No session state|skipping state transfer' | tail -n 8 | cut -c1-300 >&2`.text : '';
+  const fail = w.logFile && w.failPattern
+    ? sh`if tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -Eq ${w.failPattern}; then echo ${`${name} failed to start: its log since the start matches /${w.failPattern}/ (${w.logFile}):`} >&2`.text + `${tail}; exit 76; fi; `
+    : '';
   return [
-    `i=0; until ${probes.join(' && ')}; do i=$((i+1)); if [ $i -ge ${tries} ]; then`,
-    sh`echo ${`${name} did not answer on ${what} within ${Math.round(tries / 2)}s`} >&2; exit 75; fi; sleep 0.5; done`.text,
+    `i=0; until ${probes.join(' && ')}; do ${fail}i=$((i+1)); if [ $i -ge ${tries} ]; then`,
+    sh`echo ${`${name} did not answer on ${what} within ${Math.round(tries / 2)}s`} >&2`.text + `${tail}; exit 75; fi; sleep 0.5; done`,
+    // A failure logged while the probes were passing (e.g. state transfer timed out before the port opened).
+    fail ? `; ${fail}true` : '',
   ].join(' ');
 }

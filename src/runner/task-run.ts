@@ -36,7 +36,7 @@ export interface TaskOutcome {
  * Plan one task; when `apply`, make its changes (journaled), otherwise only learn them into the
  * (forked) fact cache so later tasks see their effect.
  */
-export async function runTask(h: HostRun, ht: HostTask, ctx: PlanContext, apply: boolean, mask: Masker): Promise<TaskOutcome> {
+export async function runTask(h: HostRun, ht: HostTask, ctx: PlanContext, apply: boolean, mask: Masker, defer?: (c: Change) => string | undefined): Promise<TaskOutcome> {
   const started = Date.now();
   const base = { host: h.name, task: ht.label, ...(ht.item !== undefined ? { item: ht.item } : {}), diffs: [] as FileDiff[], changes: [] as string[] };
   if (ht.skip) {
@@ -47,14 +47,22 @@ export async function runTask(h: HostRun, ht: HostTask, ctx: PlanContext, apply:
     await h.facts.gather(ht.op.facts(ht.args, ctx));
     const plan = await ht.op.plan(ht.args, h.facts, ctx);
     changes = plan.changes;
-    if (apply) await h.applyAll(changes, ht.label);
-    else for (const c of changes) learn(h.facts, c, false);
+    // Changes to a rolling unit's files wait for its stopped window (roll.ts); later tasks see them as planned.
+    const held = apply && defer ? changes.map((c) => defer(c)) : [];
+    if (apply) await h.applyAll(changes.filter((_, i) => !held[i]), ht.label);
+    changes.forEach((c, i) => {
+      const key = held[i];
+      if (apply && !key) return;
+      learn(h.facts, c, false);
+      if (key) h.deferred.set(key, [...(h.deferred.get(key) ?? []), { change: c, task: ht.label }]);
+    });
     const status = changes.length === 0 ? 'ok' : apply ? 'changed' : 'would-change';
+    const later = held.some(Boolean) ? ' (file changes made during its rolling restart)' : '';
     return {
       result: {
         ...base,
         status,
-        message: mask(changes.length === 0 ? plan.okMessage : changes.map((c) => c.summary).join('; ')),
+        message: mask(changes.length === 0 ? plan.okMessage : changes.map((c) => c.summary).join('; ') + later),
         diffs: diffsOf(changes, mask),
         changes: changes.map((c) => mask(c.summary)),
         durationMs: Date.now() - started,

@@ -21,6 +21,8 @@ export interface WaitForArgs {
   log_file?: string;
   /** Extended regular expression to find in `log_file`. */
   pattern?: string;
+  /** Extended regular expression that, once in `log_file` after the start, fails at once (with the log's lines). */
+  fail_pattern?: string;
   /** Seconds before giving up. */
   timeout?: number;
 }
@@ -47,10 +49,10 @@ export interface ServiceArgs {
 const waitSchema = objectSchema(
   {
     port: { type: 'integer', minimum: 1, maximum: 65535 }, address: nonEmpty, url: { type: 'string', pattern: '^https?://' },
-    log_file: { type: 'string', pattern: '^/' }, pattern: nonEmpty, timeout: { type: 'number', exclusiveMinimum: 0 },
+    log_file: { type: 'string', pattern: '^/' }, pattern: nonEmpty, fail_pattern: nonEmpty, timeout: { type: 'number', exclusiveMinimum: 0 },
   },
   [],
-  { anyOf: [{ required: ['port'] }, { required: ['url'] }, { required: ['log_file', 'pattern'] }], dependencies: { log_file: ['pattern'], pattern: ['log_file'], address: ['port'] } },
+  { anyOf: [{ required: ['port'] }, { required: ['url'] }, { required: ['log_file', 'pattern'] }], dependencies: { log_file: ['pattern'], pattern: ['log_file'], fail_pattern: ['log_file'], address: ['port'] } },
 );
 
 function enabledCommand(name: string): string {
@@ -65,6 +67,7 @@ function waitSpec(w: WaitForArgs | undefined): WaitSpec | undefined {
   if (w.url !== undefined) out.url = w.url;
   if (w.log_file !== undefined) out.logFile = w.log_file;
   if (w.pattern !== undefined) out.pattern = w.pattern;
+  if (w.fail_pattern !== undefined) out.failPattern = w.fail_pattern;
   if (w.timeout !== undefined) out.timeoutMs = Math.round(w.timeout * 1000);
   return out;
 }

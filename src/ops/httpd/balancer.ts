@@ -30,6 +30,8 @@ import { validateBalancer, type BalancerSpec, type MemberSpec } from './render.t
 /** Seconds a failed member stays out. Apache's default is 60: a restarted Tomcat would get no traffic for a minute. */
 export const DEFAULT_RETRY = 5;
 export const DEFAULT_STICKYSESSION = 'JSESSIONID|jsessionid';
+/** Where balancer-manager answers (loopback only) for rolling restarts. */
+export const DEFAULT_MANAGER = '/balancer-manager';
 
 export interface HttpdBalancerArgs {
   /** Balancer name (`balancer://<name>`); also names our marked block and drop-in file. */
@@ -56,6 +58,11 @@ export interface HttpdBalancerArgs {
   check?: string;
   /** Append a reload of Apache, guarded by the config test, when anything changed. Default false. */
   reload?: boolean;
+  /**
+   * Path of balancer-manager in the vhost, reachable only from the Apache host (default
+   * `/balancer-manager`; `false`: none). Rolling restarts drain members through it.
+   */
+  manager?: string | false;
 }
 
 const str = { type: 'string', minLength: 1 };
@@ -87,6 +94,7 @@ export const httpdBalancerSchema: Record<string, unknown> = {
     apache_bin: str,
     check: str,
     reload: { type: 'boolean' },
+    manager: { anyOf: [{ type: 'string', pattern: '^/' }, { const: false }] },
   },
 };
 
@@ -112,6 +120,7 @@ function specOf(a: HttpdBalancerArgs): BalancerSpec {
     retry: a.retry ?? DEFAULT_RETRY,
     port: a.listen ?? 80,
     ...(a.server_name ? { serverName: a.server_name } : {}),
+    ...(a.manager !== false ? { manager: a.manager ?? DEFAULT_MANAGER } : {}),
   };
 }
 

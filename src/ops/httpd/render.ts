@@ -35,6 +35,12 @@ export interface BalancerSpec {
   guardedModules?: ApacheModule[];
   /** Directory the guarded LoadModule paths are relative to (`modules`). */
   modulesDir?: string;
+  /**
+   * URL path of mod_proxy_balancer's balancer-manager in this vhost, answering only requests from
+   * the Apache host itself (`Require local`): how rolling restarts drain a member without an
+   * Apache restart. Unset: none.
+   */
+  manager?: string;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -55,6 +61,7 @@ export function validateBalancer(spec: BalancerSpec): void {
   if (spec.serverName !== undefined && !/^[A-Za-z0-9*.-]+(?::\d+)?$/.test(spec.serverName)) {
     bad(`server_name "${spec.serverName}" is not a host name`, 'e.g. "www.example.com"');
   }
+  if (spec.manager !== undefined && !PATH.test(spec.manager)) bad(`manager path "${spec.manager}" is not valid`, 'give a URL path that starts with "/", e.g. "/balancer-manager"');
   if (spec.members.length === 0) bad('the balancer has no members', 'list one member per Tomcat instance');
   const seen = new Map<string, string>();
   for (const m of spec.members) {
@@ -91,6 +98,10 @@ export function renderBalancerBlock(spec: BalancerSpec): string {
     out.push(`        BalancerMember "${memberUrl(m)}" route=${m.route} retry=${spec.retry}${secret}`);
   }
   out.push('    </Proxy>');
+  if (spec.manager) {
+    out.push(`    <Location "${spec.manager}">`, '        SetHandler balancer-manager', '        Require local', '    </Location>');
+    out.push(`    ProxyPass "${spec.manager}" "!"`);
+  }
   const target = `balancer://${spec.name}${spec.path}`;
   out.push(`    ProxyPass "${spec.path}" "${target}" stickysession=${spec.stickysession}`);
   out.push(`    ProxyPassReverse "${spec.path}" "${target}"`);

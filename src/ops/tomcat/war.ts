@@ -59,6 +59,9 @@ export const war = defineOperation<WarArgs>({
       // changes, so it is journaled (and rollback removes it) and a stale one never shadows the new WAR.
       const exploded = path.replace(/\.war$/, '');
       changes.push({ kind: 'remove', summary: `clear ${exploded}/ (Tomcat expands the new WAR there)`, path: exploded, regenerated: true });
+      // Compiled JSPs outlive their WAR (equal timestamps keep Jasper from recompiling): nothing of the old version stays.
+      const work = `${inst.home}/work/Catalina/localhost/${basename(exploded)}`;
+      changes.push({ kind: 'remove', summary: `clear ${work}/ (compiled pages of the old version)`, path: work, regenerated: true });
       changes.push({
         kind: 'write',
         summary: `deploy ${basename(local)} to ${path}${prepared.injected ? ' (with <distributable/> added)' : ''}`,

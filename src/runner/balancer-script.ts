@@ -1,0 +1,68 @@
+/**
+ * Shell that sets a balancer member's runtime state through mod_proxy_balancer's balancer-manager,
+ * run on the Apache host itself (the manager answers only there). No Apache module or tool does
+ * this from a shell, so it is written here: fetch the manager page, find the member's row by
+ * balancer and route, POST the status with the page's nonce (and a Referer: the manager refuses
+ * changes without one, as CSRF protection), then read the row back. Disabling also waits until the
+ * member's Busy count (requests in flight through this Apache) is 0, bounded.
+ *
+ * Outcomes: exit 0 with one line on stdout (`state=disabled busy=0 ...`, or `skip=...` when Apache
+ * does not answer, has no balancer-manager yet, or does not have the member); exit 77 when the
+ * drain timed out (the member is enabled again so it keeps serving); exit 1 on other errors.
+ */
+import type { BalancerMemberRef } from '../core/change.ts';
+import { sh } from '../core/quote.ts';
+
+/** The manager URL of a balancer vhost on port `port`: loopback, or the vhost's ServerName. */
+export function managerUrl(port: number, path: string, serverName?: string): { managerUrl: string; hostHeader?: string } {
+  const host = serverName ? serverName.replace(/:\d+$/, '') : '127.0.0.1';
+  return { managerUrl: `http://${host}:${port}${path}`, ...(serverName ? { hostHeader: host } : {}) };
+}
+
+function prelude(m: BalancerMemberRef): string {
+  const port = /:(\d+)\//.exec(m.managerUrl)?.[1] ?? '80';
+  // A ServerName vhost is reached on loopback with its own name, so Host and Referer match it.
+  const connect = m.hostHeader ? sh`--connect-to ${`${m.hostHeader}:${port}:127.0.0.1:${port}`}`.text : '';
+  return [
+    sh`BM=${m.managerUrl}; B=${m.balancer}; R=${m.route}`.text,
+    'T=$(mktemp) || exit 1',
+    `bm() { curl -sS --max-time 5 ${connect} "$@"; }`,
+    // The page as lines: one per <h3> (a balancer) and per <tr> (a member); print our member's row.
+    `row() { code=$(bm -o "$T" -w '%{http_code}' "$BM") || code=000; [ "$code" = 200 ] || return 1;`,
+    `  tr -d '\\n' < "$T" | sed -e 's#<h3>#\\n<h3>#g' -e 's#<tr>#\\n<tr>#g' | awk -v b="balancer://$B" -v r="$R" '`,
+    `    /^<h3>/ { cur = index($0, ">" b "</a>") > 0 } cur && /^<tr>/ && index($0, "</a></td><td>" r "</td>") { print; exit }'; }`,
+    // Columns: Worker URL, Route, RouteRedir, Factor, Set, Status, Elected, Busy, ...
+    `field() { printf '%s' "$ROW" | sed -e 's#</td>#\\n#g' | sed -e 's#<[^>]*>##g' -e 's/^ *//' -e 's/ *$//' | sed -n "$1p"; }`,
+    `read_row() { ROW=$(row) || { echo "skip=Apache does not answer on $BM with a balancer-manager (HTTP $code): nothing to drain"; rm -f "$T"; exit 0; }`,
+    `  [ -n "$ROW" ] || { echo "skip=balancer://$B has no member with route $R on this Apache"; rm -f "$T"; exit 0; }; }`,
+    `set_status() { W=$(printf '%s' "$ROW" | sed -n 's#.*[?;]w=\\([^&"]*\\)&amp;nonce=\\([0-9a-fA-F-]*\\).*#\\1#p')`,
+    `  N=$(printf '%s' "$ROW" | sed -n 's#.*&amp;nonce=\\([0-9a-fA-F-]*\\).*#\\1#p')`,
+    `  c=$(bm -o /dev/null -w '%{http_code}' -H "Referer: $BM" --data-urlencode "b=$B" --data-urlencode "w=$W" --data-urlencode "nonce=$N" -d "w_status_D=$1" "$BM") || c=000`,
+    `  [ "$c" = 200 ] || { echo "balancer-manager $BM refused the change of $R (HTTP $c)" >&2; rm -f "$T"; exit 1; }; }`,
+  ].join('\n');
+}
+
+/** The script for one `balancer` change. */
+export function balancerScript(m: BalancerMemberRef, state: 'disabled' | 'enabled', drainTimeoutMs = 30_000): string {
+  const tries = Math.max(1, Math.ceil(drainTimeoutMs / 200));
+  const lines = [prelude(m), 'read_row', 'WAS=$(field 6)'];
+  if (state === 'enabled') {
+    lines.push(
+      `case "$WAS" in *Dis*) set_status 0; read_row;; esac`,
+      `case "$(field 6)" in *Dis*) echo "$R is still disabled in balancer://$B after enabling it" >&2; rm -f "$T"; exit 1;; esac`,
+      `echo "state=enabled was=$WAS now=$(field 6)"`,
+    );
+  } else {
+    lines.push(
+      `case "$WAS" in *Dis*) ;; *) set_status 1; read_row;; esac`,
+      `case "$(field 6)" in *Dis*) ;; *) echo "$R did not become disabled in balancer://$B" >&2; rm -f "$T"; exit 1;; esac`,
+      // In-flight requests through this Apache finish before the member is stopped.
+      `i=0; while BUSY=$(field 8); [ "\${BUSY:-0}" != 0 ]; do i=$((i+1)); if [ $i -ge ${tries} ]; then`,
+      `  set_status 0; echo "$R still had $BUSY request(s) in flight after ${Math.round(drainTimeoutMs / 1000)}s: enabled again, not stopped" >&2; rm -f "$T"; exit 77; fi`,
+      `  sleep 0.2; read_row; done`,
+      `echo "state=disabled was=$WAS busy=0 waited=$((i*200))ms"`,
+    );
+  }
+  lines.push('rm -f "$T"');
+  return lines.join('\n');
+}
