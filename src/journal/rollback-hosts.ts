@@ -10,7 +10,7 @@ import { secretValues } from '../inventory/secrets.ts';
 import { releaseScript } from '../runner/lock.ts';
 import { withHosts, type HostsOptions } from './hosts.ts';
 import type { HostJournal } from './read.ts';
-import { applyRollback, newLockId, openJournal, type HostRollback, type RollbackOptions } from './rollback.ts';
+import { applyRollback, finishRollbacks, newLockId, openJournal, type HostRollback, type RollbackOptions } from './rollback.ts';
 
 /** Result of `provision rollback`. */
 export interface RollbackSummary {
@@ -58,7 +58,11 @@ export async function rollbackHosts(o: HostsOptions & RollbackOptions): Promise<
     }
     const target = o.run ?? lastRun(opened.map((x) => x.j!));
     const mask = makeMasker(secretValues(inv));
-    const results = (await Promise.all(opened.map((x) => limit(() => applyRollback(x.h.transport!, x.h.name, x.j!, target, { ...o, lockId }))))).map((r) => ({
+    const applied = await Promise.all(opened.map((x) => limit(() => applyRollback(x.h.transport!, x.h.name, x.j!, target, { ...o, lockId, deferUnits: true }))));
+    // Rolling units (Tomcat instances) go back one at a time across every host, drained on the Apache hosts.
+    const peers = new Map(hosts.filter((h) => h.transport).map((h) => [h.name, h.transport!]));
+    const finished = await finishRollbacks(applied.map((r, i) => ({ r, t: opened[i]!.h.transport! })), peers);
+    const results = finished.map((r) => ({
       ...r,
       // Drift diffs and step output show file contents: secret values never reach the terminal.
       diffs: r.diffs.map((d) => ({ ...d, before: d.before === null ? null : mask(d.before), after: d.after === null ? null : mask(d.after) })),

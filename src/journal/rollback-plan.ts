@@ -4,6 +4,7 @@
  * state and one firewalld reload. Drift (a file changed by someone else since the run) is found here.
  */
 import type { ServiceSpec } from '../core/change.ts';
+import type { RollRecord } from './layout.ts';
 import { balancerScript } from '../runner/balancer-script.ts';
 import { effectiveStatus, type EntryRecord, type HostJournal, type PathState, type RunRecord } from './read.ts';
 
@@ -54,6 +55,15 @@ export interface Drift {
   backup: { run: string; seq: number; i: number; existed: boolean };
 }
 
+/** A rolling unit (a Tomcat instance) rolled back the way it was rolled: drained, stopped, restored, started, enabled. */
+export interface UnitRollback {
+  roll: RollRecord;
+  /** Its steps, newest first. */
+  steps: RollbackStep[];
+  /** Whether its service ran before the first rolled-back run touched it (stopped: it stays stopped). */
+  before: 'running' | 'stopped';
+}
+
 export interface RollbackPlan {
   /** The run named (or the last one). */
   target: string;
@@ -63,6 +73,8 @@ export interface RollbackPlan {
   skipped: string[];
   steps: RollbackStep[];
   services: ServiceStep[];
+  /** Rolling units, in the order they were rolled; their steps and services are not in `steps`/`services`. */
+  units: UnitRollback[];
   /** A firewall entry is undone: reload firewalld so runtime matches the restored permanent config. */
   firewallReload: boolean;
   drift: Drift[];
@@ -143,7 +155,7 @@ function findDrift(order: { run: RunRecord; r: EntryRecord }[], status: (run: Ru
  * rolled back, newest first.
  */
 export function planRollback(j: HostJournal, target?: string): RollbackPlan {
-  const empty = (t: string, nothing: string): RollbackPlan => ({ target: t, runs: [], skipped: [], steps: [], services: [], firewallReload: false, drift: [], nothing });
+  const empty = (t: string, nothing: string): RollbackPlan => ({ target: t, runs: [], skipped: [], steps: [], services: [], units: [], firewallReload: false, drift: [], nothing });
   const id = target ?? j.runs[j.runs.length - 1]?.meta.id;
   if (!id) return empty('', 'nothing to do: no run is journaled on this host');
   const at = j.runs.findIndex((r) => r.meta.id === id);
@@ -153,19 +165,35 @@ export function planRollback(j: HostJournal, target?: string): RollbackPlan {
   const skipped = j.runs.slice(at).filter((r) => r.meta.status === 'rolled-back').map((r) => r.meta.id);
   const status = (r: RunRecord) => effectiveStatus(r, j.lock);
   const order = chosen.flatMap((run) => run.entries.map((r) => ({ run, r })));
-  const steps = [...order].reverse().map(({ run, r }) => stepFor(run, r));
+  const steps = [...order].reverse().filter(({ r }) => !r.entry.roll).map(({ run, r }) => stepFor(run, r));
+  // Entries made inside a rolling unit's window are undone unit by unit, in the order they rolled.
+  const units = new Map<string, UnitRollback>();
+  for (const { run, r } of order) {
+    const roll = r.entry.roll;
+    if (!roll) continue;
+    const u = units.get(roll.unit) ?? { roll, steps: [], before: 'running' as const };
+    if (!units.has(roll.unit)) {
+      units.set(roll.unit, u);
+      // The earliest service change of the unit tells how the rolled-back runs found it.
+      const first = order.find((x) => x.r.entry.roll?.unit === roll.unit && x.r.entry.kind === 'service');
+      if (first?.r.serviceBefore) u.before = first.r.serviceBefore;
+    }
+    // Its service changes are the unit's own stop and start: no step of their own.
+    if (r.entry.kind !== 'service') u.steps.unshift(stepFor(run, r));
+  }
   // Each service goes back to how the earliest rolled-back change found it.
   const services = new Map<string, ServiceStep>();
   for (const { r } of order) {
     const s = r.entry.service;
-    if (r.entry.kind !== 'service' || !s) continue;
+    if (r.entry.kind !== 'service' || !s || r.entry.roll) continue;
     const prev = services.get(s.name);
     if (!prev && r.serviceBefore) services.set(s.name, { service: s, to: r.serviceBefore, ...(r.entry.check ? { check: r.entry.check } : {}) });
     else if (prev && !prev.check && r.entry.check) prev.check = r.entry.check;
   }
   const firewallReload = order.some(({ r }) => (r.entry.kind === 'firewall' || r.entry.kind === 'firewall-reload') && r.backups.size > 0);
   return {
-    target: id, runs: chosen.map((r) => r.meta.id).reverse(), skipped, steps, services: [...services.values()], firewallReload,
+    // A unit whose files the runs did not change (restarted only) needs no restart to be rolled back.
+    target: id, runs: chosen.map((r) => r.meta.id).reverse(), skipped, steps, services: [...services.values()], units: [...units.values()].filter((u) => u.steps.length > 0), firewallReload,
     drift: findDrift(order, status),
   };
 }

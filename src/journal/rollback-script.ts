@@ -6,10 +6,10 @@
  */
 import { hostname, userInfo } from 'node:os';
 import { sh } from '../core/quote.ts';
-import { actionCommand, statusCommand } from '../runner/service-script.ts';
+import { actionCommand, statusCommand, waitPrelude, waitScript } from '../runner/service-script.ts';
 import { restoreSnippet } from './backup.ts';
 import { runDir, seqName } from './layout.ts';
-import type { RollbackPlan, RollbackStep, ServiceStep } from './rollback-plan.ts';
+import type { RollbackPlan, RollbackStep, ServiceStep, UnitRollback } from './rollback-plan.ts';
 
 /** One line of the script's report, in order: services to stop, the steps, services to restart, firewalld. */
 export interface ScriptItem {
@@ -71,18 +71,47 @@ export function markScript(runs: string[], by = `${userInfo().username}@${hostna
     .join('\n');
 }
 
-/** The whole apply script; `release` is the shell that frees the host lock. */
-export function rollbackScript(plan: RollbackPlan, release: string): string {
+/** Items as one script, each reported as `S <k> <code> <output>`; `$F` is 1 once one failed. */
+export function itemsScript(items: ScriptItem[], stopAtFailure = false): string {
   const lines = ['F=0', 'L=$(mktemp) || exit 1'];
-  scriptItems(plan).forEach((it, k) => {
+  items.forEach((it, k) => {
     if (!it.body) {
       lines.push(`echo "S ${k} 0 "`);
       return;
     }
-    lines.push(`( ${it.body}\n) >"$L" 2>&1 </dev/null; rc=$?; [ $rc = 0 ] || F=1; echo "S ${k} $rc $(tail -c 2000 "$L" | base64 | tr -d '\\n')"`);
+    const stop = stopAtFailure ? `; [ $F = 0 ] || { rm -f "$L"; exit 0; }` : '';
+    lines.push(`( ${it.body}\n) >"$L" 2>&1 </dev/null; rc=$?; [ $rc = 0 ] || F=1; echo "S ${k} $rc $(tail -c 2000 "$L" | base64 | tr -d '\\n')"${stop}`);
   });
-  lines.push('rm -f "$L"', `if [ $F = 0 ]; then ${markScript(plan.runs) || 'true'}\necho M; fi`, release, 'true');
+  lines.push('rm -f "$L"');
   return lines.join('\n');
+}
+
+/**
+ * The whole apply script; `release` is the shell that frees the host lock. With `finish: false`
+ * (rolling units still to come) the runs are neither marked nor the lock released here.
+ */
+export function rollbackScript(plan: RollbackPlan, release: string, finish = true): string {
+  const tail = finish ? [`if [ $F = 0 ]; then ${markScript(plan.runs) || 'true'}\necho M; fi`, release] : ['[ $F = 0 ] && echo M'];
+  return [itemsScript(scriptItems(plan)), ...tail, 'true'].join('\n');
+}
+
+/**
+ * A rolling unit's items on its own host: stop it (if it runs), restore its files, start it again
+ * when it ran before and wait as the run waited (with `failPattern` while another member runs).
+ * The script stops at the first failed item: a unit that does not come back is not started twice.
+ */
+export function unitItems(u: UnitRollback, peersUp: boolean): ScriptItem[] {
+  const { service, wait } = u.roll;
+  const items: ScriptItem[] = [{ text: `stop ${service.name} (out of the balancer)`, body: `if { ${statusCommand(service)}\n} >/dev/null 2>&1; then ${actionCommand(service, 'stop')} || exit 1; fi` }];
+  items.push(...u.steps.map((s) => ({ text: s.text, body: stepBody(s) })));
+  if (u.before === 'running') {
+    const w = wait && peersUp && u.roll.withPeersFail ? { ...wait, failPattern: wait.failPattern ? `${wait.failPattern}|${u.roll.withPeersFail}` : u.roll.withPeersFail } : wait;
+    items.push({
+      text: `start ${service.name} with the restored files${w ? ' and wait for it' : ''}${peersUp && u.roll.withPeersFail ? ' (sessions received from the other members)' : ''}`,
+      body: [waitPrelude(w), `${actionCommand(service, 'start')} || exit 1`, waitScript(service.name, w)].filter(Boolean).join('\n'),
+    });
+  }
+  return items;
 }
 
 /** Read the script's report: per item, exit code and output. */

@@ -10,8 +10,9 @@ import type { Transport } from '../transport/types.ts';
 import { acquireScript, checkLock, releaseScript } from '../runner/lock.ts';
 import { runDir, seqName } from './layout.ts';
 import { parseJournal, readJournalScript, type HostJournal } from './read.ts';
-import { planRollback, type RollbackPlan } from './rollback-plan.ts';
-import { parseReport, rollbackScript, scriptItems } from './rollback-script.ts';
+import { planRollback, type RollbackPlan, type UnitRollback } from './rollback-plan.ts';
+import { markScript, parseReport, rollbackScript, scriptItems, unitItems } from './rollback-script.ts';
+import { finishScript, rollUnitsBack } from './rollback-units.ts';
 
 /** Options of a rollback on one host. */
 export interface RollbackOptions {
@@ -27,6 +28,8 @@ export interface RollbackOptions {
   lockId?: string;
   /** Bound for the apply round trip (service restarts included). Default 10 minutes. */
   timeoutMs?: number;
+  /** Connections by inventory name: the Apache hosts a rolling unit is drained on. Default: this host alone. */
+  peers?: Map<string, Transport>;
 }
 
 /** How one item of the plan went. */
@@ -47,6 +50,8 @@ export interface HostRollback {
   /** For drift: what rollback would overwrite (before = now, after = what it would restore). */
   diffs: FileDiff[];
   message: string;
+  /** Rolling units still to roll back (the lock is still held); `finishRollbacks` does them. */
+  pending?: { units: UnitRollback[]; plainOk: boolean; release: string };
 }
 
 export function newLockId(): string {
@@ -76,7 +81,7 @@ async function text(t: Transport, path: string): Promise<string | null> {
 }
 
 /** Plan and apply on a host whose journal was opened (and lock taken, unless check). Releases the lock. */
-export async function applyRollback(t: Transport, host: string, j: HostJournal, target: string | undefined, o: RollbackOptions & { lockId: string }): Promise<HostRollback> {
+export async function applyRollback(t: Transport, host: string, j: HostJournal, target: string | undefined, o: RollbackOptions & { lockId: string; deferUnits?: boolean }): Promise<HostRollback> {
   const plan = planRollback(j, target);
   const release = o.check ? '' : releaseScript(o.lockId);
   const done = async (r: Omit<HostRollback, 'host' | 'plan'>): Promise<HostRollback> => {
@@ -85,7 +90,15 @@ export async function applyRollback(t: Transport, host: string, j: HostJournal, 
   };
   if (plan.nothing) return done({ outcome: 'nothing', items: [], diffs: [], message: plan.nothing });
   const items = scriptItems(plan);
-  const planned = (): ItemResult[] => items.map((it, k) => ({ text: it.text, status: it.body || k >= plan.steps.length ? 'planned' : 'note' }));
+  const unitText = plan.units.flatMap((u) => [
+    ...u.roll.balancers.map((b) => `drain ${b.member.route} from balancer://${b.member.balancer} on ${b.host}`),
+    ...unitItems(u, false).map((i) => i.text),
+    ...(u.before === 'running' ? u.roll.balancers.map((b) => `enable ${b.member.route} in balancer://${b.member.balancer} on ${b.host}`) : []),
+  ]);
+  const planned = (): ItemResult[] => [
+    ...items.map((it, k): ItemResult => ({ text: it.text, status: it.body || k >= plan.steps.length ? 'planned' : 'note' })),
+    ...unitText.map((text): ItemResult => ({ text: `(rolling, one instance at a time) ${text}`, status: 'planned' })),
+  ];
   const runs = `run ${plan.runs.join(', ')}`;
   if (plan.drift.length && !o.force) {
     const diffs: FileDiff[] = [];
@@ -97,7 +110,8 @@ export async function applyRollback(t: Transport, host: string, j: HostJournal, 
     return done({ outcome: 'drift', items: planned(), diffs, message: `not rolled back: changed since ${runs} by someone else: ${list}; rerun with --force to overwrite` });
   }
   if (o.check) return done({ outcome: 'planned', items: planned(), diffs: [], message: `would roll back ${runs}` });
-  const res = await t.exec(rollbackScript(plan, release), { timeoutMs: o.timeoutMs ?? 600_000 });
+  const finish = plan.units.length === 0;
+  const res = await t.exec(rollbackScript(plan, release, finish), { timeoutMs: o.timeoutMs ?? 600_000 });
   const { results, marked } = parseReport(res.stdout);
   const out: ItemResult[] = items.map((it, k) => {
     const r = results.get(k);
@@ -106,10 +120,40 @@ export async function applyRollback(t: Transport, host: string, j: HostJournal, 
     return { text: it.text, status: r.code === 0 ? 'done' : 'failed', ...(r.output ? { output: r.output } : {}) };
   });
   const failed = out.filter((x) => x.status === 'failed').length;
+  if (!finish) {
+    const r: HostRollback = { host, plan, outcome: 'failed', items: out, diffs: [], message: '', pending: { units: plan.units, plainOk: marked && !failed, release } };
+    // Alone (--rollback-on-failure, rollbackHost): roll this host's units now; rollbackHosts rolls every host's in order.
+    return o.deferUnits ? r : (await finishRollbacks([{ r, t }], o.peers ?? new Map([[host, t]])))[0]!;
+  }
   return {
     host, plan, outcome: marked && !failed ? 'rolled-back' : 'failed', items: out, diffs: [],
     message: marked && !failed ? `rolled back ${runs}` : `rollback of ${runs} failed at ${failed} step(s): the runs stay as they were; fix the cause and roll back again`,
   };
+}
+
+/**
+ * The rolling units of hosts whose plain steps are done, one at a time across the hosts in order;
+ * then each host's runs are marked rolled back (when all of it succeeded) and its lock released.
+ */
+export async function finishRollbacks(list: { r: HostRollback; t: Transport }[], peers: Map<string, Transport>): Promise<HostRollback[]> {
+  const todo = list.filter((x) => x.r.pending?.plainOk).flatMap((x) => x.r.pending!.units.map((unit) => ({ host: x.r.host, t: x.t, unit })));
+  const { items } = await rollUnitsBack(todo, peers);
+  return Promise.all(
+    list.map(async ({ r, t }) => {
+      if (!r.pending) return r;
+      const unitItems = items.get(r.host) ?? [];
+      const ok = r.pending.plainOk && unitItems.every((i) => i.status !== 'failed') && r.pending.units.length > 0 && items.has(r.host);
+      const res = await t.exec(finishScript(markScript(r.plan.runs), r.pending.release, ok)).catch(() => ({ stdout: '' }));
+      const marked = ok && /^M$/m.test(res.stdout);
+      const all = [...r.items, ...unitItems];
+      const failed = all.filter((x) => x.status === 'failed').length;
+      const runs = `run ${r.plan.runs.join(', ')}`;
+      const { pending: _, ...rest } = r;
+      return marked
+        ? { ...rest, outcome: 'rolled-back' as const, items: all, message: `rolled back ${runs}, one instance at a time` }
+        : { ...rest, outcome: 'failed' as const, items: all, message: `rollback of ${runs} failed at ${failed || 1} step(s): the runs stay as they were; fix the cause and roll back again` };
+    }),
+  );
 }
 
 /** Roll back one host: `runId` and every later run (the runner's --rollback-on-failure calls this). */

@@ -127,7 +127,8 @@ export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
     await Promise.all(
       toRollBack.map((h) =>
         limit(async () => {
-          const r = await rollbackHost(h.transport, h.name, h.runId).catch((e: Error) => e);
+          const peers = new Map([...hostRuns.values()].map((x) => [x.name, x.transport]));
+          const r = await rollbackHost(h.transport, h.name, h.runId, { peers }).catch((e: Error) => e);
           o.emitter.emit('info', { host: h.name, message: r instanceof Error ? `rollback on failure failed: ${r.message}` : `rolled back: ${r.message}` });
         }),
       ),

@@ -45,12 +45,12 @@ export function waitScript(name: string, w?: WaitSpec): string {
   if (!w || (!w.port && !w.url && !w.logFile)) return '';
   const probes: string[] = [];
   if (w.port) probes.push(sh`bash -c ${`exec 3<>/dev/tcp/${w.address ?? '127.0.0.1'}/${w.port}`} 2>/dev/null`.text);
-  if (w.url) probes.push(sh`curl -fsS -o /dev/null --max-time 2 ${w.url}`.text);
+  if (w.url) probes.push(sh`curl -fs -o /dev/null --max-time 2 ${w.url}`.text);
   if (w.logFile && w.pattern) probes.push(sh`tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -Eq ${w.pattern}`.text);
   const tries = Math.ceil((w.timeoutMs ?? 120_000) / 500);
   const what = [w.port && `port ${w.port}`, w.url, w.logFile && `/${w.pattern}/ in ${w.logFile}`].filter(Boolean).join(' and ');
   // The log's relevant lines since the start go with any failure, so the message shows why.
-  const tail = w.logFile ? sh`; tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -E 'SEVERE|ERROR|Exception|WARN|failed|No session state|skipping state transfer' | tail -n 8 | cut -c1-300 >&2`.text : '';
+  const tail = w.logFile ? sh`; tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -E 'SEVERE|ERROR|Exception|startup failed|No session state|skipping state transfer' | tail -n 8 | cut -c1-300 >&2`.text : '';
   const fail = w.logFile && w.failPattern
     ? sh`if tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -Eq ${w.failPattern}; then echo ${`${name} failed to start: its log since the start matches /${w.failPattern}/ (${w.logFile}):`} >&2`.text + `${tail}; exit 76; fi; `
     : '';
