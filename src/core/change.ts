@@ -112,6 +112,11 @@ export type Change = Base &
         wait?: WaitSpec;
         /** A command that checks the new config first (httpd -t); failing it aborts the change. */
         check?: string;
+        /**
+         * An Apache whose reload must not re-enable balancer members drained at that moment (a
+         * reload resets their runtime state): they are drained again right after it.
+         */
+        keepDrained?: Omit<BalancerMemberRef, 'route'>;
       }
     | {
         /**

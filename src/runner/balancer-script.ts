@@ -19,12 +19,13 @@ export function managerUrl(port: number, path: string, serverName?: string): { m
   return { managerUrl: `http://${host}:${port}${path}`, ...(serverName ? { hostHeader: host } : {}) };
 }
 
-function prelude(m: BalancerMemberRef): string {
+/** `route`: the member's route, or (routeVar) a shell variable already holding it. */
+function prelude(m: Omit<BalancerMemberRef, 'route'> & { route?: string }, routeVar?: string): string {
   const port = /:(\d+)\//.exec(m.managerUrl)?.[1] ?? '80';
   // A ServerName vhost is reached on loopback with its own name, so Host and Referer match it.
   const connect = m.hostHeader ? sh`--connect-to ${`${m.hostHeader}:${port}:127.0.0.1:${port}`}`.text : '';
   return [
-    sh`BM=${m.managerUrl}; B=${m.balancer}; R=${m.route}`.text,
+    sh`BM=${m.managerUrl}; B=${m.balancer}`.text + (routeVar ? `; R="$${routeVar}"` : sh`; R=${m.route ?? ''}`.text),
     'T=$(mktemp) || exit 1',
     `bm() { curl -sS --max-time 5 ${connect} "$@"; }`,
     // The page as lines: one per <h3> (a balancer) and per <tr> (a member); print our member's row.
@@ -43,9 +44,9 @@ function prelude(m: BalancerMemberRef): string {
 }
 
 /** The script for one `balancer` change. */
-export function balancerScript(m: BalancerMemberRef, state: 'disabled' | 'enabled', drainTimeoutMs = 30_000): string {
+export function balancerScript(m: BalancerMemberRef, state: 'disabled' | 'enabled', drainTimeoutMs = 30_000, routeVar?: string): string {
   const tries = Math.max(1, Math.ceil(drainTimeoutMs / 200));
-  const lines = [prelude(m), 'read_row', 'WAS=$(field 6)'];
+  const lines = [prelude(m, routeVar), 'read_row', 'WAS=$(field 6)'];
   if (state === 'enabled') {
     lines.push(
       `case "$WAS" in *Dis*) set_status 0; read_row;; esac`,
@@ -65,4 +66,28 @@ export function balancerScript(m: BalancerMemberRef, state: 'disabled' | 'enable
   }
   lines.push('rm -f "$T"');
   return lines.join('\n');
+}
+
+/**
+ * Wrap an Apache reload so members drained before it are drained again after it (a reload resets
+ * balancer members to their configured state). Members are read from balancer-manager; when it
+ * does not answer (first run, Apache stopped), the reload runs alone.
+ */
+export function keepDrainedScript(b: Omit<BalancerMemberRef, 'route'>, reload: string): string {
+  const list = [
+    prelude(b),
+    // Routes whose Status shows Dis, in this balancer.
+    `DRAINED=$(row >/dev/null; tr -d '\\n' < "$T" 2>/dev/null | sed -e 's#<h3>#\\n<h3>#g' -e 's#<tr>#\\n<tr>#g' | awk -v b="balancer://$B" '`,
+    `  /^<h3>/ { cur = index($0, ">" b "</a>") > 0 } cur && /^<tr>/ && /Dis/ { n = split($0, f, "</td><td>"); if (n > 1) print f[2] }')`,
+    'rm -f "$T"',
+    reload,
+  ];
+  const again = [
+    'for DR in $DRAINED; do',
+    // The reloaded children answer within moments; each try is bounded.
+    `  i=0; until ( ${balancerScript({ ...b, route: '' }, 'disabled', 5_000, 'DR')}\n  ) 2>/dev/null | grep -q '^state=disabled' || [ $i -ge 20 ]; do i=$((i+1)); sleep 0.2; done`,
+    '  [ $i -lt 20 ] || echo "could not drain $DR again after the reload" >&2',
+    'done',
+  ];
+  return [...list, ...again].join('\n');
 }

@@ -8,7 +8,7 @@ import { sh } from '../core/quote.ts';
 import { writeScript } from '../transport/remote-file.ts';
 import { journalPrelude, serviceStatePrelude, type JournalSlot } from '../journal/backup.ts';
 import type { JournalEntry, RollRecord } from '../journal/layout.ts';
-import { balancerScript } from './balancer-script.ts';
+import { balancerScript, keepDrainedScript } from './balancer-script.ts';
 import { firewallReloadScript, firewallScript } from './firewall-script.ts';
 import { actionCommand, statusCommand, waitPrelude, waitScript } from './service-script.ts';
 
@@ -101,7 +101,8 @@ function body(change: Change): ChangeScript {
       return { script: firewallReloadScript() };
     case 'service': {
       const check = change.check ? `if ! { ${change.check}\n} >&2; then echo ${sh`${`configuration check failed: ${change.check}`}`.text} >&2; exit 3; fi` : '';
-      const run = `${actionCommand(change.service, change.action)} >&2 || exit 1`;
+      const action = `${actionCommand(change.service, change.action)} >&2 || exit 1`;
+      const run = change.keepDrained ? keepDrainedScript(change.keepDrained, action) : action;
       return { script: [check, waitPrelude(change.wait), run, waitScript(change.service.name, change.wait)].filter(Boolean).join('\n') };
     }
     case 'balancer':

@@ -23,6 +23,7 @@ import {
   type ApacheLayout,
   type LayoutChoice,
 } from './layout.ts';
+import { managerUrl } from '../../runner/balancer-script.ts';
 import { requiredModules } from './modules.ts';
 import { layoutFacts, planLayout } from './plan-layouts.ts';
 import { validateBalancer, type BalancerSpec, type MemberSpec } from './render.ts';
@@ -137,6 +138,8 @@ function planBalancer(a: HttpdBalancerArgs, facts: Facts, ctx: PlanContext): Pla
       action: 'reload',
       service: apacheService(resolved.layout, apacheHome, a.apache_bin),
       check: a.check ?? configTestCommand(resolved.layout, apacheHome, a.apache_bin),
+      // A member drained right now (a rolling restart that stopped) stays drained across the reload.
+      ...(spec.manager ? { keepDrained: { balancer: spec.name, ...managerUrl(spec.port, spec.manager, spec.serverName) } } : {}),
     });
   }
   const where = `${resolved.layout} layout, ${resolved.home}`;
