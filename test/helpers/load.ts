@@ -109,7 +109,8 @@ function record(client: number, seq: number, start: number, a: Answer): LoadReco
     if (typeof j.count !== 'number') throw new Error('no count');
     return { ...r, count: j.count, route: j.route, sessionId: j.sessionId, isNew: j.new, version: j.version };
   } catch {
-    const body = (a.text ?? '').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 160);
+    // An error page as text: Tomcat's and Apache's carry a <style> block first.
+    const body = (a.text ?? '').replace(/<(style|script)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/\s+/g, ' ').trim().slice(0, 200);
     return a.status === 200 ? { ...r, error: 'not the counter JSON', body } : { ...r, body };
   }
 }
@@ -306,7 +307,7 @@ export function summary(res: LoadResult): string {
     `${res.clients} clients, ${rs.length} requests over ${((res.stoppedAt - t0) / 1000).toFixed(1)} s (one every ${res.intervalMs} ms per client; stopped by ${res.stopReason}):`,
     `${ok} answered 200 with a count, ${bad.length} other statuses, ${conn.length} connection errors, ${bodies.length} 200s without the counter's JSON.`,
   ];
-  if (bad.length) parts.push(`Statuses: ${tally(bad, (r) => `${r.status}${r.body ? ` "${r.body.slice(0, 80)}"` : ''}`, t0)}.`);
+  if (bad.length) parts.push(`Statuses: ${tally(bad, (r) => `${r.status}${r.body ? ` "${r.body.slice(0, 140)}"` : ''}`, t0)}.`);
   if (conn.length) parts.push(`Connection errors: ${tally(conn, (r) => r.error ?? '?', t0)}.`);
   const all = countViolations(rs, t0);
   parts.push(

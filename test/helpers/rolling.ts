@@ -19,6 +19,7 @@ export interface Instance {
 }
 
 export interface Scenario {
+  title: string;
   run: CliResult;
   load: LoadResult;
   /** The printed paragraph (summary and latency before/during the run). */
@@ -50,7 +51,7 @@ export async function underLoad(title: string, url: string, action: () => Promis
       summary(res),
     ].join('\n');
     console.log(report);
-    return { run, load: res, report };
+    return { title, run, load: res, report };
   } finally {
     if (!res) await load.stop();
   }
@@ -59,10 +60,11 @@ export async function underLoad(title: string, url: string, action: () => Promis
 /** What the clients must have seen: no error of any kind, every count +1 on every request. */
 export function expectNoDisruption(s: Scenario): void {
   const r = s.load.records;
-  expect.soft(non200(r).length, `responses other than 200\n${s.report}`).toBe(0);
-  expect.soft(connectionErrors(r).length, `connection errors\n${s.report}`).toBe(0);
-  expect.soft(badBodies(r).length, `200s that are not the counter\n${s.report}`).toBe(0);
-  expect.soft(firstViolations(r, s.load.startedAt).map((v) => v.description), `counts that did not go up by exactly 1\n${s.report}`).toEqual([]);
+  // The report (printed above) has the details; the first message carries it too, for CI logs.
+  expect.soft(non200(r).length, `${s.title}: responses other than 200\n${s.report}`).toBe(0);
+  expect.soft(connectionErrors(r).length, `${s.title}: connection errors`).toBe(0);
+  expect.soft(badBodies(r).length, `${s.title}: 200s that are not the counter`).toBe(0);
+  expect.soft(firstViolations(r, s.load.startedAt).map((v) => v.description), `${s.title}: counts that did not go up by exactly 1`).toEqual([]);
 }
 
 /** Each instance asked directly on its own port: its version, or what it answered instead. */
