@@ -28,6 +28,13 @@ export interface Scenario {
 
 const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
 
+/** Bound of one `provision` run under load; the load itself is bounded above it (ready + run + settle). */
+export const RUN_TIMEOUT_MS = 420_000;
+/** A scenario's test timeout: the load's bound plus verify. */
+export const SCENARIO_MS = 560_000;
+/** `provision …` as a user runs it, bounded to RUN_TIMEOUT_MS. */
+export const provision = (...args: string[]) => cli(args, RUN_TIMEOUT_MS);
+
 /**
  * Clients (4, each with its own session, one request per 100 ms each) poll `url` from before
  * `action` until `settleMs` after it; bounded in count and time whatever happens.

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDir, appWar, appWorkspace, brokenWar } from '../helpers/apps.ts';
 import { useLab } from '../helpers/lab.ts';
 import { cli } from '../helpers/recipe.ts';
-import { expectNoDisruption, expectVersionEverywhere, instancePids, newRunId, runIds, stateLines, underLoad, verifyUntilOk, versionsOnInstances, type Instance } from '../helpers/rolling.ts';
+import { expectNoDisruption, expectVersionEverywhere, instancePids, newRunId, runIds, stateLines, underLoad, verifyUntilOk, versionsOnInstances, provision, SCENARIO_MS, type Instance } from '../helpers/rolling.ts';
 
 const lab = useLab({ profile: 'multi' });
 const inv = () => lab.info.inventoryPath;
@@ -20,7 +20,6 @@ const url = () => `http://${web().ip}/counter/`;
 // The lab's inventory gives the Nth Tomcat host one instance, jvmRoute tomcatN, on 8080.
 const instances = (): Instance[] =>
   lab.info.hosts.filter((h) => h.groups.includes('tomcat')).map((h, k) => ({ name: `tomcat${k + 1}`, host: h.name, port: 8080, home: '/opt/tomcat' }));
-const SCENARIO_MS = 540_000;
 
 describe('rolling changes on a multi-host cluster, under load', () => {
   const ws = appWorkspace();
@@ -43,7 +42,7 @@ describe('rolling changes on a multi-host cluster, under load', () => {
   async function deployWar(version: string, previous: string) {
     expect(await versionsOnInstances(lab, instances())).toEqual({ tomcat1: previous, tomcat2: previous });
     current = appWar(ws.root, version);
-    const s = await underLoad(`WAR (real timestamps) ${previous} → ${version}`, url(), () => cli(['-i', inv(), '-e', `app_src=${current}`]));
+    const s = await underLoad(`WAR (real timestamps) ${previous} → ${version}`, url(), () => provision('-i', inv(), '-e', `app_src=${current}`));
     expect.soft(s.run.code, s.run.out).toBe(0);
     expectNoDisruption(s);
     await expectVersionEverywhere(lab, instances(), version);
@@ -63,7 +62,7 @@ describe('rolling changes on a multi-host cluster, under load', () => {
 
   it('a cluster setting (channelSendOptions 2) restarts every Tomcat, one at a time, with no error', async () => {
     const pids = await instancePids(lab, instances());
-    const s = await underLoad('cluster setting, every Tomcat restarted', url(), () => cli(['-i', inv(), '-e', `app_src=${current}`, '-e', 'cluster_channel_send_options=2']));
+    const s = await underLoad('cluster setting, every Tomcat restarted', url(), () => provision('-i', inv(), '-e', `app_src=${current}`, '-e', 'cluster_channel_send_options=2'));
     expect.soft(s.run.code, s.run.out).toBe(0);
     expectNoDisruption(s);
     const after = await instancePids(lab, instances());
@@ -78,7 +77,7 @@ describe('rolling changes on a multi-host cluster, under load', () => {
 
   it('provision rollback of the v2 deploy (and every run after it) rolls too: v1 everywhere, no error', async () => {
     expect(deployRun, 'the v2 deploy run id').not.toBe('');
-    const s = await underLoad('rollback of the v2 deploy', url(), () => cli(['rollback', '-i', inv(), '--run', deployRun]));
+    const s = await underLoad('rollback of the v2 deploy', url(), () => provision('rollback', '-i', inv(), '--run', deployRun));
     expect.soft(s.run.code, s.run.out).toBe(0);
     expectNoDisruption(s);
     await expectVersionEverywhere(lab, instances(), '1');
@@ -88,7 +87,7 @@ describe('rolling changes on a multi-host cluster, under load', () => {
 
   it('a v3 WAR that cannot start stops the roll at its first instance: non-zero exit naming it, the other still serves v1, no client error', async () => {
     const v3 = brokenWar(ws.root, '3');
-    const s = await underLoad('v3 that cannot start', url(), () => cli(['-i', inv(), '-e', `app_src=${v3}`]));
+    const s = await underLoad('v3 that cannot start', url(), () => provision('-i', inv(), '-e', `app_src=${v3}`));
     expectNoDisruption(s);
     expect.soft(s.run.code, s.run.out).not.toBe(0);
     const seen = await versionsOnInstances(lab, instances());
