@@ -86,6 +86,7 @@ describe('rolling changes on a multi-host cluster, under load', () => {
   }, SCENARIO_MS);
 
   it('a v3 WAR that cannot start stops the roll at its first instance: non-zero exit naming it, the other still serves v1, no client error', async () => {
+    expect(await versionsOnInstances(lab, instances()), 'before this deploy every instance serves v1').toEqual({ tomcat1: '1', tomcat2: '1' });
     const v3 = brokenWar(ws.root, '3');
     const s = await underLoad('v3 that cannot start', url(), () => provision('-i', inv(), '-e', `app_src=${v3}`));
     expectNoDisruption(s);

@@ -80,6 +80,7 @@ describe('rolling changes on the one-host recipe, under load', () => {
   }, SCENARIO_MS);
 
   it('with --rollback-on-failure, a v3 WAR that cannot start is rolled back on its instance: non-zero exit naming it, v1 everywhere, no client error', async () => {
+    expect(await versionsOnInstances(lab, instances()), 'before this deploy every instance serves v1').toEqual({ tomcat1: '1', tomcat2: '1' });
     const v3 = brokenWar(ws.root, '3');
     const s = await underLoad('v3 that cannot start, --rollback-on-failure', url(), () => provision('-i', inv(), '-e', `app_src=${v3}`, '--rollback-on-failure'));
     expectNoDisruption(s);
@@ -91,6 +92,7 @@ describe('rolling changes on the one-host recipe, under load', () => {
   }, SCENARIO_MS);
 
   it('a v3 WAR that cannot start stops the roll at its first instance: non-zero exit naming it, the other still serves v1, no client error', async () => {
+    expect(await versionsOnInstances(lab, instances()), 'before this deploy every instance serves v1').toEqual({ tomcat1: '1', tomcat2: '1' });
     const v3 = brokenWar(ws.root, '3');
     const s = await underLoad('v3 that cannot start', url(), () => provision('-i', inv(), '-e', `app_src=${v3}`));
     expectNoDisruption(s);
