@@ -4,7 +4,7 @@
  * The rollback writes no journal of its own: the runs it undid are marked `rolled-back`, and every
  * later rollback skips them, so nothing is ever replayed twice.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { FileDiff } from '../core/result.ts';
 import type { Transport } from '../transport/types.ts';
 import { acquireScript, checkLock, releaseScript } from '../runner/lock.ts';
@@ -74,7 +74,9 @@ export async function openJournal(t: Transport, host: string, o: { lockId: strin
 async function text(t: Transport, path: string): Promise<string | null> {
   try {
     const b = await t.readFile(path);
-    return b === null ? null : b.toString('utf8');
+    if (b === null) return null;
+    // A binary file (a WAR) is shown by checksum, as the run's own diffs do.
+    return b.includes(0) ? `sha256:${createHash('sha256').update(b).digest('hex')}` : b.toString('utf8');
   } catch (err) {
     return `(could not read ${path}: ${(err as Error).message})\n`;
   }
@@ -104,7 +106,9 @@ export async function applyRollback(t: Transport, host: string, j: HostJournal, 
     const diffs: FileDiff[] = [];
     for (const d of plan.drift) {
       const b = `${runDir(d.backup.run)}/backups/${seqName(d.backup.seq)}.${d.backup.i}`;
-      diffs.push({ path: d.path, before: await text(t, d.path), after: d.backup.existed ? await text(t, b) : null });
+      const [before, after] = [await text(t, d.path), d.backup.existed ? await text(t, b) : null];
+      const binary = [before, after].some((x) => x?.startsWith('sha256:'));
+      diffs.push({ path: d.path, before, after, ...(binary ? { binary } : {}) });
     }
     const list = plan.drift.map((d) => `${d.path} (run ${d.run} left ${d.expected}, found ${d.found})`).join('; ');
     return done({ outcome: 'drift', items: planned(), diffs, message: `not rolled back: changed since ${runs} by someone else: ${list}; rerun with --force to overwrite` });

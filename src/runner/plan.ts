@@ -29,6 +29,8 @@ export interface PlayRun {
 export interface Row {
   name: string;
   handler: boolean;
+  /** A rolling handler: its items are taken out and restarted one at a time (roll.ts). */
+  rolling?: boolean;
   results: TaskResult[];
 }
 
@@ -75,7 +77,7 @@ async function planHost(plays: PlayRun[], h: HostRun, mask: Masker, keepSimulati
         if (!notifies(notified, group)) continue;
         const rs: TaskResult[] = [];
         for (const ht of group) rs.push((await runTask(h, ht, planContext(p, h, ht), false, mask)).result);
-        rows.push({ name: group[0]!.task.name, handler: true, results: rs });
+        rows.push({ name: group[0]!.task.name, handler: true, ...(group[0]!.task.rolling ? { rolling: true } : {}), results: rs });
       }
     }
   } finally {

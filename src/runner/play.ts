@@ -123,8 +123,13 @@ export function reportPlan(p: PlayRun, rows: Map<string, Row[]>, o: { emitter: R
     if (!forRow.length) continue;
     const first = forRow[0]!.row!;
     o.emitter.emit('task:start', { task: first.name, hosts: forRow.map((x) => x.h.name), handler: first.handler });
+    // A rolling handler: say in which order the instances would be taken out, one at a time.
+    const rolled = first.rolling ? forRow.flatMap((x) => x.row!.results.filter((r) => r.status === 'would-change')) : [];
+    if (rolled.length) o.emitter.emit('info', { message: `would roll one instance at a time: ${rolled.map((r) => `${r.item ?? r.task} on ${r.host}`).join(' → ')}` });
     for (const { h, row } of forRow) {
-      for (const r of row!.results) {
+      for (const r0 of row!.results) {
+        const k = rolled.indexOf(r0);
+        const r = k >= 0 ? { ...r0, message: `roll ${k + 1}/${rolled.length}: drain from the balancer, stop, make its file changes, start, wait for the sessions, enable (${r0.message})` } : r0;
         count(h, r);
         if (r.status === 'failed') h.failed = true;
         o.emitter.emit('task:result', r);
