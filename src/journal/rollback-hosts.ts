@@ -7,7 +7,7 @@ import { makeMasker } from '../core/mask.ts';
 import pLimit from 'p-limit';
 import { ProvisionError } from '../core/errors.ts';
 import { secretValues } from '../inventory/secrets.ts';
-import { releaseScript } from '../runner/lock.ts';
+import { releaseScript } from '../host/lock.ts';
 import { withHosts, type HostsOptions } from './hosts.ts';
 import type { HostJournal } from './read.ts';
 import { applyRollback, newLockId, openJournal, type HostRollback, type RollbackOptions } from './rollback.ts';

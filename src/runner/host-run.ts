@@ -4,11 +4,11 @@ import type { Change } from '../core/change.ts';
 import { CommandError } from '../core/errors.ts';
 import { sh } from '../core/quote.ts';
 import type { FactCache } from '../facts/gather.ts';
-import { runDir, type RunMeta, type RunStatus } from '../journal/layout.ts';
+import { changeScript, failureHint } from '../host/change-script.ts';
+import { runDir, type RunMeta, type RunStatus } from '../host/layout.ts';
+import { learn } from '../host/learn.ts';
 import type { Transport } from '../transport/types.ts';
-import { changeScript } from './change-script.ts';
 import type { HostRecap } from './events.ts';
-import { learn } from './learn.ts';
 
 /** Upper bound of one batch script: a command line must stay well under Linux's 128 KiB per argument. */
 const BATCH_BYTES = 64 * 1024;
@@ -100,7 +100,7 @@ export class HostRun {
       }
       const code = res.code === 0 ? 255 : res.code;
       const stderr = res.stderr.trim();
-      throw new CommandError(`${b.change.summary}: failed (exit ${code})${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}`, { command: b.part, code, stderr }, { host: this.name, task, hint: hintFor(b.change, code) });
+      throw new CommandError(`${b.change.summary}: failed (exit ${code})${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}`, { command: b.part, code, stderr }, { host: this.name, task, hint: failureHint(b.change, code) });
     }
   }
 
@@ -108,12 +108,4 @@ export class HostRun {
   closeScript(status: RunStatus): string {
     return this.recordOpen ? this.metaScript(status) : '';
   }
-}
-
-function hintFor(change: Change, code: number): string {
-  if (code === 75) return 'the service did not come up in time: look at its log on the host; the journal can undo this run (`provision rollback`)';
-  if (code === 3 && change.kind === 'service') return 'the configuration check failed, so the service was left running with its old configuration';
-  if (code === 3 && change.kind === 'write') return 'the validator rejected the new content; the file was left as it was';
-  if (code === 3 && change.kind === 'copytree') return 'remove or rename the existing directory, or choose another instance directory';
-  return 'the change was journaled before it ran: `provision rollback` undoes what this run did';
 }

@@ -19,9 +19,8 @@ import type { ConnectionSpec, Transport } from '../transport/types.ts';
 import type { HostRecap, RunEmitter } from './events.ts';
 import { expandTask, type HostTask, type TagFilter } from './expand.ts';
 import { HostRun } from './host-run.ts';
-import { historyKeep, pruneScript } from '../journal/history.ts';
-import { rollbackHost } from '../journal/rollback.ts';
-import { acquireScript, checkLock, releaseScript } from './lock.ts';
+import { acquireScript, checkLock, releaseScript } from '../host/lock.ts';
+import { historyKeep, pruneScript } from '../host/retention.ts';
 import { applyPlay, reportPlan } from './play.ts';
 import { factRequests, planRun, type PlayRun } from './plan.ts';
 import { playVars } from './vars.ts';
@@ -43,8 +42,11 @@ export interface RunOptions {
   connection?: ConnectionDefaults;
   /** Break a lock whose holder is gone. */
   breakStaleLock?: boolean;
-  /** Roll back every host that failed after this run took its lock. */
-  rollbackOnFailure?: boolean;
+  /**
+   * Roll back every host that failed after this run took its lock, with this function (the CLI
+   * passes the journal's `rollbackHost`: the runner does not depend on the journal).
+   */
+  rollbackOnFailure?: (transport: Transport, host: string, runId: string) => Promise<{ message: string }>;
   /** Open connections (tests may count or wrap them). */
   open?: (spec: ConnectionSpec) => Promise<Transport>;
 }
@@ -127,7 +129,7 @@ export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
     await Promise.all(
       toRollBack.map((h) =>
         limit(async () => {
-          const r = await rollbackHost(h.transport, h.name, h.runId).catch((e: Error) => e);
+          const r = await o.rollbackOnFailure!(h.transport, h.name, h.runId).catch((e: Error) => e);
           o.emitter.emit('info', { host: h.name, message: r instanceof Error ? `rollback on failure failed: ${r.message}` : `rolled back: ${r.message}` });
         }),
       ),

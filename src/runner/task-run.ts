@@ -5,7 +5,7 @@ import type { FileDiff, TaskResult } from '../core/result.ts';
 import type { PlanContext } from '../ops/types.ts';
 import type { HostTask } from './expand.ts';
 import type { HostRun } from './host-run.ts';
-import { learn } from './learn.ts';
+import { learn } from '../host/learn.ts';
 
 export type Masker = (s: string) => string;
 

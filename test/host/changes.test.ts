@@ -10,9 +10,9 @@ import type { Change } from '../../src/core/change.ts';
 import { FactCache } from '../../src/facts/gather.ts';
 import { parseJournal } from '../../src/journal/read.ts';
 import { planRollback } from '../../src/journal/rollback-plan.ts';
-import { changeScript } from '../../src/runner/change-script.ts';
+import { changeScript } from '../../src/host/change-script.ts';
+import { learn } from '../../src/host/learn.ts';
 import { HostRun } from '../../src/runner/host-run.ts';
-import { learn } from '../../src/runner/learn.ts';
 import type { Transport } from '../../src/transport/types.ts';
 
 interface Case {
@@ -30,7 +30,7 @@ interface Case {
 const dir = new URL('./cases/', import.meta.url);
 const kinds = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
 const load = (kind: string) => JSON.parse(readFileSync(new URL(`${kind}.json`, dir), 'utf8')) as Case[];
-const toChange = (c: Record<string, unknown>) => (typeof c.content === 'string' ? { ...c, content: Buffer.from(c.content) } : c) as Change;
+const toChange = (c: Record<string, unknown>) => (typeof c.content === 'string' ? { ...c, content: Buffer.from(c.content) } : c) as unknown as Change;
 // The atomic write's temp name is random per call.
 const tmp = (s: string) => s.replace(/provision-tmp-[0-9a-f]{12}/g, 'provision-tmp-RANDOM');
 const mask = (s: string) => s.replaceAll('s3cret', '********');

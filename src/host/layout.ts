@@ -7,16 +7,20 @@
  *   /var/lib/provision/runs/<id>/entries/NNNN JSON of one change, before it is made
  *   /var/lib/provision/runs/<id>/backups/NNNN byte-exact copy (cp -a: content, mode, owner)
  *   /var/lib/provision/runs/<id>/backups/NNNN.absent   the path did not exist before
+ *
+ * What an entry holds is each change kind's own (`changes/<kind>.ts`, the `JournalEntry` union).
  */
-import type { Change } from '../core/change.ts';
-
+/** Root of everything provision keeps on a host. */
 export const STATE_DIR = '/var/lib/provision';
+/** The host lock: a directory, because mkdir is atomic. */
 export const LOCK_DIR = `${STATE_DIR}/lock`;
+/** One directory per run. */
 export const RUNS_DIR = `${STATE_DIR}/runs`;
 
 /** Status of a run as `history` shows it. */
 export type RunStatus = 'running' | 'complete' | 'failed' | 'interrupted' | 'rolled-back';
 
+/** A run's record on a host (`runs/<id>/run`, key=value lines). */
 export interface RunMeta {
   id: string;
   /** ISO time the run opened its record on this host. */
@@ -28,36 +32,20 @@ export interface RunMeta {
   changed: number;
 }
 
-/** What rollback needs to undo one change; written before the change is made. */
-export interface JournalEntry {
-  seq: number;
-  task: string;
-  kind: Change['kind'];
-  summary: string;
-  /** The path written/removed/created (write, mkdir, attrs, remove, copytree). */
-  path?: string;
-  /** A removed path that something else recreates: rollback does not call its reappearance drift. */
-  regenerated?: boolean;
-  /** sha256 of the file right after the change, to detect drift before rollback (write). */
-  afterSha256?: string;
-  /** Mode/owner before an `attrs` change. */
-  before?: { mode?: string; owner?: string; group?: string };
-  /** For exec: the command that undoes it, if any. */
-  undo?: string;
-  /** For firewall: zone and the zone files backed up. */
-  zone?: string;
-  /** For service: how to run it, and whether it ran before the change (set on host). */
-  service?: { name: string; start?: string; stop?: string; status?: string; reload?: string; user?: string };
-  /** For service: the config check to run before restarting it on rollback. */
-  check?: string;
-  /** For package: manager and name. */
-  pkg?: { manager: string; name: string };
-}
+/** What is at a path: absent, a regular file (with its sha256), a directory, a symlink, else. */
+export type PathState =
+  | { type: 'absent' }
+  | { type: 'file'; sha256: string }
+  | { type: 'dir' }
+  | { type: 'link' }
+  | { type: 'other' };
 
+/** The directory of one run's record, entries and backups. */
 export function runDir(id: string): string {
   return `${RUNS_DIR}/${id}`;
 }
 
+/** An entry's file name: its sequence number, four digits. */
 export function seqName(seq: number): string {
   return String(seq).padStart(4, '0');
 }
