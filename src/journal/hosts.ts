@@ -7,7 +7,7 @@ import { ConnectError } from '../core/errors.ts';
 import { connectionSpecFor, type ConnectionDefaults } from '../inventory/connection.ts';
 import { selectHosts } from '../inventory/limit.ts';
 import { loadInventory, type Inventory } from '../inventory/load.ts';
-import { playVars } from '../runner/vars.ts';
+import { playVars } from '../vars/play-vars.ts';
 import { ConnectionPool } from '../transport/index.ts';
 import type { ConnectionSpec, Transport } from '../transport/types.ts';
 

@@ -23,7 +23,7 @@ import { acquireScript, checkLock, releaseScript } from '../host/lock.ts';
 import { historyKeep, pruneScript } from '../host/retention.ts';
 import { applyPlay, reportPlan } from './play.ts';
 import { factRequests, planRun, type PlayRun } from './plan.ts';
-import { playVars } from './vars.ts';
+import { playVars } from '../vars/play-vars.ts';
 
 export interface RunOptions {
   inventory: string;

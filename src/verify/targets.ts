@@ -7,7 +7,7 @@ import { loadInventory } from '../inventory/load.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { loadOperations } from '../ops/registry.ts';
 import { loadPlaybook } from '../playbook/load.ts';
-import { playVars } from '../runner/vars.ts';
+import { playVars } from '../vars/play-vars.ts';
 
 export interface InstanceTarget {
   host: string;
