@@ -1,4 +1,7 @@
-/** `provision`: the command line. Prints the message and hint of an error, never a stack trace unless -v. */
+/**
+ * `provision`: the command line. Prints the message and hint of an error, never a stack trace unless -v.
+ * Importing it runs nothing: bin/provision.js calls `main()`.
+ */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ProvisionError, UsageError } from '../core/errors.ts';
 import { labCommand } from '../lab/cli.ts';
@@ -9,7 +12,6 @@ import { verifyCommand } from './verify-command.ts';
 import { historyCommand } from './history-command.ts';
 import { rollbackCommand } from './rollback-command.ts';
 
-
 const positive = (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number ≥ 1');
@@ -19,6 +21,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 
 let verbose = 0;
 
+/** The whole command line (commander), without running it. */
 export function buildProgram(): Command {
   const program = new Command('provision')
     .description('Ansible-style provisioning over plain SSH, with real rollback.\nWithout a playbook it runs the recipe: Apache load-balancing clustered Tomcats (playbooks/tomcat-cluster.yml).')
@@ -56,6 +59,7 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Run the CLI on `argv` (bin/provision.js calls this); sets `process.exitCode`, never throws. */
 export async function main(argv = process.argv): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
@@ -70,5 +74,3 @@ export async function main(argv = process.argv): Promise<void> {
     process.exitCode = err instanceof ProvisionError ? err.exitCode : 1;
   }
 }
-
-await main();

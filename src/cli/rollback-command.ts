@@ -2,7 +2,7 @@
 import { connectionDefaultsFromFlags } from '../inventory/connection.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../core/errors.ts';
-import { formatRollback } from '../journal/report.ts';
+import { formatRollback } from '../ui/report.ts';
 import { rollbackHosts } from '../journal/rollback-hosts.ts';
 import { ansi, plain } from '../ui/format.ts';
 
