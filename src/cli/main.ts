@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ProvisionError, UsageError } from '../core/errors.ts';
+import { DEFAULT_FORKS } from '../core/forks.ts';
 import { labCommand } from '../lab/cli.ts';
 import { ansi, formatError, plain } from '../ui/format.ts';
 import { DEFAULT_PLAYBOOK } from './paths.ts';
@@ -29,7 +30,7 @@ export function buildProgram(): Command {
     .option('-i, --inventory <file>', 'Ansible YAML inventory (required)')
     .option('-C, --check', 'plan only: every task says ok or would change; nothing is written, no lock is taken')
     .option('-D, --diff', 'show a unified diff of every file change (secrets masked)')
-    .option('-f, --forks <n>', 'hosts in parallel', positive, 5)
+    .option('-f, --forks <n>', 'hosts in parallel', positive, DEFAULT_FORKS)
     .option('-l, --limit <pattern>', 'restrict to hosts matching an Ansible pattern (host, group, a:b, a:&b, a:!b)')
     .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated)')
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)')
