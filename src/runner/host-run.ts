@@ -55,13 +55,14 @@ export class HostRun {
    * Make a task's changes, in order, in as few round trips as possible: each change is its own
    * subshell (its journal entry and backup written first, then the change), and the script stops
    * at the first one that fails. File contents travel inline (base64), so a batch is bounded.
+   * `mask`: the task's masker, for what the journal shows people (default the run's).
    */
-  async applyAll(changes: Change[], task: string): Promise<void> {
+  async applyAll(changes: Change[], task: string, mask: (s: string) => string = this.mask): Promise<void> {
     let batch: { change: Change; part: string }[] = [];
     let size = 0;
     for (const change of changes) {
       this.seq += 1;
-      const { script, stdin } = changeScript(change, { slot: { runId: this.runId, seq: this.seq }, task: this.mask(task), mask: this.mask });
+      const { script, stdin } = changeScript(change, { slot: { runId: this.runId, seq: this.seq }, task: mask(task), mask });
       if (stdin && stdin.length > INLINE_MAX) {
         // A large file goes alone, on the channel's stdin, as big as it needs to be.
         if (batch.length) await this.run(batch, task);
