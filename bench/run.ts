@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { buildCounterWar } from '../src/war/build-counter.ts';
+import { buildCounterWar } from '../src/ops/tomcat/build-counter.ts';
 import { machineInfo, versions } from './lib/env-info.ts';
 import { measureFloor } from './lib/floor.ts';
 import { ansibleEnv, downAll, freshLab, WORK, writeInventory } from './lib/labs.ts';

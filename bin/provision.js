@@ -18,9 +18,9 @@ function newest(dir) {
 }
 
 if (existsSync(bundle) && statSync(bundle).mtimeMs >= Math.max(newest(join(root, 'src')), statSync(join(root, 'package-lock.json')).mtimeMs)) {
-  await import(pathToFileURL(bundle).href);
+  await (await import(pathToFileURL(bundle).href)).main();
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import('../src/cli/main.ts');
+  await (await import('../src/cli/main.ts')).main();
 }

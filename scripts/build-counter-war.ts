@@ -1,5 +1,5 @@
 // Writes the example counter app as a WAR: `npx tsx scripts/build-counter-war.ts [out.war]`.
-import { buildCounterWar } from '../src/war/build-counter.ts';
+import { buildCounterWar } from '../src/ops/tomcat/build-counter.ts';
 
 const out = process.argv[2] ?? 'counter.war';
 buildCounterWar(out);

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { readHistory, type HistoryRow } from '../journal/history.ts';
 import { withHosts } from '../journal/hosts.ts';
-import { formatHistory } from '../journal/report.ts';
+import { formatHistory } from '../ui/report.ts';
 import { ansi, plain } from '../ui/format.ts';
 import { addJournalFlags, hostsFrom, type JournalFlags } from './rollback-command.ts';
 

@@ -1,6 +1,10 @@
-/** `provision`: the command line. Prints the message and hint of an error, never a stack trace unless -v. */
+/**
+ * `provision`: the command line. Prints the message and hint of an error, never a stack trace unless -v.
+ * Importing it runs nothing: bin/provision.js calls `main()`.
+ */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ProvisionError, UsageError } from '../core/errors.ts';
+import { DEFAULT_FORKS } from '../core/forks.ts';
 import { labCommand } from '../lab/cli.ts';
 import { ansi, formatError, plain } from '../ui/format.ts';
 import { DEFAULT_PLAYBOOK } from './paths.ts';
@@ -8,7 +12,6 @@ import { runCommand, type RunFlags } from './run-command.ts';
 import { verifyCommand } from './verify-command.ts';
 import { historyCommand } from './history-command.ts';
 import { rollbackCommand } from './rollback-command.ts';
-
 
 const positive = (v: string) => {
   const n = Number(v);
@@ -19,6 +22,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 
 let verbose = 0;
 
+/** The whole command line (commander), without running it. */
 export function buildProgram(): Command {
   const program = new Command('provision')
     .description('Ansible-style provisioning over plain SSH, with real rollback.\nWithout a playbook it runs the recipe: Apache load-balancing clustered Tomcats (playbooks/tomcat-cluster.yml).')
@@ -26,7 +30,7 @@ export function buildProgram(): Command {
     .option('-i, --inventory <file>', 'Ansible YAML inventory (required)')
     .option('-C, --check', 'plan only: every task says ok or would change; nothing is written, no lock is taken')
     .option('-D, --diff', 'show a unified diff of every file change (secrets masked)')
-    .option('-f, --forks <n>', 'hosts in parallel', positive, 5)
+    .option('-f, --forks <n>', 'hosts in parallel', positive, DEFAULT_FORKS)
     .option('-l, --limit <pattern>', 'restrict to hosts matching an Ansible pattern (host, group, a:b, a:&b, a:!b)')
     .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated)')
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)')
@@ -56,6 +60,7 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Run the CLI on `argv` (bin/provision.js calls this); sets `process.exitCode`, never throws. */
 export async function main(argv = process.argv): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
@@ -70,5 +75,3 @@ export async function main(argv = process.argv): Promise<void> {
     process.exitCode = err instanceof ProvisionError ? err.exitCode : 1;
   }
 }
-
-await main();

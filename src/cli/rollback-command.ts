@@ -2,7 +2,8 @@
 import { connectionDefaultsFromFlags } from '../inventory/connection.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../core/errors.ts';
-import { formatRollback } from '../journal/report.ts';
+import { DEFAULT_FORKS } from '../core/forks.ts';
+import { formatRollback } from '../ui/report.ts';
 import { rollbackHosts } from '../journal/rollback-hosts.ts';
 import { ansi, plain } from '../ui/format.ts';
 
@@ -37,7 +38,7 @@ export function addJournalFlags(cmd: Command): Command {
   return cmd
     .option('-i, --inventory <file>', 'Ansible YAML inventory (required)')
     .option('-l, --limit <pattern>', 'restrict to hosts matching an Ansible pattern')
-    .option('-f, --forks <n>', 'hosts in parallel', positive, 5)
+    .option('-f, --forks <n>', 'hosts in parallel', positive, DEFAULT_FORKS)
     .addOption(new Option('--host-key-checking <mode>', 'known_hosts policy when the inventory sets no provision_host_key_checking (default: strict)').choices(['strict', 'accept-new', 'off']))
     .option('-u, --user <user>', 'SSH user when the inventory sets no ansible_user')
     .option('--private-key <file>', 'SSH key when the inventory sets no ansible_ssh_private_key_file')

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../core/errors.ts';
 import { loadOperations } from '../ops/registry.ts';
 import { RunEmitter } from '../runner/events.ts';
+import { rollbackHost } from '../journal/rollback.ts';
 import { runPlaybook } from '../runner/run.ts';
 import { ansi, plain } from '../ui/format.ts';
 import { attachJson } from '../ui/json.ts';
@@ -92,7 +93,7 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
     extraVars: extra,
     secrets,
     breakStaleLock: f.breakStaleLock,
-    rollbackOnFailure: f.rollbackOnFailure,
+    rollbackOnFailure: f.rollbackOnFailure ? (t, host, runId, peers) => rollbackHost(t, host, runId, { peers }) : undefined,
     connection: connectionDefaultsFromFlags(f),
   });
   await flush();

@@ -25,8 +25,8 @@ export interface ErrorDetails {
 export class ProvisionError extends Error {
   readonly hint?: string;
   readonly pos?: SourcePos;
-  readonly host?: string;
-  readonly task?: string;
+  host?: string;
+  task?: string;
   /** Process exit code the CLI uses when this error ends a run. */
   exitCode = 1;
   constructor(message: string, details: ErrorDetails = {}) {
@@ -36,6 +36,13 @@ export class ProvisionError extends Error {
     this.pos = details.pos;
     this.host = details.host;
     this.task = details.task;
+  }
+
+  /** Say where it happened, unless it already says (the runner does this for every operation error). */
+  at(place: { host?: string; task?: string }): this {
+    this.host ??= place.host;
+    this.task ??= place.task;
+    return this;
   }
 }
 

@@ -2,12 +2,12 @@
  * Connecting the hosts of `rollback` and `history` the way a run does: the inventory, `--limit`,
  * each host's rendered variables, `connectionSpecFor`, one pooled connection per host.
  */
-import pLimit from 'p-limit';
+import { forkLimit, type ForkLimit } from '../core/forks.ts';
 import { ConnectError } from '../core/errors.ts';
 import { connectionSpecFor, type ConnectionDefaults } from '../inventory/connection.ts';
 import { selectHosts } from '../inventory/limit.ts';
 import { loadInventory, type Inventory } from '../inventory/load.ts';
-import { playVars } from '../runner/vars.ts';
+import { playVars } from '../vars/play-vars.ts';
 import { ConnectionPool } from '../transport/index.ts';
 import type { ConnectionSpec, Transport } from '../transport/types.ts';
 
@@ -16,7 +16,7 @@ export interface HostsOptions {
   inventory: string;
   /** An Ansible pattern restricting the hosts (default: all). */
   limit?: string;
-  /** Hosts in parallel (default 5). */
+  /** Hosts in parallel (default `DEFAULT_FORKS`). */
   forks?: number;
   connection?: ConnectionDefaults;
   /** Open connections (tests may wrap them). */
@@ -33,13 +33,14 @@ export interface ConnectedHost {
 
 /**
  * Connect every selected host (in parallel up to forks), call `fn` on each reachable one, then
- * close every connection. Unreachable hosts are passed with their error.
+ * close every connection. Unreachable hosts are passed with their error, and the limiter of forks
+ * hosts at once for `fn`'s own stages.
  */
-export async function withHosts<T>(o: HostsOptions, fn: (hosts: ConnectedHost[], inv: Inventory) => Promise<T>): Promise<T> {
+export async function withHosts<T>(o: HostsOptions, fn: (hosts: ConnectedHost[], inv: Inventory, limit: ForkLimit) => Promise<T>): Promise<T> {
   const inv = await loadInventory(o.inventory);
   const names = selectHosts(inv, o.limit);
   const pool = new ConnectionPool(o.open);
-  const limit = pLimit(Math.max(1, o.forks ?? 5));
+  const limit = forkLimit(o.forks);
   // Variables exactly as a run renders them (lazily, with Ansible's magic variables), no play's own.
   const allVars = playVars(inv, { defaults: {}, vars: {} }, {}, names);
   try {
@@ -57,7 +58,7 @@ export async function withHosts<T>(o: HostsOptions, fn: (hosts: ConnectedHost[],
         }),
       ),
     );
-    return await fn(hosts, inv);
+    return await fn(hosts, inv, limit);
   } finally {
     await pool.closeAll();
   }

@@ -3,19 +3,14 @@
  * state of every backup and the current state (sha256) of every journaled path, base64-framed;
  * `parseJournal` turns that into data the planner and `history` work from.
  */
-import { LOCK_DIR, RUNS_DIR, type JournalEntry, type RunMeta, type RunStatus } from './layout.ts';
+import type { JournalEntry } from '../host/changes/index.ts';
+import { LOCK_DIR, RUNS_DIR, type PathState, type RunMeta, type RunStatus } from '../host/layout.ts';
 
-/** What is at a path: absent, a regular file (with its sha256), a directory, a symlink, else. */
-export type PathState =
-  | { type: 'absent' }
-  | { type: 'file'; sha256: string }
-  | { type: 'dir' }
-  | { type: 'link' }
-  | { type: 'other' };
+export type { PathState } from '../host/layout.ts';
 
 /** An entry as written on the host, with its backups and the current state of its paths. */
 export interface EntryRecord {
-  entry: JournalEntry & { paths?: string[] };
+  entry: JournalEntry;
   /** Backup i: the pre-change state; missing when the backup was never written (change not made). */
   backups: Map<number, PathState>;
   /** Current state of path i on the host (missing for journals written without a .paths file). */

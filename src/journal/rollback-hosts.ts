@@ -4,10 +4,9 @@
  * settle which run is "the last one" across hosts, then roll back each host in parallel.
  */
 import { makeMasker } from '../core/mask.ts';
-import pLimit from 'p-limit';
 import { ProvisionError } from '../core/errors.ts';
 import { secretValues } from '../inventory/secrets.ts';
-import { releaseScript } from '../runner/lock.ts';
+import { releaseScript } from '../host/lock.ts';
 import { withHosts, type HostsOptions } from './hosts.ts';
 import type { HostJournal } from './read.ts';
 import { applyRollback, finishRollbacks, newLockId, openJournal, type HostRollback, type RollbackOptions } from './rollback.ts';
@@ -35,10 +34,9 @@ export function lastRun(journals: HostJournal[]): string | undefined {
 
 export async function rollbackHosts(o: HostsOptions & RollbackOptions): Promise<RollbackSummary> {
   const lockId = o.lockId ?? newLockId();
-  return withHosts(o, async (hosts, inv) => {
+  return withHosts(o, async (hosts, inv, limit) => {
     const unreachable = hosts.filter((h) => h.error).map((h) => ({ host: h.name, error: h.error! }));
     if (unreachable.length) return { hosts: [], errors: unreachable, exitCode: 3 };
-    const limit = pLimit(Math.max(1, o.forks ?? 5));
     const opened = await Promise.all(
       hosts.map((h) =>
         limit(async () => {

@@ -4,22 +4,12 @@
  * state and one firewalld reload. Drift (a file changed by someone else since the run) is found here.
  */
 import type { ServiceSpec } from '../core/change.ts';
-import type { RollRecord } from './layout.ts';
-import { balancerScript } from '../runner/balancer-script.ts';
-import { effectiveStatus, type EntryRecord, type HostJournal, type PathState, type RunRecord } from './read.ts';
+import { restoreStep, type StepAction } from '../host/change-kind.ts';
+import { changeDef } from '../host/changes/index.ts';
+import type { PathState, RollRecord } from '../host/layout.ts';
+import { effectiveStatus, type EntryRecord, type HostJournal, type RunRecord } from './read.ts';
 
-/** What one step does. */
-export type StepAction =
-  /** Put each path back from its backup (a path that did not exist is removed). */
-  | 'restore'
-  /** Put back mode and owner only (an `attrs` change). */
-  | 'attrs'
-  /** Run the entry's `undo` command. */
-  | 'undo'
-  /** Nothing can undo it (a command without `undo`, a package): reported, not an error. */
-  | 'cannot'
-  /** The change was never made (its backup is missing): nothing to do. */
-  | 'skip';
+export type { StepAction } from '../host/change-kind.ts';
 
 export interface RollbackStep {
   run: string;
@@ -90,36 +80,23 @@ const same = (a: PathState | undefined, b: PathState | undefined): boolean =>
 
 /** What a change left at its path, when the journal knows it. */
 function expectedAfter(r: EntryRecord): PathState | undefined {
-  const e = r.entry;
-  if (e.kind === 'write' && e.afterSha256) return { type: 'file', sha256: e.afterSha256 };
-  if (e.kind === 'remove') return e.regenerated ? undefined : { type: 'absent' };
-  if (e.kind === 'mkdir' || e.kind === 'copytree') return { type: 'dir' };
-  return undefined;
+  return changeDef(r.entry.kind)?.left?.(r.entry);
 }
 
+/** The paths of an entry (journals written before `paths` existed name one `path`). */
+function entryPaths(e: EntryRecord['entry']): string[] {
+  return e.paths ?? ('path' in e && e.path ? [e.path] : []);
+}
+
+/** The kind's undo for one entry; a kind this version does not know is restored from its backups. */
 function stepFor(run: RunRecord, r: EntryRecord): RollbackStep {
   const e = r.entry;
-  const base = { run: run.meta.id, seq: e.seq, task: e.task, paths: [] as RollbackStep['paths'] };
-  if (e.kind === 'exec') {
-    return e.undo
-      ? { ...base, action: 'undo', command: e.undo, text: `undo "${e.summary}": ${e.undo}` }
-      : { ...base, action: 'cannot', text: `cannot undo "${e.summary}": the task gave no undo command` };
-  }
-  if (e.kind === 'balancer') {
-    return e.state === 'disabled' && e.member
-      ? { ...base, action: 'undo', command: balancerScript(e.member, 'enabled'), text: `enable ${e.member.route} again in balancer://${e.member.balancer}` }
-      : { ...base, action: 'skip', text: `${e.summary}: nothing to undo` };
-  }
-  if (e.kind === 'package') return { ...base, action: 'cannot', text: `cannot undo "${e.summary}": packages are not rolled back (remove or reinstall it by hand)` };
-  if (e.kind === 'service') return { ...base, action: 'skip', text: `${e.summary}: returned to its pre-run state after the files` };
-  const paths = (e.paths ?? (e.path ? [e.path] : []))
+  const backedUp = entryPaths(e)
     .map((path, i) => ({ i, path, backup: r.backups.get(i) }))
     .filter((p) => p.backup !== undefined)
     .map(({ i, path, backup }) => ({ i, path, existed: backup!.type !== 'absent' }));
-  if (paths.length === 0) return { ...base, action: 'skip', text: `${e.summary}: never made (no backup), nothing to undo` };
-  if (e.kind === 'attrs') return { ...base, paths, action: 'attrs', text: `put back mode and owner of ${paths.map((p) => p.path).join(', ')}` };
-  const what = paths.filter((p) => !p.path.endsWith('.xml.old') || p.existed).map((p) => (p.existed ? `restore ${p.path}` : `remove ${p.path} (did not exist before)`));
-  return { ...base, paths, action: 'restore', text: what.join('; ') || `restore ${paths[0]!.path}` };
+  const undo = (changeDef(e.kind)?.undo ?? restoreStep)(e, backedUp);
+  return { run: run.meta.id, seq: e.seq, task: e.task, ...undo };
 }
 
 /** Files changed since the run: compare each path's current state to what the last rolled-back change left. */
@@ -184,13 +161,13 @@ export function planRollback(j: HostJournal, target?: string): RollbackPlan {
   // Each service goes back to how the earliest rolled-back change found it.
   const services = new Map<string, ServiceStep>();
   for (const { r } of order) {
-    const s = r.entry.service;
-    if (r.entry.kind !== 'service' || !s || r.entry.roll) continue;
-    const prev = services.get(s.name);
-    if (!prev && r.serviceBefore) services.set(s.name, { service: s, to: r.serviceBefore, ...(r.entry.check ? { check: r.entry.check } : {}) });
-    else if (prev && !prev.check && r.entry.check) prev.check = r.entry.check;
+    const back = changeDef(r.entry.kind)?.restores?.(r.entry);
+    if (!back?.service || r.entry.roll) continue;
+    const prev = services.get(back.service.name);
+    if (!prev && r.serviceBefore) services.set(back.service.name, { service: back.service, to: r.serviceBefore, ...(back.check ? { check: back.check } : {}) });
+    else if (prev && !prev.check && back.check) prev.check = back.check;
   }
-  const firewallReload = order.some(({ r }) => (r.entry.kind === 'firewall' || r.entry.kind === 'firewall-reload') && r.backups.size > 0);
+  const firewallReload = order.some(({ r }) => !!changeDef(r.entry.kind)?.reloadsFirewall && r.backups.size > 0);
   return {
     // A unit whose files the runs did not change (restarted only) needs no restart to be rolled back.
     target: id, runs: chosen.map((r) => r.meta.id).reverse(), skipped, steps, services: [...services.values()], units: [...units.values()].filter((u) => u.steps.length > 0), firewallReload,

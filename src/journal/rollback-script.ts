@@ -6,9 +6,9 @@
  */
 import { hostname, userInfo } from 'node:os';
 import { sh } from '../core/quote.ts';
-import { actionCommand, statusCommand, waitPrelude, waitScript } from '../runner/service-script.ts';
-import { restoreSnippet } from './backup.ts';
-import { runDir, seqName } from './layout.ts';
+import { actionCommand, statusCommand, waitPrelude, waitScript } from '../host/service-script.ts';
+import { restoreSnippet } from '../host/backup.ts';
+import { runDir, seqName } from '../host/layout.ts';
 import type { RollbackPlan, RollbackStep, ServiceStep, UnitRollback } from './rollback-plan.ts';
 
 /** One line of the script's report, in order: services to stop, the steps, services to restart, firewalld. */

@@ -7,8 +7,8 @@
  */
 import { quote } from '../core/quote.ts';
 import type { Transport } from '../transport/types.ts';
-import { balancerScript } from '../runner/balancer-script.ts';
-import { statusCommand } from '../runner/service-script.ts';
+import { balancerScript } from '../host/balancer-script.ts';
+import { statusCommand } from '../host/service-script.ts';
 import type { UnitRollback } from './rollback-plan.ts';
 import { itemsScript, parseReport, unitItems } from './rollback-script.ts';
 import type { ItemResult } from './rollback.ts';

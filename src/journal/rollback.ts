@@ -7,8 +7,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FileDiff } from '../core/result.ts';
 import type { Transport } from '../transport/types.ts';
-import { acquireScript, checkLock, releaseScript } from '../runner/lock.ts';
-import { runDir, seqName } from './layout.ts';
+import { acquireScript, checkLock, releaseScript } from '../host/lock.ts';
+import { runDir, seqName } from '../host/layout.ts';
 import { parseJournal, readJournalScript, type HostJournal } from './read.ts';
 import { planRollback, type RollbackPlan, type UnitRollback } from './rollback-plan.ts';
 import { markScript, parseReport, rollbackScript, scriptItems, unitItems } from './rollback-script.ts';

@@ -3,6 +3,7 @@
  * would bring the host to the wanted state. An empty list means `ok`, with `okMessage` as reason.
  */
 import type { Change } from '../core/change.ts';
+import { ProvisionError } from '../core/errors.ts';
 import type { FactRequest, Facts } from '../facts/types.ts';
 
 /** What an operation knows about where it runs. */
@@ -36,7 +37,25 @@ export interface OperationDef<A = Record<string, unknown>> {
   plan(args: A, facts: Facts, ctx: PlanContext): Plan | Promise<Plan>;
 }
 
-/** Helper so each operation module is typed by its args. */
+/** Run `fn`; an error it throws (or its promise rejects with) is told the host it happened on. */
+function onHost<T>(host: string, fn: () => T): T {
+  const place = (e: unknown) => (e instanceof ProvisionError ? e.at({ host }) : e);
+  try {
+    const out = fn();
+    return (out instanceof Promise ? out.catch((e: unknown) => Promise.reject(place(e))) : out) as T;
+  } catch (e) {
+    throw place(e);
+  }
+}
+
+/**
+ * Each operation module is typed by its args. The one way an operation's errors get their host:
+ * here, for every operation (the runner adds the task); operations never pass it.
+ */
 export function defineOperation<A>(def: OperationDef<A>): OperationDef<A> {
-  return def;
+  return {
+    ...def,
+    facts: (args, ctx) => onHost(ctx.host, () => def.facts(args, ctx)),
+    plan: (args, facts, ctx) => onHost(ctx.host, () => def.plan(args, facts, ctx)),
+  };
 }

@@ -8,9 +8,9 @@ import type { OperationDef } from '../ops/types.ts';
 import { playbookError } from '../playbook/load.ts';
 import type { Task } from '../playbook/types.ts';
 import { validateArgs } from '../playbook/validate.ts';
-import { scope } from './lazy-vars.ts';
+import { scope } from '../vars/lazy-vars.ts';
+import { isTrue, renderDeep, renderString } from '../vars/template.ts';
 import { rollSpecOf, type RollSpec } from './roll-spec.ts';
-import { isTrue, renderDeep, renderString } from './template.ts';
 
 /** One task as it runs on one host (one item of its loop). */
 export interface HostTask {

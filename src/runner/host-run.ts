@@ -4,13 +4,13 @@ import type { Change } from '../core/change.ts';
 import { CommandError } from '../core/errors.ts';
 import { sh } from '../core/quote.ts';
 import type { FactCache } from '../facts/gather.ts';
-import { runDir, type RunMeta, type RunStatus } from '../journal/layout.ts';
+import { changeScript, failureHint } from '../host/change-script.ts';
+import { runDir, type RunMeta, type RunStatus } from '../host/layout.ts';
+import { learn } from '../host/learn.ts';
 import type { Transport } from '../transport/types.ts';
-import { changeScript } from './change-script.ts';
 import type { HostRecap } from './events.ts';
-import { learn } from './learn.ts';
 import type { Deferred } from './roll.ts';
-import type { RollRecord } from '../journal/layout.ts';
+import type { RollRecord } from '../host/layout.ts';
 
 /** Upper bound of one batch script: a command line must stay well under Linux's 128 KiB per argument. */
 const BATCH_BYTES = 64 * 1024;
@@ -59,14 +59,17 @@ export class HostRun {
    * Make a task's changes, in order, in as few round trips as possible: each change is its own
    * subshell (its journal entry and backup written first, then the change), and the script stops
    * at the first one that fails. File contents travel inline (base64), so a batch is bounded.
+   * `mask`: the task's masker, for what the journal shows people (default the run's).
    */
-  async applyAll(changes: Change[], task: string, roll?: RollRecord): Promise<string[]> {
+  async applyAll(changes: Change[], task: string, o: { mask?: (s: string) => string; roll?: RollRecord } = {}): Promise<string[]> {
+    const mask = o.mask ?? this.mask;
+    const roll = o.roll;
     let batch: { change: Change; part: string }[] = [];
     let size = 0;
     const outs: string[] = [];
     for (const change of changes) {
       this.seq += 1;
-      const { script, stdin } = changeScript(change, { slot: { runId: this.runId, seq: this.seq }, task: this.mask(task), mask: this.mask, ...(roll ? { roll } : {}) });
+      const { script, stdin } = changeScript(change, { slot: { runId: this.runId, seq: this.seq }, task: mask(task), mask, ...(roll ? { roll } : {}) });
       if (stdin && stdin.length > INLINE_MAX) {
         // A large file goes alone, on the channel's stdin, as big as it needs to be.
         if (batch.length) outs.push(await this.run(batch, task));
@@ -109,7 +112,7 @@ export class HostRun {
       const stderr = res.stderr.trim();
       // A service that did not come up says why in its log lines: show them, not just the last three.
       const shown = b.change.kind === 'service' && (code === 75 || code === 76) ? `:\n  ${stderr.split('\n').slice(-10).join('\n  ')}` : stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : '';
-      throw new CommandError(`${b.change.summary}: failed (exit ${code})${shown}`, { command: b.part, code, stderr }, { host: this.name, task, hint: hintFor(b.change, code) });
+      throw new CommandError(`${b.change.summary}: failed (exit ${code})${shown}`, { command: b.part, code, stderr }, { host: this.name, task, hint: failureHint(b.change, code) });
     }
     return res.stdout;
   }
@@ -118,14 +121,4 @@ export class HostRun {
   closeScript(status: RunStatus): string {
     return this.recordOpen ? this.metaScript(status) : '';
   }
-}
-
-function hintFor(change: Change, code: number): string {
-  if (code === 77) return 'the member still had requests in flight: it was enabled again and not stopped; raise drain_timeout or retry when traffic is lower';
-  if (code === 76) return 'the instance logged a failure while starting (lines above); it stays out of the balancer while the others serve; fix the cause, then rerun or `provision rollback`';
-  if (code === 75) return 'the service did not come up in time: look at its log on the host; the journal can undo this run (`provision rollback`)';
-  if (code === 3 && change.kind === 'service') return 'the configuration check failed, so the service was left running with its old configuration';
-  if (code === 3 && change.kind === 'write') return 'the validator rejected the new content; the file was left as it was';
-  if (code === 3 && change.kind === 'copytree') return 'remove or rename the existing directory, or choose another instance directory';
-  return 'the change was journaled before it ran: `provision rollback` undoes what this run did';
 }

@@ -4,7 +4,7 @@
  * earlier ones' effects). A task that cannot be planned anywhere stops the run with no change on
  * any host. In --check, this plan is the result.
  */
-import pLimit from 'p-limit';
+import { forkLimit } from '../core/forks.ts';
 import type { TaskResult } from '../core/result.ts';
 import type { FactRequest } from '../facts/types.ts';
 import type { PlanContext } from '../ops/types.ts';
@@ -94,7 +94,7 @@ export interface PlanOutcome {
 }
 
 export async function planRun(plays: PlayRun[], hosts: HostRun[], o: { forks: number; mask: Masker; check: boolean }): Promise<PlanOutcome> {
-  const limit = pLimit(Math.max(1, o.forks));
+  const limit = forkLimit(o.forks);
   const rows: Map<string, Row[]>[] = plays.map(() => new Map());
   await Promise.all(
     hosts.map((h) =>

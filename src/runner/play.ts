@@ -3,7 +3,7 @@
  * at once, or the task's `throttle`) before the next starts; handlers run once at the end of the
  * play where notified. Also reports a plan (from src/runner/plan.ts) in the same shape.
  */
-import pLimit from 'p-limit';
+import { forkLimit } from '../core/forks.ts';
 import type { TaskResult } from '../core/result.ts';
 import type { RunEmitter } from './events.ts';
 import type { HostTask } from './expand.ts';
@@ -38,7 +38,7 @@ async function step(p: PlayRun, o: ApplyOptions, pick: (h: HostRun) => HostTask[
   if (live.length === 0) return;
   const first = pick(live[0]!)![0]!;
   o.emitter.emit('task:start', { task: first.task.name, hosts: live.map((h) => h.name), handler });
-  const limit = pLimit(Math.max(1, Math.min(o.forks, first.task.throttle ?? Infinity)));
+  const limit = forkLimit(Math.min(o.forks, first.task.throttle ?? Infinity));
   await Promise.all(
     live.map((h) =>
       limit(async () => {

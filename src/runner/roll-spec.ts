@@ -5,7 +5,7 @@
  */
 import { Ajv } from 'ajv';
 import type { BalancerMemberRef } from '../core/change.ts';
-import { managerUrl } from './balancer-script.ts';
+import { managerUrl } from '../host/balancer-script.ts';
 
 /** `rolling:` as written in a playbook (after templating). */
 export interface RollingArgs {

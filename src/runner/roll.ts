@@ -11,12 +11,12 @@
 import type { Change } from '../core/change.ts';
 import { CommandError, ProvisionError } from '../core/errors.ts';
 import type { TaskResult } from '../core/result.ts';
-import type { RollRecord } from '../journal/layout.ts';
+import type { RollRecord } from '../host/layout.ts';
 import type { HostTask } from './expand.ts';
 import type { HostRun } from './host-run.ts';
 import { planContext, type PlayRun } from './plan.ts';
 import { owns } from './roll-spec.ts';
-import { statusCommand } from './service-script.ts';
+import { statusCommand } from '../host/service-script.ts';
 import type { Masker } from './task-run.ts';
 import type { RunEmitter } from './events.ts';
 
@@ -24,6 +24,8 @@ import type { RunEmitter } from './events.ts';
 export interface Deferred {
   change: Change;
   task: string;
+  /** The task's masker (its operation's secret arguments), for the journal. */
+  mask: Masker;
 }
 
 /** Where a task's change waits: the key of the rolling unit that owns its path, if any. */
@@ -69,7 +71,7 @@ async function applyDeferred(h: HostRun, list: Deferred[], roll?: RollRecord): P
   for (let i = 0; i < list.length; ) {
     let j = i;
     while (j < list.length && list[j]!.task === list[i]!.task) j++;
-    await h.applyAll(list.slice(i, j).map((d) => d.change), list[i]!.task, roll);
+    await h.applyAll(list.slice(i, j).map((d) => d.change), list[i]!.task, { mask: list[i]!.mask, ...(roll ? { roll } : {}) });
     i = j;
   }
 }
@@ -102,7 +104,7 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
       say(o, h, `${name}: ${done[done.length - 1]}`);
     }
     if (svc.action === 'restart') {
-      await h.applyAll([{ kind: 'service', action: 'stop', service: svc.service, summary: `stop ${name} (out of the balancer)` }], ht.label, roll);
+      await h.applyAll([{ kind: 'service', action: 'stop', service: svc.service, summary: `stop ${name} (out of the balancer)` }], ht.label, { roll });
       done.push('stopped');
       say(o, h, `${name}: stopped`);
     }
@@ -112,7 +114,7 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
       say(o, h, `${name}: ${pending.length} change(s) made while it is stopped`);
     }
     say(o, h, `${name}: starting; waiting for ${[wait?.port && `port ${wait.port}`, wait?.url, wait?.pattern && `/${wait.pattern}/ in its log`].filter(Boolean).join(', ') || 'its start'}${peersUp && spec.withPeersFail ? ' and the session state from the other members' : ''}`);
-    await h.applyAll([{ ...svc, action: 'start', ...(wait ? { wait } : {}), summary: `start ${name}${peersUp && spec.withPeersFail ? ' (sessions received from the other members)' : ''}` }], ht.label, roll);
+    await h.applyAll([{ ...svc, action: 'start', ...(wait ? { wait } : {}), summary: `start ${name}${peersUp && spec.withPeersFail ? ' (sessions received from the other members)' : ''}` }], ht.label, { roll });
     done.push(peersUp && spec.withPeersFail ? 'started with the sessions' : 'started');
     for (const b of spec.balancers) {
       const out = await o.all.get(b.host)!.applyAll([{ kind: 'balancer', member: b.member, state: 'enabled', summary: `enable ${b.member.route} in balancer://${b.member.balancer} on ${b.host}` }], ht.label);

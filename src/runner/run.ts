@@ -3,52 +3,30 @@
  * before anything connects; then one connection per host, plays in order, and a recap.
  */
 import { randomBytes } from 'node:crypto';
-import pLimit from 'p-limit';
 import { ConnectError, InventoryError } from '../core/errors.ts';
+import { forkLimit, type ForkLimit } from '../core/forks.ts';
 import { makeMasker } from '../core/mask.ts';
 import type { TaskResult } from '../core/result.ts';
 import { FactCache } from '../facts/gather.ts';
-import { connectionSpecFor, type ConnectionDefaults } from '../inventory/connection.ts';
+import { connectionSpecFor } from '../inventory/connection.ts';
 import { loadInventory } from '../inventory/load.ts';
 import { selectHosts } from '../inventory/limit.ts';
 import { secretValues } from '../inventory/secrets.ts';
-import type { OperationDef } from '../ops/types.ts';
 import { loadPlaybook } from '../playbook/load.ts';
 import { ConnectionPool } from '../transport/index.ts';
-import type { ConnectionSpec, Transport } from '../transport/types.ts';
-import type { HostRecap, RunEmitter } from './events.ts';
-import { expandTask, type HostTask, type TagFilter } from './expand.ts';
+import type { HostRecap } from './events.ts';
+import { expandTask, type HostTask } from './expand.ts';
 import { HostRun } from './host-run.ts';
-import { historyKeep, pruneScript } from '../journal/history.ts';
-import { rollbackHost } from '../journal/rollback.ts';
-import { acquireScript, checkLock, releaseScript } from './lock.ts';
+import { acquireScript, checkLock, releaseScript } from '../host/lock.ts';
+import { historyKeep, pruneScript } from '../host/retention.ts';
 import { applyPlay, reportPlan } from './play.ts';
+import { runDefaults, type ResolvedRunOptions, type RunOptions } from './options.ts';
 import { factRequests, planRun, type PlayRun } from './plan.ts';
-import { playVars } from './vars.ts';
+import { playVars } from '../vars/play-vars.ts';
 
-export interface RunOptions {
-  inventory: string;
-  playbook: string;
-  ops: Map<string, OperationDef<any>>;
-  emitter: RunEmitter;
-  /** Plan only: report ok / would change, write nothing, take no lock. */
-  check?: boolean;
-  /** Hosts in parallel. Default 5, as Ansible. */
-  forks?: number;
-  limit?: string;
-  tags?: TagFilter;
-  extraVars?: Record<string, unknown>;
-  /** Values to mask everywhere, besides the inventory's secret variables. */
-  secrets?: string[];
-  connection?: ConnectionDefaults;
-  /** Break a lock whose holder is gone. */
-  breakStaleLock?: boolean;
-  /** Roll back every host that failed after this run took its lock. */
-  rollbackOnFailure?: boolean;
-  /** Open connections (tests may count or wrap them). */
-  open?: (spec: ConnectionSpec) => Promise<Transport>;
-}
+export type { RunOptions } from './options.ts';
 
+/** What a run returns: its id, the recap per host, every task result and the exit code. */
 export interface RunSummary {
   runId: string;
   recap: Record<string, HostRecap>;
@@ -61,12 +39,13 @@ export function newRunId(): string {
   return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
+/** Run a playbook over an inventory: plan everything, then apply (unless checking); never leaves a lock behind. */
+export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
+  const o = runDefaults(options);
   const started = Date.now();
   const inv = await loadInventory(o.inventory);
   const pb = await loadPlaybook(o.playbook, o.ops);
-  const mask = makeMasker([...secretValues(inv), ...(o.secrets ?? [])]);
-  const tags = o.tags ?? { tags: [], skipTags: [] };
+  const mask = makeMasker([...secretValues(inv), ...o.secrets]);
   const runId = newRunId();
   const pool = new ConnectionPool(o.open);
   const results: TaskResult[] = [];
@@ -85,11 +64,11 @@ export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
       if (!(err instanceof InventoryError) || !err.message.includes("play's `hosts:`")) throw err;
       o.emitter.emit('info', { message: `[WARNING] play "${play.name}": ${err.message}; skipping it` });
     }
-    const vars = playVars(inv, play, o.extraVars ?? {}, names);
-    const expand = (list: typeof play.tasks) => new Map(names.map((n) => [n, list.map((t) => expandTask(t, o.ops.get(t.op)!, n, vars[n]!, t.listen.length || play.handlers.includes(t) ? { tags: [], skipTags: [] } : tags))] as [string, HostTask[][]]));
+    const vars = playVars(inv, play, o.extraVars, names);
+    const expand = (list: typeof play.tasks) => new Map(names.map((n) => [n, list.map((t) => expandTask(t, o.ops.get(t.op)!, n, vars[n]!, t.listen.length || play.handlers.includes(t) ? { tags: [], skipTags: [] } : o.tags))] as [string, HostTask[][]]));
     return { play, names, vars, tasks: expand(play.tasks), handlers: expand(play.handlers) };
   });
-  const limit = pLimit(Math.max(1, o.forks ?? 5));
+  const limit = forkLimit(o.forks);
   try {
     // Connect every host of every play first: an unreachable host stops the run before any change.
     const all = [...new Set(plays.flatMap((p) => p.names))];
@@ -117,7 +96,7 @@ export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
     if (Object.values(recap).some((r) => r.unreachable)) {
       o.emitter.emit('info', { message: 'a host is unreachable: nothing was changed on any host' });
     } else {
-      await planAndApply(o, plays.map((p) => ({ play: p.play, hosts: p.names.map((n) => hostRuns.get(n)!), tasks: p.tasks, handlers: p.handlers, hostvars: p.vars, baseDir: pb.baseDir })), [...hostRuns.values()], runId, mask);
+      await planAndApply(o, limit, plays.map((p) => ({ play: p.play, hosts: p.names.map((n) => hostRuns.get(n)!), tasks: p.tasks, handlers: p.handlers, hostvars: p.vars, baseDir: pb.baseDir })), [...hostRuns.values()], runId, mask);
     }
   } finally {
     // Decided before close(), which clears lockHeld: a host that failed only on someone else's lock is not ours to undo.
@@ -128,7 +107,7 @@ export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
       toRollBack.map((h) =>
         limit(async () => {
           const peers = new Map([...hostRuns.values()].map((x) => [x.name, x.transport]));
-          const r = await rollbackHost(h.transport, h.name, h.runId, { peers }).catch((e: Error) => e);
+          const r = await o.rollbackOnFailure!(h.transport, h.name, h.runId, peers).catch((e: Error) => e);
           o.emitter.emit('info', { host: h.name, message: r instanceof Error ? `rollback on failure failed: ${r.message}` : `rolled back: ${r.message}` });
         }),
       ),
@@ -148,14 +127,13 @@ export async function runPlaybook(o: RunOptions): Promise<RunSummary> {
  * One round trip per host gathers every fact of every play (and takes the lock); then the whole
  * run is planned; then, unless checking or the plan failed somewhere, the plays are applied.
  */
-async function planAndApply(o: RunOptions, plays: PlayRun[], hosts: HostRun[], runId: string, mask: (s: string) => string): Promise<void> {
-  const forks = o.forks ?? 5;
-  const limit = pLimit(Math.max(1, forks));
+async function planAndApply(o: Pick<ResolvedRunOptions, 'forks' | 'check' | 'breakStaleLock' | 'emitter'>, limit: ForkLimit, plays: PlayRun[], hosts: HostRun[], runId: string, mask: (s: string) => string): Promise<void> {
+  const { forks } = o;
   const gathered = await Promise.all(
     hosts.map((h) =>
       limit(async () => {
         try {
-          const out = await h.facts.gather(factRequests(plays, h), o.check ? '' : acquireScript(runId, { breakStale: !!o.breakStaleLock }));
+          const out = await h.facts.gather(factRequests(plays, h), o.check ? '' : acquireScript(runId, { breakStale: o.breakStaleLock }));
           if (!o.check) {
             checkLock(out, h.name);
             h.lockHeld = true;
@@ -182,13 +160,13 @@ async function planAndApply(o: RunOptions, plays: PlayRun[], hosts: HostRun[], r
     o.emitter.emit('host:failed', {
       host: absent.join(', '),
       message: `the rolling restart drains Tomcat instances from the balancer on ${absent.join(', ')}, which this run does not include: nothing was changed on any host`,
-      hint: `add the Apache hosts to --limit (e.g. --limit '${o.limit ?? 'tomcat'}:apache'), or check the host names in the handler's \`rolling.balancer.hosts\``,
+      hint: `add the Apache hosts to --limit (e.g. --limit '${'tomcat'}:apache'), or check the host names in the handler's \`rolling.balancer.hosts\``,
     });
     return;
   }
-  const plan = await planRun(plays, hosts, { forks, mask, check: !!o.check });
+  const plan = await planRun(plays, hosts, { forks, mask, check: o.check });
   if (o.check || plan.failed) {
-    plays.forEach((p, i) => reportPlan(p, plan.rows[i]!, { emitter: o.emitter, check: !!o.check }));
+    plays.forEach((p, i) => reportPlan(p, plan.rows[i]!, { emitter: o.emitter, check: o.check }));
     if (plan.failed) {
       o.emitter.emit('info', { message: 'the plan failed on at least one host: nothing was changed on any host' });
       for (const h of hosts) h.failed = true;

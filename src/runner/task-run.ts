@@ -2,25 +2,34 @@
 import type { Change } from '../core/change.ts';
 import { ProvisionError } from '../core/errors.ts';
 import type { FileDiff, TaskResult } from '../core/result.ts';
-import type { PlanContext } from '../ops/types.ts';
+import { makeMasker } from '../core/mask.ts';
+import { secretsOf } from '../ops/kit.ts';
+import type { OperationDef, PlanContext } from '../ops/types.ts';
 import type { HostTask } from './expand.ts';
 import type { HostRun } from './host-run.ts';
-import { learn } from './learn.ts';
+import { learn } from '../host/learn.ts';
 
 export type Masker = (s: string) => string;
 
+/**
+ * The masker of one task: the values of the arguments its operation's schema marks `secret()`
+ * first, then the run's secrets (inventory secret variables, --secret-vars-file).
+ */
+export function taskMasker(op: Pick<OperationDef<any>, 'schema'>, args: unknown, mask: Masker): Masker {
+  const own = secretsOf(op.schema, args);
+  if (own.length === 0) return mask;
+  const first = makeMasker(own);
+  return (s) => mask(first(s));
+}
+
+/** A change's diff as the user sees it: secrets masked (the change's content keeps them). */
+export function shownDiff(c: Change, mask: Masker): FileDiff | undefined {
+  if ((c.kind !== 'write' && c.kind !== 'remove') || !c.diff) return undefined;
+  return { ...c.diff, before: c.diff.before === null ? null : mask(c.diff.before), after: c.diff.after === null ? null : mask(c.diff.after) };
+}
+
 function diffsOf(changes: Change[], mask: Masker): FileDiff[] {
-  const out: FileDiff[] = [];
-  for (const c of changes) {
-    if ((c.kind === 'write' || c.kind === 'remove') && c.diff) {
-      out.push({
-        ...c.diff,
-        before: c.diff.before === null ? null : mask(c.diff.before),
-        after: c.diff.after === null ? null : mask(c.diff.after),
-      });
-    }
-  }
-  return out;
+  return changes.flatMap((c) => shownDiff(c, mask) ?? []);
 }
 
 export function ctxFor(h: HostRun, ht: HostTask, base: Omit<PlanContext, 'host' | 'vars'>): PlanContext {
@@ -36,8 +45,9 @@ export interface TaskOutcome {
  * Plan one task; when `apply`, make its changes (journaled), otherwise only learn them into the
  * (forked) fact cache so later tasks see their effect.
  */
-export async function runTask(h: HostRun, ht: HostTask, ctx: PlanContext, apply: boolean, mask: Masker, defer?: (c: Change) => string | undefined): Promise<TaskOutcome> {
+export async function runTask(h: HostRun, ht: HostTask, ctx: PlanContext, apply: boolean, runMask: Masker, defer?: (c: Change) => string | undefined): Promise<TaskOutcome> {
   const started = Date.now();
+  const mask = taskMasker(ht.op, ht.args, runMask);
   const base = { host: h.name, task: ht.label, ...(ht.item !== undefined ? { item: ht.item } : {}), diffs: [] as FileDiff[], changes: [] as string[] };
   if (ht.skip) {
     return { result: { ...base, status: 'skipped', message: ht.skip, durationMs: 0 }, changes: [] };
@@ -49,12 +59,12 @@ export async function runTask(h: HostRun, ht: HostTask, ctx: PlanContext, apply:
     changes = plan.changes;
     // Changes to a rolling unit's files wait for its stopped window (roll.ts); later tasks see them as planned.
     const held = apply && defer ? changes.map((c) => defer(c)) : [];
-    if (apply) await h.applyAll(changes.filter((_, i) => !held[i]), ht.label);
+    if (apply) await h.applyAll(changes.filter((_, i) => !held[i]), ht.label, { mask });
     changes.forEach((c, i) => {
       const key = held[i];
       if (apply && !key) return;
       learn(h.facts, c, false);
-      if (key) h.deferred.set(key, [...(h.deferred.get(key) ?? []), { change: c, task: ht.label }]);
+      if (key) h.deferred.set(key, [...(h.deferred.get(key) ?? []), { change: c, task: ht.label, mask }]);
     });
     const status = changes.length === 0 ? 'ok' : apply ? 'changed' : 'would-change';
     const later = held.some(Boolean) ? ' (file changes made during its rolling restart)' : '';
@@ -70,7 +80,8 @@ export async function runTask(h: HostRun, ht: HostTask, ctx: PlanContext, apply:
       changes,
     };
   } catch (err) {
-    const e = err instanceof ProvisionError ? err : null;
+    // The one place an operation's error learns its host and task.
+    const e = err instanceof ProvisionError ? err.at({ host: h.name, task: ht.label }) : null;
     return {
       result: {
         ...base,

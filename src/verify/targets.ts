@@ -7,7 +7,7 @@ import { loadInventory } from '../inventory/load.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { loadOperations } from '../ops/registry.ts';
 import { loadPlaybook } from '../playbook/load.ts';
-import { playVars } from '../runner/vars.ts';
+import { playVars } from '../vars/play-vars.ts';
 
 export interface InstanceTarget {
   host: string;
@@ -31,6 +31,7 @@ export interface Targets {
   vars: Record<string, Record<string, unknown>>;
 }
 
+/** One item of the recipe's `tomcat_instances`, as the playbook's tasks read it. */
 interface InstanceVar {
   home: string;
   jvmRoute: string;
@@ -38,6 +39,19 @@ interface InstanceVar {
   receiverPort?: number;
 }
 
+/** An instance's HTTP port and cluster receiver port, from the same variables the playbook uses. */
+function ports(host: string, i: InstanceVar): { http: number; receiver: number } {
+  const http = Number(i.ports?.http);
+  const receiver = Number(i.receiverPort);
+  if (!Number.isInteger(http) || !Number.isInteger(receiver)) {
+    throw new UsageError(`${host}: tomcat_instances item ${i.jvmRoute ?? i.home} has no ports.http or receiverPort`, {
+      hint: 'give every item of tomcat_instances `ports: { http: … }` and `receiverPort`, as the playbook does',
+    });
+  }
+  return { http, receiver };
+}
+
+/** Every Tomcat instance and Apache of the inventory, as the playbook's first play sees them. */
 export async function loadTargets(inventory: string, playbook: string, extra: Record<string, unknown>): Promise<Targets> {
   const inv = await loadInventory(inventory);
   const pb = await loadPlaybook(playbook, await loadOperations());
@@ -49,15 +63,10 @@ export async function loadTargets(inventory: string, playbook: string, extra: Re
   for (const host of group('tomcat')) {
     const v = vars[host]!;
     const list = (v.tomcat_instances ?? []) as InstanceVar[];
-    list.forEach((i, n) => {
-      instances.push({
-        host,
-        home: i.home,
-        jvmRoute: i.jvmRoute,
-        httpPort: Number(i.ports?.http ?? 8080 + n),
-        receiver: `${String(v.cluster_address ?? v.ansible_host ?? host)}:${i.receiverPort ?? 4000 + n}`,
-      });
-    });
+    for (const i of list) {
+      const p = ports(host, i);
+      instances.push({ host, home: i.home, jvmRoute: i.jvmRoute, httpPort: p.http, receiver: `${String(v.cluster_address ?? v.ansible_host ?? host)}:${p.receiver}` });
+    }
   }
   const app = String(vars[group('tomcat')[0] ?? '']?.app_name ?? 'counter.war').replace(/\.war$/, '');
   const path = app === 'ROOT' ? '/' : `/${app}/`;

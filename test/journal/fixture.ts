@@ -1,12 +1,15 @@
 /** Builds the text the host's journal read script prints, from a compact description of runs. */
-import type { JournalEntry } from '../../src/journal/layout.ts';
+import type { JournalEntry } from '../../src/host/changes/index.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 /** A path state as the read script prints it: `-`, `d`, `l`, or `f <sha>`. */
 export type St = '-' | 'd' | 'l' | `f ${string}`;
 
-export interface FxEntry extends Omit<JournalEntry, 'seq' | 'task' | 'summary'> {
+/** One entry's own fields, per kind (the union stays discriminated). */
+type Own<E> = E extends unknown ? Omit<E, 'seq' | 'task' | 'summary' | 'paths'> : never;
+
+export type FxEntry = Own<JournalEntry> & {
   task?: string;
   summary?: string;
   paths?: string[];
@@ -15,7 +18,7 @@ export interface FxEntry extends Omit<JournalEntry, 'seq' | 'task' | 'summary'> 
   /** Current state per path. */
   current?: St[];
   serviceBefore?: 'running' | 'stopped';
-}
+};
 
 export interface FxRun {
   id: string;
@@ -37,7 +40,8 @@ export function dump(runs: FxRun[], lock?: { run: string; stale: boolean }): str
       const seq = k + 1;
       const n = String(seq).padStart(4, '0');
       const { backups, current, serviceBefore, ...rest } = e;
-      const entry = { seq, task: e.task ?? `task ${seq}`, summary: e.summary ?? `${e.kind} ${e.path ?? ''}`, ...rest, paths: e.paths ?? (e.path ? [e.path] : []) };
+      const path = 'path' in e ? e.path : undefined;
+      const entry = { seq, task: e.task ?? `task ${seq}`, summary: e.summary ?? `${e.kind} ${path ?? ''}`, ...rest, paths: e.paths ?? (path ? [path] : []) };
       out.push(`E ${r.id} ${n} ${b64(JSON.stringify(entry))}`);
       (backups ?? []).forEach((b, i) => {
         if (b === 'absent') out.push(`B ${r.id} ${n}.${i}.absent -`);

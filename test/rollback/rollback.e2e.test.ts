@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { historyCommand } from '../../src/cli/history-command.ts';
 import { rollbackCommand } from '../../src/cli/rollback-command.ts';
 import { LockError } from '../../src/core/errors.ts';
-import { pruneScript } from '../../src/journal/history.ts';
+import { pruneScript } from '../../src/host/retention.ts';
 import { withHosts } from '../../src/journal/hosts.ts';
 import { rollbackHost } from '../../src/journal/rollback.ts';
 import { useLab } from '../helpers/lab.ts';

@@ -6,7 +6,8 @@ import { defineOperation } from '../types.ts';
 import { absPath, attrProps, fail, objectSchema, parseAttrs, type AttrArgs } from './common.ts';
 import { validateSchema } from './copy.ts';
 import { editBlock, type BlockEdit } from './blockinfile-edit.ts';
-import { currentText, planWrite } from './file-write.ts';
+import { currentText } from '../kit.ts';
+import { planWrite } from './file-write.ts';
 import { getFact } from './get-fact.ts';
 
 export interface BlockinfileArgs extends BlockEdit, AttrArgs {

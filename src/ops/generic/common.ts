@@ -2,9 +2,10 @@
  * Shared pieces of the generic operations: argument schemas, mode parsing, attribute comparison
  * and errors. Nothing here touches the network.
  */
-import { OperationError } from '../../core/errors.ts';
 import type { FileFact } from '../../facts/types.ts';
-import type { PlanContext } from '../types.ts';
+import { fail } from '../kit.ts';
+
+export { fail };
 
 /** A JSON schema object with `additionalProperties: false`, so a typo in an argument name is an error. */
 export function objectSchema(
@@ -42,9 +43,6 @@ export interface Attrs {
   group?: string;
 }
 
-export function fail(message: string, hint: string, ctx?: PlanContext): never {
-  throw new OperationError(message, { hint, ...(ctx ? { host: ctx.host } : {}) });
-}
 
 /**
  * Parse a mode. Strings are octal ('0644', '755', '2775'). Numbers are the mode itself, as in

@@ -39,7 +39,7 @@ export function readLocal(src: string, ctx: PlanContext, what: string): Buffer {
     return readFileSync(full);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return fail(`${what} ${src} cannot be read (${code ?? String(e)}): looked at ${full}`, 'src paths are relative to the playbook directory; check the name', ctx);
+    return fail(`${what} ${src} cannot be read (${code ?? String(e)}): looked at ${full}`, 'src paths are relative to the playbook directory; check the name');
   }
 }
 

@@ -1,21 +1,20 @@
 /**
  * The one way generic operations write a file: compare checksums of the wanted bytes with the
  * host's `file` fact, then plan a `write` (content differs), an `attrs` (only owner/mode differ)
- * or nothing. copy, template, lineinfile, blockinfile and xml all end here.
+ * or nothing. copy, template, lineinfile, blockinfile and xml all end here; the write itself is
+ * the kit's `writeChange`, as for the tomcat and httpd families.
  */
-import { createHash } from 'node:crypto';
-import type { Change } from '../../core/change.ts';
 import type { FileDiff } from '../../core/result.ts';
 import type { FileFact } from '../../facts/types.ts';
+import { sha256, writeChange } from '../kit.ts';
 import type { Plan } from '../types.ts';
 import { attrFields, attrsToChange, describeAttrs, describeKept, fail, isEmpty, type Attrs } from './common.ts';
 
 /** Files larger than this are not read for a diff; their diff is marked binary. */
 export const MAX_DIFF_BYTES = 256 * 1024;
 
-export function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+/** Also the kit's: copy's tests import it from here. */
+export { sha256 };
 
 /** Text we can show in a diff: valid UTF-8, no NUL byte, not too large. */
 export function isText(data: Buffer): boolean {
@@ -68,15 +67,8 @@ export function planWrite(wish: WriteWish, fact: FileFact): Plan {
   const short = wanted.slice(0, 12);
   const sameContent = fact.exists && fact.sha256 === wanted;
   if (!sameContent) {
-    const change: Change = {
-      kind: 'write',
-      summary: `${fact.exists ? 'update' : 'create'} ${path} (${wish.what}, sha256 ${short}…${attrs.mode !== undefined || attrs.owner || attrs.group ? ', ' + describeAttrs(null, attrs) : ''})`,
-      path,
-      content,
-      ...attrFields(attrs),
-      diff: diffOf(path, fact, content),
-      ...(wish.validate ? { validate: wish.validate } : {}),
-    };
+    const summary = `${fact.exists ? 'update' : 'create'} ${path} (${wish.what}, sha256 ${short}…${attrs.mode !== undefined || attrs.owner || attrs.group ? ', ' + describeAttrs(null, attrs) : ''})`;
+    const change = writeChange({ path, content, summary, attrs: attrFields(attrs), diff: diffOf(path, fact, content), ...(wish.validate ? { validate: wish.validate } : {}) });
     return { changes: [change], okMessage: '' };
   }
   const delta = attrsToChange(fact, attrs);
@@ -88,18 +80,4 @@ export function planWrite(wish: WriteWish, fact: FileFact): Plan {
   }
   const reason = wish.okReason ?? `${path} already has sha256 ${short}…`;
   return { changes: [], okMessage: reason + describeKept(fact, attrs) };
-}
-
-/**
- * The current text of a file an editor (lineinfile, blockinfile, xml) reads, or null when the
- * file does not exist.
- */
-export function currentText(fact: FileFact, path: string): string | null {
-  if (!fact.exists) return null;
-  if (fact.type === 'directory') fail(`${path} is a directory`, 'path must name a regular file');
-  if (fact.type === 'link') fail(`${path} is a symbolic link`, 'point path at the file it links to (readlink -f shows it), so the edit lands there');
-  if (fact.content === undefined) {
-    fail(`the content of ${path} was not read`, 'this is a bug in the fact gathering: the request asked for content');
-  }
-  return fact.content.toString('utf8');
 }

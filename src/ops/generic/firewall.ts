@@ -60,8 +60,8 @@ export const firewallOp = defineOperation<FirewallArgs>({
     if (disabledByVars(ctx)) return { changes: [], okMessage: `firewall_backend is none on ${ctx.host}: ports ${portsOf(a).join(', ')} not managed` };
     const fw = getFact.firewall(facts, zone);
     const setNone = 'or set firewall_backend: none for this host if it has no firewalld';
-    if (!fw.installed) fail(`firewalld is not installed on ${ctx.host}`, `install it (package: name: firewalld) and start it (service: name: firewalld state: started), ${setNone}`, ctx);
-    if (!fw.running) fail(`firewalld is not running on ${ctx.host}`, `start it in an earlier task (service: name: firewalld state: started enabled: true), ${setNone}`, ctx);
+    if (!fw.installed) fail(`firewalld is not installed on ${ctx.host}`, `install it (package: name: firewalld) and start it (service: name: firewalld state: started), ${setNone}`);
+    if (!fw.running) fail(`firewalld is not running on ${ctx.host}`, `start it in an earlier task (service: name: firewalld state: started enabled: true), ${setNone}`);
     const enable = (a.state ?? 'enabled') === 'enabled';
     const changes: Change[] = [];
     const kept: string[] = [];

@@ -6,11 +6,13 @@ import {
   fact, type CommandFact, type FactRequest, type Facts, type FileFact, type FirewallFact, type OsFact,
   type PackageFact, type ServiceFact,
 } from '../../facts/types.ts';
+import { fileFact } from '../kit.ts';
 
 type Req<T extends FactRequest['type']> = Extract<FactRequest, { type: T }>;
 
 export const getFact = {
-  file: (facts: Facts, path: string, content = false): FileFact => facts.get(fact.file(path, content) as Req<'file'>),
+  /** The kit's file fact (one way to read one for every family). */
+  file: fileFact,
   command: (facts: Facts, command: string): CommandFact => facts.get(fact.command(command) as Req<'command'>),
   os: (facts: Facts): OsFact => facts.get(fact.os() as Req<'os'>),
   firewall: (facts: Facts, zone: string): FirewallFact => facts.get(fact.firewall(zone) as Req<'firewall'>),

@@ -6,7 +6,8 @@ import { fact } from '../../facts/types.ts';
 import { defineOperation } from '../types.ts';
 import { absPath, attrProps, fail, objectSchema, parseAttrs, type AttrArgs } from './common.ts';
 import { validateSchema } from './copy.ts';
-import { currentText, planWrite } from './file-write.ts';
+import { currentText } from '../kit.ts';
+import { planWrite } from './file-write.ts';
 import { getFact } from './get-fact.ts';
 import { editLines, type LineEdit } from './lineinfile-edit.ts';
 

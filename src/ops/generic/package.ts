@@ -49,7 +49,7 @@ export const packageOp = defineOperation<PackageArgs>({
     else {
       const os = getFact.os(facts);
       if (!os.packageManager) {
-        fail(`no apt, yum or dnf found on ${ctx.host} (${os.id} ${os.version})`, 'install packages another way (command), or set manager: explicitly if it is installed off the PATH', ctx);
+        fail(`no apt, yum or dnf found on ${ctx.host} (${os.id} ${os.version})`, 'install packages another way (command), or set manager: explicitly if it is installed off the PATH');
       }
       manager = os.packageManager;
     }

@@ -54,14 +54,12 @@ export function renderTemplate(source: string, file: string, shownName: string, 
       const expr = pos ? expressionAt(source, Number(pos[1]), Number(pos[2])) : null;
       const name = expr ? expr.split('|')[0]!.trim() : 'a variable';
       throw new OperationError(`template ${shownName}${line ? ` line ${line}` : ''}: ${name} is undefined`, {
-        host: ctx.host,
         pos: { file, ...(line ? { line } : {}) },
         hint: `define ${name} in the inventory, the play's vars or --extra-vars, or give a fallback: {{ ${name} | default('…') }}`,
         cause: e,
       });
     }
     throw new OperationError(`template ${shownName} cannot be rendered: ${msg.replace(/\s+/g, ' ').trim()}`, {
-      host: ctx.host,
       pos: { file, ...(line ? { line } : {}) },
       hint: 'fix the template syntax (nunjucks/Jinja2: {{ var }}, {% if %}…{% endif %}, {% for x in list %}…{% endfor %})',
       cause: e,

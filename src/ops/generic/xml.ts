@@ -6,7 +6,8 @@ import { fact } from '../../facts/types.ts';
 import { findAll, parseXml } from '../../xml/index.ts';
 import { defineOperation } from '../types.ts';
 import { absPath, attrProps, fail, objectSchema, parseAttrs, type AttrArgs } from './common.ts';
-import { currentText, planWrite } from './file-write.ts';
+import { currentText } from '../kit.ts';
+import { planWrite } from './file-write.ts';
 import { getFact } from './get-fact.ts';
 import { addChildren, ensureElement, removeAttr, removeElement, setAttr, setText, steps, type ChildSpec } from './xml-edit.ts';
 

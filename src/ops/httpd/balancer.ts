@@ -11,6 +11,7 @@
 import type { Change } from '../../core/change.ts';
 import { OperationError } from '../../core/errors.ts';
 import type { FactRequest, Facts } from '../../facts/types.ts';
+import { secret } from '../kit.ts';
 import { defineOperation, type Plan, type PlanContext } from '../types.ts';
 import {
   apacheService,
@@ -23,7 +24,7 @@ import {
   type ApacheLayout,
   type LayoutChoice,
 } from './layout.ts';
-import { managerUrl } from '../../runner/balancer-script.ts';
+import { managerUrl } from '../../host/balancer-script.ts';
 import { requiredModules } from './modules.ts';
 import { layoutFacts, planLayout } from './plan-layouts.ts';
 import { validateBalancer, type BalancerSpec, type MemberSpec } from './render.ts';
@@ -82,7 +83,7 @@ export const httpdBalancerSchema: Record<string, unknown> = {
         type: 'object',
         additionalProperties: false,
         required: ['host', 'port', 'route'],
-        properties: { host: str, port, route: str, protocol: { enum: ['ajp', 'http'] }, secret: str },
+        properties: { host: str, port, route: str, protocol: { enum: ['ajp', 'http'] }, secret: secret(str) },
       },
     },
     path: str,
@@ -104,7 +105,6 @@ function choiceOf(a: HttpdBalancerArgs, ctx: PlanContext): LayoutChoice {
   const varLayout = ctx.vars.apache_layout;
   if (varLayout !== undefined && !LAYOUTS.includes(varLayout as ApacheLayout)) {
     throw new OperationError(`apache_layout "${String(varLayout)}" is not a known layout`, {
-      host: ctx.host,
       hint: `use one of ${LAYOUTS.join(', ')}`,
     });
   }
@@ -158,13 +158,5 @@ export const httpdBalancerOp = defineOperation<HttpdBalancerArgs>({
     for (const l of candidateLayouts(choice)) reqs.push(...layoutFacts(l, layoutHome(l, choice.apacheHome), a.name, modulesOf(spec)));
     return reqs;
   },
-  plan(a, facts, ctx) {
-    try {
-      return planBalancer(a, facts, ctx);
-    } catch (e) {
-      // The text helpers are shared and do not know the host; add it.
-      if (e instanceof OperationError && !e.host) throw new OperationError(e.message, { host: ctx.host, ...(e.hint ? { hint: e.hint } : {}) });
-      throw e;
-    }
-  },
+  plan: (a, facts, ctx) => planBalancer(a, facts, ctx),
 });

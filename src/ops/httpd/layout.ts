@@ -6,6 +6,7 @@ import type { ServiceSpec } from '../../core/change.ts';
 import { OperationError } from '../../core/errors.ts';
 import { sh } from '../../core/quote.ts';
 import { fact, type FactRequest, type Facts, type FileFact } from '../../facts/types.ts';
+import { fileFact } from '../kit.ts';
 
 export type ApacheLayout =
   /** Built from source: `<apache_home>/conf/httpd.conf` + `conf/extra/httpd-vhosts.conf`. */
@@ -51,11 +52,6 @@ export function mainConfPath(layout: ApacheLayout, apacheHome?: string): string 
   const home = layoutHome(layout, apacheHome);
   if (layout === 'debian') return `${home}/apache2.conf`;
   return `${home}/conf/httpd.conf`;
-}
-
-/** A file fact, read with the same request (and so the same cache key) as `fact.file(path, content)`. */
-export function fileFact(facts: Facts, path: string, content = false): FileFact {
-  return facts.get({ type: 'file' as const, path, ...(content ? { content: true } : {}) });
 }
 
 /** The layouts to consider: the explicit one, or all of them in detection order. */

@@ -1,11 +1,11 @@
 /** Per-layout planning: which files hold the balancer and how modules get enabled. */
-import { makeMasker } from '../../core/mask.ts';
 import type { Change } from '../../core/change.ts';
 import { OperationError } from '../../core/errors.ts';
 import { sh } from '../../core/quote.ts';
 import { fact, type FactRequest, type Facts } from '../../facts/types.ts';
 import { enableInclude, enableModules, hasListen, neutralizeShippedExamples, upsertMarkedBlock } from './conf.ts';
-import { fileFact, type ApacheLayout, type ResolvedLayout } from './layout.ts';
+import { fileFact, writeText } from '../kit.ts';
+import type { ApacheLayout, ResolvedLayout } from './layout.ts';
 import type { ApacheModule } from './modules.ts';
 import { renderBalancerBlock, type BalancerSpec } from './render.ts';
 
@@ -39,19 +39,9 @@ export function layoutFacts(layout: ApacheLayout, home: string, name: string, mo
   return reqs;
 }
 
-/** Mask AJP secrets in what the user sees; the written content keeps them. */
-function mask(text: string | null, secrets: string[]): string | null {
-  return text === null ? null : makeMasker(secrets)(text);
-}
-
-function write(path: string, before: string | null, after: string, summary: string, secrets: string[]): Change {
-  return {
-    kind: 'write',
-    summary,
-    path,
-    content: Buffer.from(after, 'utf8'),
-    diff: { path, before: mask(before, secrets), after: mask(after, secrets) },
-  };
+/** A config file's new text (the AJP secrets in it are masked by the runner: the schema marks them). */
+function write(path: string, before: string | null, after: string, summary: string): Change[] {
+  return writeText(path, before, after, undefined, summary);
 }
 
 /** A config file's text, null when absent; facts carry no content for links, so refuse those rather than overwrite them. */
@@ -60,19 +50,15 @@ function text(facts: Facts, path: string, host: string): string | null {
   if (!f.exists) return null;
   if (f.type !== 'file' || !f.content) {
     throw new OperationError(`${path} on ${host} is a ${f.type ?? 'special file'}, not a regular file`, {
-      host,
       hint: 'provision edits regular files only: point apache_home at the real directory, or replace the link with the file',
     });
   }
   return f.content.toString('utf8');
 }
 
-const secretsOf = (spec: BalancerSpec): string[] => spec.members.flatMap((m) => (m.secret ? [m.secret] : []));
-
 /** Source build: LoadModule lines and the vhosts Include in httpd.conf, our block in httpd-vhosts.conf. */
 function planSource(p: LayoutPlanInput): Change[] {
   const { home, mainConf } = p.resolved;
-  const secrets = secretsOf(p.spec);
   const vhostsPath = balancerFile('source', home, p.spec.name);
   const mainBefore = text(p.facts, mainConf, p.host) ?? '';
   const mainAfter = enableInclude(enableModules(mainBefore, p.modules), [
@@ -84,10 +70,8 @@ function planSource(p: LayoutPlanInput): Change[] {
   const vAfter = upsertMarkedBlock(neutralizeShippedExamples(vBefore ?? ''), `balancer ${p.spec.name}`, block);
   const changes: Change[] = [];
   // The included file first: if the run stops in between, httpd.conf does not yet include it.
-  if (vAfter !== vBefore) changes.push(write(vhostsPath, vBefore, vAfter, `balancer://${p.spec.name} vhost in ${vhostsPath}`, secrets));
-  if (mainAfter !== mainBefore) {
-    changes.push(write(mainConf, mainBefore, mainAfter, `proxy modules and vhosts Include in ${mainConf}`, secrets));
-  }
+  changes.push(...write(vhostsPath, vBefore, vAfter, `balancer://${p.spec.name} vhost in ${vhostsPath}`));
+  changes.push(...write(mainConf, mainBefore, mainAfter, `proxy modules and vhosts Include in ${mainConf}`));
   return changes;
 }
 
@@ -98,7 +82,7 @@ function planRhel(p: LayoutPlanInput): Change[] {
   const main = text(p.facts, p.resolved.mainConf, p.host) ?? '';
   const block = renderBalancerBlock({ ...p.spec, listen: !hasListen(main, p.spec.port), guardedModules: p.modules });
   const after = upsertMarkedBlock(before ?? '', `balancer ${p.spec.name}`, block);
-  return after === before ? [] : [write(path, before, after, `balancer://${p.spec.name} in ${path}`, secretsOf(p.spec))];
+  return write(path, before, after, `balancer://${p.spec.name} in ${path}`);
 }
 
 function link(target: string, linkPath: string, summary: string): Change {
@@ -114,7 +98,6 @@ function planDebian(p: LayoutPlanInput): Change[] {
     if (exists(`${home}/mods-enabled/${m.name}.load`)) continue;
     if (!exists(`${home}/mods-available/${m.name}.load`)) {
       throw new OperationError(`module ${m.name} is not in ${home}/mods-available on ${p.host}`, {
-        host: p.host,
         hint: `install the Apache package that provides mod_${m.name}`,
       });
     }
@@ -128,7 +111,7 @@ function planDebian(p: LayoutPlanInput): Change[] {
   const before = text(p.facts, path, p.host);
   const listening = hasListen(text(p.facts, `${home}/ports.conf`, p.host) ?? '', p.spec.port) || hasListen(text(p.facts, mainConf, p.host) ?? '', p.spec.port);
   const after = upsertMarkedBlock(before ?? '', `balancer ${p.spec.name}`, renderBalancerBlock({ ...p.spec, listen: !listening }));
-  if (after !== before) changes.push(write(path, before, after, `balancer://${p.spec.name} site in ${path}`, secretsOf(p.spec)));
+  changes.push(...write(path, before, after, `balancer://${p.spec.name} site in ${path}`));
   const site = siteLink(home, p.spec.name);
   if (!exists(site)) changes.push(link(`../sites-available/provision-balancer-${p.spec.name}.conf`, site, `enable site provision-balancer-${p.spec.name}`));
   return changes;

@@ -8,7 +8,8 @@ import { OperationError } from '../../core/errors.ts';
 import { parseXml, find } from '../../xml/index.ts';
 import { defineOperation, type PlanContext } from '../types.ts';
 import type { ClusterSpec } from './cluster.ts';
-import { fileReq, instancesOf, playInstances, textOf, writeText, INSTANCES_VAR, type InstanceRef } from './common.ts';
+import { fileRequest as fileReq, writeText } from '../kit.ts';
+import { instancesOf, playInstances, textOf, INSTANCES_VAR, type InstanceRef } from './common.ts';
 import { clusterOpSchema } from './schemas.ts';
 import { ajpConnector, editServerXml, httpConnector } from './server-xml.ts';
 import { versionFromFacts, versionRequest } from './version-fact.ts';
@@ -28,7 +29,7 @@ export interface TomcatClusterArgs {
 const serverXml = (home: string) => `${home}/conf/server.xml`;
 
 function clash(what: string, ctx: PlanContext, hint: string): never {
-  throw new OperationError(what, { host: ctx.host, hint });
+  throw new OperationError(what, { hint });
 }
 
 /** Receiver port of the i-th instance of a host. */
@@ -95,7 +96,7 @@ export const tomcatCluster = defineOperation<TomcatClusterArgs>({
       }
       const cluster: ClusterSpec = { ...args.cluster, receiver: { ...args.cluster?.receiver, port: rx, address } };
       const next = editServerXml(text, serverXml(inst.home), { jvmRoute: inst.jvmRoute, cluster, version });
-      if (next !== text) changes.push(writeText(serverXml(inst.home), text, next, f, `cluster (receiver ${rx}) and jvmRoute ${inst.jvmRoute} in ${serverXml(inst.home)}`));
+      changes.push(...writeText(serverXml(inst.home), text, next, f, `cluster (receiver ${rx}) and jvmRoute ${inst.jvmRoute} in ${serverXml(inst.home)}`));
     }
     return { changes, okMessage: `cluster and jvmRoute already set in ${list.map((i) => serverXml(i.home)).join(', ')}` };
   },

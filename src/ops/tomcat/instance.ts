@@ -7,7 +7,8 @@ import type { Change } from '../../core/change.ts';
 import { OperationError } from '../../core/errors.ts';
 import { fact, type FileFact } from '../../facts/types.ts';
 import { defineOperation } from '../types.ts';
-import { fileReq, textOf, writeText } from './common.ts';
+import { fileRequest as fileReq, writeText } from '../kit.ts';
+import { textOf } from './common.ts';
 import { ensureEnvInCatalinaSh, ensureEnvInSetenv } from './env-block.ts';
 import { editServerXml, resolvePorts, type AjpSpec, type PortSpec } from './server-xml.ts';
 import { versionFromFacts, versionRequest } from './version-fact.ts';
@@ -61,7 +62,7 @@ export const tomcatInstance = defineOperation<TomcatInstanceArgs>({
     const destFact = get(p.dest);
     const copying = p.dest !== a.source && !destFact.exists;
     if (destFact.exists && destFact.type !== 'directory') {
-      throw new OperationError(`${p.dest} exists on ${ctx.host} and is not a directory`, { host: ctx.host, hint: 'choose another dest, or remove that file' });
+      throw new OperationError(`${p.dest} exists on ${ctx.host} and is not a directory`, { hint: 'choose another dest, or remove that file' });
     }
     const version = versionFromFacts(a.version, a.source, facts, ctx);
     const changes: Change[] = [];
@@ -76,10 +77,10 @@ export const tomcatInstance = defineOperation<TomcatInstanceArgs>({
     const current = copying ? srcServer : textOf(curServerFact, 'server.xml', ctx);
     const resolved = resolvePorts(srcServer, p.srcServer, a.ports ?? {}, !!a.ajp);
     if (p.dest !== a.source && a.ports?.http === undefined && !a.ports?.offset) {
-      throw new OperationError(`${p.dest} would listen on the same ports as ${a.source}`, { host: ctx.host, hint: 'give ports: {offset: 1} (recipe) or explicit ports' });
+      throw new OperationError(`${p.dest} would listen on the same ports as ${a.source}`, { hint: 'give ports: {offset: 1} (recipe) or explicit ports' });
     }
     const next = editServerXml(current, p.server, { resolved, ajp: a.ajp, jvmRoute: a.jvmRoute, version });
-    if (next !== current) changes.push(writeText(p.server, current, next, curServerFact, `set ports/AJP/jvmRoute in ${p.server}`, [a.ajp?.secret]));
+    changes.push(...writeText(p.server, current, next, curServerFact, `set ports/AJP/jvmRoute in ${p.server}`));
     // Environment block.
     const env = a.env ?? (p.dest === a.source ? 'none' : 'catalina.sh');
     const vars = { catalinaHome: p.dest };
@@ -87,12 +88,12 @@ export const tomcatInstance = defineOperation<TomcatInstanceArgs>({
       const f = copying ? get(p.srcCatalina, true) : get(p.catalina, true);
       const before = textOf(f, 'catalina.sh', ctx);
       const after = ensureEnvInCatalinaSh(before, vars);
-      if (after !== before) changes.push(writeText(p.catalina, before, after, f, `set CATALINA_HOME/BASE/PID in ${p.catalina}`));
+      changes.push(...writeText(p.catalina, before, after, f, `set CATALINA_HOME/BASE/PID in ${p.catalina}`));
     } else if (env === 'setenv.sh') {
       const f = copying ? get(p.srcSetenv, true) : get(p.setenv, true);
       const before = f.exists && f.content ? f.content.toString('utf8') : null;
       const after = ensureEnvInSetenv(before, vars);
-      if (after !== before) changes.push(writeText(p.setenv, before, after, f.exists ? f : { ...f, mode: 0o755 }, `write the instance environment to ${p.setenv}`));
+      changes.push(...writeText(p.setenv, before, after, f.exists ? f : { ...f, mode: 0o755 }, `write the instance environment to ${p.setenv}`));
     }
     return { changes, okMessage: `${p.dest} exists and its server.xml and environment are as wanted` };
   },

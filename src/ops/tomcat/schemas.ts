@@ -1,10 +1,12 @@
 /** JSON schemas of the Tomcat operations' arguments (ajv checks them before anything runs). */
+import { secret } from '../kit.ts';
+
 const port = { type: 'integer', minimum: -1, maximum: 65535 };
 const str = { type: 'string', minLength: 1 };
 const abs = { type: 'string', minLength: 1, pattern: '^/' };
 const obj = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, required, additionalProperties: false });
 
-export const ajpSchema = obj({ port, secret: str, secretRequired: { type: 'boolean' }, address: str });
+export const ajpSchema = obj({ port, secret: secret(str), secretRequired: { type: 'boolean' }, address: str });
 export const portsSchema = obj({ shutdown: port, http: port, redirect: port, ajp: port, offset: { type: 'integer', minimum: -1000, maximum: 1000 } });
 const version = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'number' }] };
 

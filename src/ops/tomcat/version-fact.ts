@@ -12,14 +12,13 @@ export function versionRequest(home: string): { type: 'command'; command: string
 export function versionFromFacts(arg: string | undefined, home: string, facts: Facts, ctx: PlanContext): TomcatVersion {
   if (arg !== undefined) {
     const v = parseVersionArg(arg);
-    if (!v) throw new OperationError(`version ${JSON.stringify(arg)} is not a Tomcat version`, { host: ctx.host, hint: 'write it like "10.1" or "9.0.31"' });
+    if (!v) throw new OperationError(`version ${JSON.stringify(arg)} is not a Tomcat version`, { hint: 'write it like "10.1" or "9.0.31"' });
     return v;
   }
   const out = facts.get(versionRequest(home)).stdout;
   const v = parseTomcatVersion(out);
   if (!v) {
     throw new OperationError(`cannot tell which Tomcat is in ${home} on ${ctx.host}`, {
-      host: ctx.host,
       hint: `expected ${home}/lib/catalina.jar (read with unzip or java) or ${home}/RELEASE-NOTES; or give version: "10.1"`,
     });
   }

@@ -7,10 +7,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Change } from '../../core/change.ts';
 import { OperationError } from '../../core/errors.ts';
-import { buildWarFromDir } from '../../war/build-counter.ts';
-import { prepareWar } from '../../war/war-file.ts';
+import { buildWarFromDir } from './build-counter.ts';
+import { prepareWar } from './war-file.ts';
 import { defineOperation } from '../types.ts';
-import { fileReq, instancesOf, type InstanceRef } from './common.ts';
+import { fileRequest as fileReq } from '../kit.ts';
+import { instancesOf, type InstanceRef } from './common.ts';
 import { warSchema } from './schemas.ts';
 
 /** Arguments of `war`. */
@@ -46,7 +47,7 @@ export const war = defineOperation<WarArgs>({
     const isDir = await stat(local).then((s) => s.isDirectory(), () => false);
     // A directory is an exploded app: zipped deterministically, so the checksum is stable.
     const data = isDir ? buildWarFromDir(local) : await readFile(local).catch((e: NodeJS.ErrnoException) => {
-      throw new OperationError(`cannot read the WAR ${local}: ${e.code ?? e.message}`, { host: ctx.host, hint: 'src is relative to the playbook directory', cause: e });
+      throw new OperationError(`cannot read the WAR ${local}: ${e.code ?? e.message}`, { hint: 'src is relative to the playbook directory', cause: e });
     });
     const prepared = args.distributable === false ? { content: data, injected: false } : prepareWar(data, local);
     const sum = createHash('sha256').update(prepared.content).digest('hex');

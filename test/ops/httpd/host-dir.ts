@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import type { Change } from '../../../src/core/change.ts';
 import { factKey, type FactRequest, type Facts, type FileFact } from '../../../src/facts/types.ts';
 import type { OperationDef, Plan, PlanContext } from '../../../src/ops/types.ts';
+import { shown } from '../shown.ts';
 
 export class HostDir {
   readonly root = mkdtempSync(join(tmpdir(), 'provision-httpd-'));
@@ -58,7 +59,7 @@ export class HostDir {
         return this.fileFact(req) as never;
       },
     };
-    return op.plan(args, facts, ctx);
+    return shown(op, args, await op.plan(args, facts, ctx));
   }
 
   /** Apply write and exec changes; anything else is an error here. */

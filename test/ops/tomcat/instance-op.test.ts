@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Change } from '../../../src/core/change.ts';
 import { OperationError } from '../../../src/core/errors.ts';
 import { tomcatInstance, type TomcatInstanceArgs } from '../../../src/ops/tomcat/instance.ts';
+import { shown } from '../shown.ts';
 import { ctx, fixture, MapFacts } from './facts.ts';
 
 const SERVER = fixture('server-10.1.xml');
@@ -42,7 +43,7 @@ describe('tomcat_instance', () => {
   });
 
   it('copies an absent instance and plans its files from the source', async () => {
-    const plan = await tomcatInstance.plan(ARGS, fresh(), ctx());
+    const plan = shown(tomcatInstance, ARGS, await tomcatInstance.plan(ARGS, fresh(), ctx()));
     expect(plan.changes.map((c) => c.kind)).toEqual(['copytree', 'mkdir', 'mkdir', 'mkdir', 'write', 'write']);
     expect(plan.changes[0]).toMatchObject({ src: '/opt/tomcat', dest: '/opt/tomcat2', exclude: ['logs/*', 'work/*', 'temp/*'] });
     const server = plan.changes[4]!;

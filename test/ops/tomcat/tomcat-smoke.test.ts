@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editServerXml } from '../../../src/ops/tomcat/server-xml.ts';
 import { parseTomcatVersion, versionCommand } from '../../../src/ops/tomcat/version.ts';
-import { buildCounterWar } from '../../../src/war/build-counter.ts';
+import { buildCounterWar } from '../../../src/ops/tomcat/build-counter.ts';
 import { find, parseXml, setAttr } from '../../../src/xml/index.ts';
 
 const HOME = '/usr/share/tomcat10';

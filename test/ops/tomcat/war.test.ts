@@ -5,8 +5,8 @@ import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { OperationError } from '../../../src/core/errors.ts';
 import { war } from '../../../src/ops/tomcat/war.ts';
-import { buildCounterWar } from '../../../src/war/build-counter.ts';
-import { prepareWar } from '../../../src/war/war-file.ts';
+import { buildCounterWar } from '../../../src/ops/tomcat/build-counter.ts';
+import { prepareWar } from '../../../src/ops/tomcat/war-file.ts';
 import { ctx, MapFacts } from './facts.ts';
 
 const WEB = '<?xml version="1.0"?>\n<web-app version="4.0">\n  <display-name>a</display-name>\n  <servlet/>\n</web-app>\n';

@@ -4,8 +4,8 @@
  * so the checksum comparison with the host stays meaningful from run to run.
  */
 import { unzipSync, zipSync, type Zippable } from 'fflate';
-import { OperationError } from '../core/errors.ts';
-import { ensureDistributable, isDistributable, MINIMAL_DISTRIBUTABLE_WEB_XML } from '../ops/tomcat/web-xml.ts';
+import { OperationError } from '../../core/errors.ts';
+import { ensureDistributable, isDistributable, MINIMAL_DISTRIBUTABLE_WEB_XML } from './web-xml.ts';
 
 /** DOS timestamps are local time: a Date built from local fields writes the same bytes in every TZ. */
 export const FIXED_MTIME = new Date(2000, 0, 1, 0, 0, 0);

@@ -1,7 +1,7 @@
 /** Builds an exploded web app directory (e.g. examples/counter-app) into a WAR with deterministic bytes. */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../core/root.ts';
+import { ROOT } from '../../core/root.ts';
 import { writeZip } from './war-file.ts';
 
 export const COUNTER_APP = join(ROOT, 'examples/counter-app');

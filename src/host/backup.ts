@@ -3,7 +3,8 @@
  * (and so the same round trip) as the change itself.
  */
 import { sh } from '../core/quote.ts';
-import { runDir, seqName, type JournalEntry } from './layout.ts';
+import type { JournalEntry } from './changes/index.ts';
+import { runDir, seqName } from './layout.ts';
 
 /** Where a journal entry goes: the run's directory on the host and the entry's number. */
 export interface JournalSlot {

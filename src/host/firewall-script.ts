@@ -12,6 +12,7 @@ const PATH = '/org/fedoraproject/FirewallD1';
 /** `fw ARGS…`: one dbus-send call; "already enabled"/"not enabled" mean there is nothing to do. */
 const FW_FN = `fw() { o=$(dbus-send --system --print-reply --dest=${FWD} "$@" 2>&1) || case $o in *ALREADY_ENABLED*|*NOT_ENABLED*) ;; *) echo "$o" >&2; return 1;; esac; }`;
 
+/** Shell that opens or closes one port (or rich rule), permanent then runtime. */
 export function firewallScript(change: Extract<Change, { kind: 'firewall' }>): string {
   const [port = '', proto = 'tcp'] = change.port.split('/');
   const add = change.state === 'present';
@@ -35,6 +36,7 @@ export function firewallScript(change: Extract<Change, { kind: 'firewall' }>): s
   ].join('\n');
 }
 
+/** Shell that reloads firewalld. */
 export function firewallReloadScript(): string {
   return `if command -v dbus-send >/dev/null 2>&1; then dbus-send --system --print-reply --dest=${FWD} ${PATH} ${FWD}.reload >/dev/null; else firewall-cmd --reload >/dev/null; fi`;
 }

@@ -5,8 +5,9 @@
 import { hostname, userInfo } from 'node:os';
 import { LockError } from '../core/errors.ts';
 import { sh } from '../core/quote.ts';
-import { LOCK_DIR, STATE_DIR } from '../journal/layout.ts';
+import { LOCK_DIR, STATE_DIR } from './layout.ts';
 
+/** Who holds a host's lock, as its holder file says. */
 export interface LockHolder {
   run: string;
   user: string;

@@ -8,10 +8,12 @@ function asUser(cmd: string, user?: string): string {
   return user && user !== 'root' ? sh`su -s /bin/sh ${user} -c ${detached}`.text : detached;
 }
 
+/** Shell that exits 0 while the service runs. */
 export function statusCommand(s: ServiceSpec): string {
   return s.status ?? sh`systemctl is-active --quiet ${s.name}`.text;
 }
 
+/** Shell that starts, stops, restarts or reloads the service (its own commands, or systemd). */
 export function actionCommand(s: ServiceSpec, action: 'start' | 'stop' | 'restart' | 'reload'): string {
   if (!s.start) return sh`systemctl ${action} ${s.name}`.text;
   const start = asUser(s.start, s.user);

@@ -1,8 +1,8 @@
 /** Text for `rollback` and `history`: one block per host, colours optional. */
-import { formatDiff, formatError, plain, type Colors } from '../ui/format.ts';
-import type { HistoryRow } from './history.ts';
-import type { HostRollback } from './rollback.ts';
-import type { RollbackSummary } from './rollback-hosts.ts';
+import { formatDiff, formatError, plain, type Colors } from './format.ts';
+import type { HistoryRow } from '../journal/history.ts';
+import type { HostRollback } from '../journal/rollback.ts';
+import type { RollbackSummary } from '../journal/rollback-hosts.ts';
 
 const MARK: Record<string, (c: Colors) => string> = {
   done: (c) => c.green('done   '),

@@ -1,0 +1,53 @@
+/**
+ * The options of a run, and the one function that fills their defaults (at the edge, as execa's
+ * addDefaultOptions): below `runPlaybook` every option is present and typed.
+ */
+import { DEFAULT_FORKS } from '../core/forks.ts';
+import type { ConnectionDefaults } from '../inventory/connection.ts';
+import type { OperationDef } from '../ops/types.ts';
+import type { ConnectionSpec, Transport } from '../transport/types.ts';
+import type { RunEmitter } from './events.ts';
+import type { TagFilter } from './expand.ts';
+
+/** What a run is asked to do; `runDefaults` fills what is left out. */
+export interface RunOptions {
+  inventory: string;
+  playbook: string;
+  ops: Map<string, OperationDef<any>>;
+  emitter: RunEmitter;
+  /** Plan only: report ok / would change, write nothing, take no lock. */
+  check?: boolean;
+  /** Hosts in parallel. Default `DEFAULT_FORKS` (5), as Ansible. */
+  forks?: number;
+  limit?: string;
+  tags?: TagFilter;
+  extraVars?: Record<string, unknown>;
+  /** Values to mask everywhere, besides the inventory's secret variables. */
+  secrets?: string[];
+  connection?: ConnectionDefaults;
+  /** Break a lock whose holder is gone. */
+  breakStaleLock?: boolean;
+  /**
+   * Roll back every host that failed after this run took its lock, with this function (the CLI
+   * passes the journal's `rollbackHost`: the runner does not depend on the journal).
+   */
+  rollbackOnFailure?: (transport: Transport, host: string, runId: string, peers: Map<string, Transport>) => Promise<{ message: string }>;
+  /** Open connections (tests may count or wrap them). */
+  open?: (spec: ConnectionSpec) => Promise<Transport>;
+}
+
+/** Run options with every default filled in. */
+export type ResolvedRunOptions = RunOptions & Required<Pick<RunOptions, 'check' | 'forks' | 'tags' | 'extraVars' | 'secrets' | 'breakStaleLock'>>;
+
+/** Fill the defaults of a run's options, once. */
+export function runDefaults(o: RunOptions): ResolvedRunOptions {
+  return {
+    ...o,
+    check: o.check ?? false,
+    forks: o.forks ?? DEFAULT_FORKS,
+    tags: o.tags ?? { tags: [], skipTags: [] },
+    extraVars: o.extraVars ?? {},
+    secrets: o.secrets ?? [],
+    breakStaleLock: o.breakStaleLock ?? false,
+  };
+}
