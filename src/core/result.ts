@@ -36,4 +36,6 @@ export interface TaskResult {
   /** The hint of the error that failed the task. */
   hint?: string;
   durationMs: number;
+  /** A rolling unit's steps (drain, stop, files, start, enable) and how long each took. */
+  steps?: { step: string; ms: number }[];
 }

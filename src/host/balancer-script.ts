@@ -34,7 +34,7 @@ function prelude(m: Omit<BalancerMemberRef, 'route'> & { route?: string }, route
     `    /^<h3>/ { cur = index($0, ">" b "</a>") > 0 } cur && /^<tr>/ && index($0, "</a></td><td>" r "</td>") { print; exit }'; }`,
     // Columns: Worker URL, Route, RouteRedir, Factor, Set, Status, Elected, Busy, ...
     `field() { printf '%s' "$ROW" | sed -e 's#</td>#\\n#g' | sed -e 's#<[^>]*>##g' -e 's/^ *//' -e 's/ *$//' | sed -n "$1p"; }`,
-    `read_row() { ROW=$(row) || { echo "skip=Apache does not answer on $BM with a balancer-manager (HTTP $code): nothing to drain"; rm -f "$T"; exit 0; }`,
+    `read_row() { ROW=$(row) || { echo "skip=no balancer-manager answers at $BM (Apache stopped, or its config has none yet): nothing to drain"; rm -f "$T"; exit 0; }`,
     `  [ -n "$ROW" ] || { echo "skip=balancer://$B has no member with route $R on this Apache"; rm -f "$T"; exit 0; }; }`,
     `set_status() { W=$(printf '%s' "$ROW" | sed -n 's#.*[?;]w=\\([^&"]*\\)&amp;nonce=\\([0-9a-fA-F-]*\\).*#\\1#p')`,
     `  N=$(printf '%s' "$ROW" | sed -n 's#.*&amp;nonce=\\([0-9a-fA-F-]*\\).*#\\1#p')`,

@@ -63,6 +63,8 @@ export interface RollRecord {
   wait?: WaitSpec;
   /** Failure pattern added to the wait while another member of the roll runs (state transfer). */
   withPeersFail?: string;
+  /** Shell: exits 0 when this unit, as it runs, is a peer others get state from. */
+  memberCheck?: string;
   /** Balancer members to drain and enable, by Apache host (inventory name). */
   balancers: { host: string; member: BalancerMemberRef }[];
   drainTimeoutMs?: number;

@@ -20,8 +20,9 @@ export interface PendingUnit {
   unit: UnitRollback;
 }
 
+/** The unit runs as a peer others get state from (its member check, else its service status). */
 async function running(p: PendingUnit): Promise<boolean> {
-  const r = await p.t.exec(`{ ${statusCommand(p.unit.roll.service)}\n} >/dev/null 2>&1`).catch(() => ({ code: 1 }));
+  const r = await p.t.exec(`{ ${p.unit.roll.memberCheck ?? statusCommand(p.unit.roll.service)}\n} >/dev/null 2>&1`).catch(() => ({ code: 1 }));
   return r.code === 0;
 }
 

@@ -28,6 +28,11 @@ export interface RollingArgs {
   drain_timeout?: number;
   /** While another unit of the roll runs, this in the unit's log after its start is a failure. */
   with_peers_fail?: string;
+  /**
+   * Shell that exits 0 when this unit, as it runs now, is a peer others must get state from (e.g.
+   * running AND its config has the cluster). Default: the handler's service status.
+   */
+  member_check?: string;
 }
 
 /** A unit of a roll, ready for the runner. */
@@ -36,6 +41,7 @@ export interface RollSpec {
   balancers: { host: string; member: BalancerMemberRef }[];
   drainTimeoutMs: number;
   withPeersFail?: string;
+  memberCheck?: string;
 }
 
 const schema = {
@@ -59,6 +65,7 @@ const schema = {
     },
     drain_timeout: { type: 'number', exclusiveMinimum: 0 },
     with_peers_fail: { type: 'string', minLength: 1 },
+    member_check: { type: 'string', minLength: 1 },
   },
 } as const;
 
@@ -79,6 +86,7 @@ export function rollSpecOf(raw: unknown): RollSpec {
     balancers: b && url ? b.hosts.map((host) => ({ host, member: { balancer: b.name, route: b.member, ...url } })) : [],
     drainTimeoutMs: Math.round((a.drain_timeout ?? 30) * 1000),
     ...(a.with_peers_fail ? { withPeersFail: a.with_peers_fail } : {}),
+    ...(a.member_check ? { memberCheck: a.member_check } : {}),
   };
 }
 

@@ -56,14 +56,15 @@ interface Unit {
 
 const say = (o: RollOptions, h: HostRun, message: string) => o.emitter.emit('info', { host: h.name, message: o.mask(message) });
 
-/** The shell test that a unit's service runs (from the handler's `service` arguments). */
-function runningCommand(ht: HostTask): string {
+/** The shell test that a unit is a peer to get state from: its `member_check`, else its service status. */
+function memberCommand(ht: HostTask): string {
+  if (ht.rolling?.memberCheck) return ht.rolling.memberCheck;
   const a = ht.args as { name: string; status?: string };
   return statusCommand({ name: a.name, ...(a.status ? { status: a.status } : {}) });
 }
 
-async function isRunning(u: Unit): Promise<boolean> {
-  return (await u.h.transport.exec(`{ ${runningCommand(u.ht)}\n} >/dev/null 2>&1`)).code === 0;
+async function isMember(u: Unit): Promise<boolean> {
+  return (await u.h.transport.exec(`{ ${memberCommand(u.ht)}\n} >/dev/null 2>&1`)).code === 0;
 }
 
 /** Apply changes grouped by their task, so the journal keeps each change's own task. */
@@ -85,6 +86,13 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
   h.deferred.delete(u.key);
   const spec = ht.rolling!;
   const done: string[] = [];
+  // Where a roll spends its time, per step (the benchmark reports it).
+  const steps: { step: string; ms: number }[] = [];
+  let mark = Date.now();
+  const lap = (step: string) => {
+    steps.push({ step, ms: Date.now() - mark });
+    mark = Date.now();
+  };
   try {
     await h.facts.gather(ht.op.facts(ht.args, planContext(p, h, ht)));
     const planned = (await ht.op.plan(ht.args, h.facts, planContext(p, h, ht))).changes;
@@ -94,7 +102,10 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
     const wait = svc.wait && peersUp && spec.withPeersFail
       ? { ...svc.wait, failPattern: svc.wait.failPattern ? `${svc.wait.failPattern}|${spec.withPeersFail}` : spec.withPeersFail }
       : svc.wait;
-    const roll: RollRecord = { unit: name, service: svc.service, ...(svc.wait ? { wait: svc.wait } : {}), ...(spec.withPeersFail ? { withPeersFail: spec.withPeersFail } : {}), balancers: spec.balancers, drainTimeoutMs: spec.drainTimeoutMs };
+    const roll: RollRecord = {
+      unit: name, service: svc.service, ...(svc.wait ? { wait: svc.wait } : {}), ...(spec.withPeersFail ? { withPeersFail: spec.withPeersFail } : {}),
+      ...(spec.memberCheck ? { memberCheck: spec.memberCheck } : {}), balancers: spec.balancers, drainTimeoutMs: spec.drainTimeoutMs,
+    };
     for (const b of spec.balancers) {
       const apache = o.all.get(b.host)!;
       const out = await apache.applyAll([{ kind: 'balancer', member: b.member, state: 'disabled', drainTimeoutMs: spec.drainTimeoutMs, summary: `drain ${b.member.route} from balancer://${b.member.balancer} on ${b.host}` }], ht.label);
@@ -103,26 +114,32 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
       done.push(skip ? `not drained on ${b.host} (${skip})` : `drained from balancer://${b.member.balancer} on ${b.host}`);
       say(o, h, `${name}: ${done[done.length - 1]}`);
     }
+    lap('drain');
     if (svc.action === 'restart') {
       await h.applyAll([{ kind: 'service', action: 'stop', service: svc.service, summary: `stop ${name} (out of the balancer)` }], ht.label, { roll });
       done.push('stopped');
       say(o, h, `${name}: stopped`);
     }
+    lap('stop');
     if (pending.length) {
       await applyDeferred(h, pending, roll);
       done.push(`${pending.length} change(s) made while stopped`);
       say(o, h, `${name}: ${pending.length} change(s) made while it is stopped`);
     }
+    lap('files');
     say(o, h, `${name}: starting; waiting for ${[wait?.port && `port ${wait.port}`, wait?.url, wait?.pattern && `/${wait.pattern}/ in its log`].filter(Boolean).join(', ') || 'its start'}${peersUp && spec.withPeersFail ? ' and the session state from the other members' : ''}`);
     await h.applyAll([{ ...svc, action: 'start', ...(wait ? { wait } : {}), summary: `start ${name}${peersUp && spec.withPeersFail ? ' (sessions received from the other members)' : ''}` }], ht.label, { roll });
     done.push(peersUp && spec.withPeersFail ? 'started with the sessions' : 'started');
+    lap('start');
     for (const b of spec.balancers) {
       const out = await o.all.get(b.host)!.applyAll([{ kind: 'balancer', member: b.member, state: 'enabled', summary: `enable ${b.member.route} in balancer://${b.member.balancer} on ${b.host}` }], ht.label);
       if (!/skip=/.test(out.join(' '))) done.push(`enabled on ${b.host}`);
     }
-    say(o, h, `${name}: back in the balancer`);
-    const message = `rolled ${name}: ${done.join(', ')}`;
-    return { ...base, status: 'changed', message: o.mask(message), changes: [...pending.map((d) => o.mask(d.change.summary)), o.mask(message)], durationMs: Date.now() - started };
+    lap('enable');
+    if (done.some((d) => d.startsWith('enabled'))) say(o, h, `${name}: back in the balancer`);
+    const took = steps.map((x) => `${x.step} ${(x.ms / 1000).toFixed(1)} s`).join(', ');
+    const message = `rolled ${name}: ${done.join(', ')} (${took})`;
+    return { ...base, status: 'changed', message: o.mask(message), changes: [...pending.map((d) => o.mask(d.change.summary)), o.mask(message)], durationMs: Date.now() - started, steps };
   } catch (err) {
     const e = err instanceof ProvisionError ? err : null;
     const msg = err instanceof Error ? err.message : String(err);
@@ -152,9 +169,9 @@ export async function rollHandler(p: PlayRun, hi: number, notified: (h: HostRun)
       report(u.h, { host: u.h.name, task: u.ht.label, ...(u.ht.item !== undefined ? { item: u.ht.item } : {}), status: 'skipped', message: u.ht.skip, diffs: [], changes: [], durationMs: 0 });
       continue;
     }
-    // Another unit of the cluster runs (or was rolled already): this one must get the sessions from it.
+    // Another unit was rolled already, or runs as a member now: this one must get the sessions from it.
     let peersUp = startedOne;
-    for (const other of all) if (!peersUp && other !== u && !other.ht.skip) peersUp = await isRunning(other).catch(() => false);
+    for (const other of all) if (!peersUp && other !== u && !other.ht.skip) peersUp = await isMember(other).catch(() => false);
     const r = await rollUnit(p, u, peersUp, o);
     report(u.h, r);
     if (r.status === 'failed') {
