@@ -43,6 +43,9 @@ function prelude(m: Omit<BalancerMemberRef, 'route'> & { route?: string }, route
   ].join('\n');
 }
 
+/** A Busy count unchanged this long with no request elected to the member is a leaked count. */
+const STUCK_MS = 5_000;
+
 /** The script for one `balancer` change. */
 export function balancerScript(m: BalancerMemberRef, state: 'disabled' | 'enabled', drainTimeoutMs = 30_000, routeVar?: string): string {
   const tries = Math.max(1, Math.ceil(drainTimeoutMs / 200));
@@ -57,8 +60,13 @@ export function balancerScript(m: BalancerMemberRef, state: 'disabled' | 'enable
     lines.push(
       `case "$WAS" in *Dis*) ;; *) set_status 1; read_row;; esac`,
       `case "$(field 6)" in *Dis*) ;; *) echo "$R did not become disabled in balancer://$B" >&2; rm -f "$T"; exit 1;; esac`,
-      // In-flight requests through this Apache finish before the member is stopped.
-      `i=0; while BUSY=$(field 8); [ "\${BUSY:-0}" != 0 ]; do i=$((i+1)); if [ $i -ge ${tries} ]; then`,
+      // In-flight requests through this Apache finish before the member is stopped. Apache's Busy
+      // count can leak (a request that failed over is never counted down): a count that neither
+      // falls nor sees a new request (Elected) for ${STUCK_MS / 1000} s is taken as drained, and said so.
+      `i=0; k=0; PB=; PE=; while BUSY=$(field 8); EL=$(field 7); [ "\${BUSY:-0}" != 0 ]; do i=$((i+1));`,
+      `  if [ "$BUSY" = "$PB" ] && [ "$EL" = "$PE" ]; then k=$((k+1)); else k=0; fi; PB=$BUSY; PE=$EL`,
+      `  [ $k -ge ${STUCK_MS / 200} ] && { echo "state=disabled was=$WAS busy=$BUSY (Apache's count, unchanged with no new request for ${STUCK_MS / 1000}s) waited=$((i*200))ms"; rm -f "$T"; exit 0; }`,
+      `  if [ $i -ge ${tries} ]; then`,
       `  set_status 0; echo "$R still had $BUSY request(s) in flight after ${Math.round(drainTimeoutMs / 1000)}s: enabled again, not stopped" >&2; rm -f "$T"; exit 77; fi`,
       `  sleep 0.2; read_row; done`,
       `echo "state=disabled was=$WAS busy=0 waited=$((i*200))ms"`,

@@ -105,7 +105,10 @@ export function unitItems(u: UnitRollback, peersUp: boolean): ScriptItem[] {
   const items: ScriptItem[] = [{ text: `stop ${service.name} (out of the balancer)`, body: `if { ${statusCommand(service)}\n} >/dev/null 2>&1; then ${actionCommand(service, 'stop')} || exit 1; fi` }];
   items.push(...u.steps.map((s) => ({ text: s.text, body: stepBody(s) })));
   if (u.before === 'running') {
-    const w = wait && peersUp && u.roll.withPeersFail ? { ...wait, failPattern: wait.failPattern ? `${wait.failPattern}|${u.roll.withPeersFail}` : u.roll.withPeersFail } : wait;
+    // When the runs created files (a first deploy), the application the run waited for may not exist after the rollback.
+    const created = u.steps.some((s) => s.paths.some((p) => !p.existed));
+    const base = wait && created && wait.url ? (({ url: _u, ...rest }) => rest)(wait) : wait;
+    const w = base && peersUp && u.roll.withPeersFail ? { ...base, failPattern: base.failPattern ? `${base.failPattern}|${u.roll.withPeersFail}` : u.roll.withPeersFail } : base;
     items.push({
       text: `start ${service.name} with the restored files${w ? ' and wait for it' : ''}${peersUp && u.roll.withPeersFail ? ' (sessions received from the other members)' : ''}`,
       body: [waitPrelude(w), `${actionCommand(service, 'start')} || exit 1`, waitScript(service.name, w)].filter(Boolean).join('\n'),

@@ -145,7 +145,12 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
     const msg = err instanceof Error ? err.message : String(err);
     const where = done.length ? ` (after: ${done.join(', ')})` : '';
     const stopped = e instanceof CommandError ? '; the roll stopped here: this instance stays out of the balancer, the others keep serving' : '';
-    return { ...base, status: 'failed', message: o.mask(`${ht.item ?? ht.label}: ${msg}${where}${stopped}`), ...(e?.hint ? { hint: o.mask(e.hint) } : {}), changes: [], durationMs: Date.now() - started };
+    // No member seen while others run: the cluster never formed around it (the usual causes, and the fix).
+    const alone = /skipping state transfer/.test(msg)
+      ? 'it saw no other cluster member although one runs: open the membership and receiver ports between the members (firewall), check that multicast passes on this network, or use static membership (cluster_membership: static)'
+      : undefined;
+    const hint = alone ?? e?.hint;
+    return { ...base, status: 'failed', message: o.mask(`${ht.item ?? ht.label}: ${msg}${where}${stopped}`), ...(hint ? { hint: o.mask(hint) } : {}), changes: [], durationMs: Date.now() - started };
   }
 }
 
