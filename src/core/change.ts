@@ -56,8 +56,16 @@ interface Base {
   summary: string;
 }
 
+/**
+ * Change kinds declared in their own file, `src/host/changes/<kind>.ts`, by declaration merging
+ * (`declare module '../../core/change.ts' { interface MoreChanges { kind: {...} } }`), so a new kind
+ * is that one file plus its line in the registry. The kinds listed in `Change` below predate it.
+ */
+export interface MoreChanges {}
+
 export type Change = Base &
   (
+    | MoreChanges[keyof MoreChanges]
     | {
         kind: 'write';
         path: string;

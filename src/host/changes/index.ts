@@ -1,6 +1,7 @@
 /**
  * The registry of change kinds: kind → what it is on the host. A new kind is one file beside this
- * one plus one line below; the compiler refuses a `Change` kind with no entry here.
+ * one (its data declared there into `MoreChanges` of core/change.ts, its `ChangeDef` exported) plus
+ * one line below; the compiler refuses a `Change` kind with no entry here.
  */
 import type { ChangeKind } from '../../core/change.ts';
 import type { ChangeDef, EntryOf } from '../change-kind.ts';
