@@ -32,8 +32,15 @@ function app(root: string, v: string): string {
   return dir;
 }
 
-interface Step { step: string; ms: number }
-interface Unit { item: string; ms: number; steps: Step[] }
+interface Step {
+  step: string;
+  ms: number;
+}
+interface Unit {
+  item: string;
+  ms: number;
+  steps: Step[];
+}
 
 /** Two clients, one request every 200 ms each, bounded in count and time; counts non-200 answers. */
 function load(url: string, maxMs: number): { stop: () => Promise<{ requests: number; bad: number }> } {
@@ -47,7 +54,11 @@ function load(url: string, maxMs: number): { stop: () => Promise<{ requests: num
       const t0 = Date.now();
       try {
         const r = await fetch(url, { headers: cookie ? { cookie } : {}, signal: AbortSignal.timeout(10_000) });
-        cookie = r.headers.getSetCookie().find((c) => c.startsWith('JSESSIONID='))?.split(';')[0] ?? cookie;
+        cookie =
+          r.headers
+            .getSetCookie()
+            .find((c) => c.startsWith('JSESSIONID='))
+            ?.split(';')[0] ?? cookie;
         await r.text();
         if (r.status !== 200) bad++;
       } catch {
@@ -72,17 +83,25 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'bench-roll-'));
   try {
     const inv = info.inventoryPath;
-    const first = await timed('node', [BIN, '-i', inv, '-e', `app_src=${app(root, '1')}`], { timeoutMs: 600_000, env: { ...process.env, CI: 'true' } });
+    const first = await timed('node', [BIN, '-i', inv, '-e', `app_src=${app(root, '1')}`], {
+      timeoutMs: 600_000,
+      env: { ...process.env, CI: 'true' },
+    });
     if (first.code !== 0) throw new Error(`first run failed:\n${first.stdout.slice(-2000)}`);
     const deploys: { ms: number; units: Unit[]; bad: number; requests: number }[] = [];
     for (let k = 0; k < reps; k++) {
       const v = k % 2 === 0 ? '2' : '1';
       const l = load(`http://${host.ip}/counter/`, 600_000);
-      const r = await timed('node', [BIN, '-i', inv, '--json', '-e', `app_src=${app(root, `${v}-${k}`)}`], { timeoutMs: 600_000, env: { ...process.env, CI: 'true' } });
+      const r = await timed('node', [BIN, '-i', inv, '--json', '-e', `app_src=${app(root, `${v}-${k}`)}`], {
+        timeoutMs: 600_000,
+        env: { ...process.env, CI: 'true' },
+      });
       const traffic = await l.stop();
       if (r.code !== 0) throw new Error(`deploy ${k + 1} failed:\n${r.stdout.slice(-3000)}`);
       const doc = JSON.parse(r.stdout) as { plays: { tasks: { results: { item?: string; durationMs: number; steps?: Step[] }[] }[] }[] };
-      const units = doc.plays.flatMap((p) => p.tasks.flatMap((t) => t.results.filter((x) => x.steps).map((x) => ({ item: x.item ?? '?', ms: x.durationMs, steps: x.steps! }))));
+      const units = doc.plays.flatMap((p) =>
+        p.tasks.flatMap((t) => t.results.filter((x) => x.steps).map((x) => ({ item: x.item ?? '?', ms: x.durationMs, steps: x.steps! }))),
+      );
       deploys.push({ ms: r.ms, units, ...traffic });
       log(`deploy ${k + 1}/${reps}: ${s(r.ms)}, ${units.length} instances rolled, ${traffic.bad} of ${traffic.requests} requests not 200`);
     }
@@ -113,7 +132,7 @@ async function main(): Promise<void> {
       `Requests through Apache during the deploys: ${deploys.reduce((a, d) => a + d.requests, 0)}, not 200: ${deploys.reduce((a, d) => a + d.bad, 0)}.`,
       '',
       'Steps: **drain** disables the member in balancer-manager and waits until its in-flight requests',
-      'are done; **stop** is `shutdown.sh` until the JVM is gone; **files** are the deploy\'s changes',
+      "are done; **stop** is `shutdown.sh` until the JVM is gone; **files** are the deploy's changes",
       '(WAR, cleared expanded and compiled copies); **start** is `catalina.sh start` until the port',
       'and the application answer and the log shows the cluster joined, the state received; **enable**',
       'puts it back. The JVM start and the application deploy dominate `start`; the state transfer',

@@ -67,7 +67,13 @@ function recipeHostVars(host: string): Record<string, unknown> {
   const id = host.slice(host.lastIndexOf('-') + 1);
   const inst = [
     { home: '/opt/tomcat', jvmRoute: `${id}t1`, ports: { shutdown: 8005, http: 8080, redirect: 8443, ajp: 8009 }, receiverPort: 4000 },
-    { home: '/opt/tomcat2', source: '/opt/tomcat', jvmRoute: `${id}t2`, ports: { shutdown: 8006, http: 8081, redirect: 8444, ajp: 8010 }, receiverPort: 4001 },
+    {
+      home: '/opt/tomcat2',
+      source: '/opt/tomcat',
+      jvmRoute: `${id}t2`,
+      ports: { shutdown: 8006, http: 8081, redirect: 8444, ajp: 8010 },
+      receiverPort: 4001,
+    },
   ];
   const members = inst.map((i) => ({ host: '127.0.0.1', port: i.ports.ajp, route: i.jvmRoute, secret: SECRET }));
   // provision's playbook reads balancer_members through from_yaml.
@@ -154,7 +160,13 @@ async function reruns(): Promise<void> {
     res.memory[tool] = [...res.rerun[maxHosts]![tool]].sort((a, b) => (b.treePeakKb ?? 0) - (a.treePeakKb ?? 0))[0];
   }
   log('CPU profile of one 1-host provision rerun');
-  res.profile = await profileProvision(['-i', inv('provision', 1), sc!.provisionPlaybook, '--json', ...Object.entries(sc!.vars).flatMap(([k, v]) => ['-e', `${k}=${v}`])]);
+  res.profile = await profileProvision([
+    '-i',
+    inv('provision', 1),
+    sc!.provisionPlaybook,
+    '--json',
+    ...Object.entries(sc!.vars).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+  ]);
 }
 
 const cleanup = async () => {

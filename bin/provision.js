@@ -17,7 +17,10 @@ function newest(dir) {
   return t;
 }
 
-if (existsSync(bundle) && statSync(bundle).mtimeMs >= Math.max(newest(join(root, 'src')), statSync(join(root, 'package-lock.json')).mtimeMs)) {
+if (
+  existsSync(bundle) &&
+  statSync(bundle).mtimeMs >= Math.max(newest(join(root, 'src')), statSync(join(root, 'package-lock.json')).mtimeMs)
+) {
   await (await import(pathToFileURL(bundle).href)).main();
 } else {
   const { register } = await import('tsx/esm/api');

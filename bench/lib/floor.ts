@@ -62,8 +62,14 @@ export async function measureFloor(info: LabInfo, host: string, reps: number): P
 
   const h = info.hosts.find((x) => x.name === host)!;
   const spec = {
-    name: host, host: h.ip, port: 22, user: 'root', privateKeyFile: info.keyPath, become: false,
-    hostKeyChecking: 'strict' as const, knownHostsFile: info.knownHostsPath,
+    name: host,
+    host: h.ip,
+    port: 22,
+    user: 'root',
+    privateKeyFile: info.keyPath,
+    become: false,
+    hostKeyChecking: 'strict' as const,
+    knownHostsFile: info.knownHostsPath,
   };
   const tFresh: number[] = [];
   const tExec: number[] = [];
@@ -83,5 +89,11 @@ export async function measureFloor(info: LabInfo, host: string, reps: number): P
     fw.push(performance.now() - t2);
     await tr.close();
   }
-  return { sshFresh: stats(fresh), sshMux: stats(mux), transportFresh: stats(tFresh), transportExec: stats(tExec), firewallFact: stats(fw) };
+  return {
+    sshFresh: stats(fresh),
+    sshMux: stats(mux),
+    transportFresh: stats(tFresh),
+    transportExec: stats(tExec),
+    firewallFact: stats(fw),
+  };
 }

@@ -30,11 +30,7 @@ export async function downAll(): Promise<void> {
  * An inventory of the lab's first `n` hosts, each in the groups `apache` and `tomcat` (the recipe
  * on one host: Apache in front of two Tomcats), plus `hostVars(host)` per host.
  */
-export function writeInventory(
-  info: LabInfo,
-  n: number,
-  hostVars: (host: string) => Record<string, unknown> = () => ({}),
-): string {
+export function writeInventory(info: LabInfo, n: number, hostVars: (host: string) => Record<string, unknown> = () => ({})): string {
   const lab = parse(readFileSync(info.inventoryPath, 'utf8')) as { all: { vars: Record<string, unknown> } };
   const names = info.hosts.slice(0, n);
   const hosts: Record<string, unknown> = {};
@@ -73,4 +69,3 @@ export function ansibleEnv(info: LabInfo, incarnation: string): NodeJS.ProcessEn
     ANSIBLE_HOME: join(WORK, 'ansible-home'),
   };
 }
-

@@ -79,12 +79,18 @@ export function timed(cmd: string, args: string[], opts: TimedOptions = {}): Pro
     let timedOut = false;
     let peak = 0;
     const sampler = opts.sampleTreeMs
-      ? setInterval(() => { peak = Math.max(peak, treeRssKb(child.pid!)); }, opts.sampleTreeMs)
+      ? setInterval(() => {
+          peak = Math.max(peak, treeRssKb(child.pid!));
+        }, opts.sampleTreeMs)
       : undefined;
     const killer = setTimeout(() => {
       timedOut = true;
       // The group holds the tool and everything it forked (ssh clients included).
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -92,7 +98,11 @@ export function timed(cmd: string, args: string[], opts: TimedOptions = {}): Pro
       clearTimeout(killer);
       if (sampler) clearInterval(sampler);
       let report = '';
-      try { report = readFileSync(join(dir, 'report'), 'utf8'); } catch { /* killed before it wrote */ }
+      try {
+        report = readFileSync(join(dir, 'report'), 'utf8');
+      } catch {
+        /* killed before it wrote */
+      }
       rmSync(dir, { recursive: true, force: true });
       const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(report);
       resolve({

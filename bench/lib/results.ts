@@ -58,7 +58,9 @@ export interface Goal {
 /** The issue's goals, from medians. */
 export function goals(r: Results): Goal[] {
   const out: Goal[] = [];
-  const hostCounts = Object.keys(r.rerun).map(Number).sort((a, b) => a - b);
+  const hostCounts = Object.keys(r.rerun)
+    .map(Number)
+    .sort((a, b) => a - b);
   const small = hostCounts[0];
   const large = hostCounts[hostCounts.length - 1];
   const p = (n: number | undefined, t: ToolName) => (n === undefined ? NaN : wall(r.rerun[n]?.[t]).median);
@@ -67,7 +69,8 @@ export function goals(r: Results): Goal[] {
   const atMost = (what: string, a: number, b: number, max: number) =>
     out.push({ what, ratio: a / b, bound: `≤ ${max}×`, met: a / b <= max });
   speedup(`Idempotent rerun, ${small} host: Ansible ÷ provision`, p(small, 'ansible'), p(small, 'provision'), 15);
-  if (r.floor) atMost(`Idempotent rerun, ${small} host: provision ÷ fresh \`ssh host true\``, p(small, 'provision'), r.floor.sshFresh.median, 2);
+  if (r.floor)
+    atMost(`Idempotent rerun, ${small} host: provision ÷ fresh \`ssh host true\``, p(small, 'provision'), r.floor.sshFresh.median, 2);
   speedup('First run, configuration only, 1 host: Ansible ÷ provision', wall(r.first.ansible).median, wall(r.first.provision).median, 8);
   speedup(`Rerun, ${large} hosts: Ansible ÷ provision`, p(large, 'ansible'), p(large, 'provision'), 30);
   atMost(`Rerun, ${large} hosts: provision ${large} hosts ÷ provision ${small} host`, p(large, 'provision'), p(small, 'provision'), 3);

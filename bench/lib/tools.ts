@@ -73,13 +73,7 @@ export async function runProvision(inv: string, s: Scenario, forks: number, o: T
 }
 
 /** `ansible-playbook -i inv playbook -f N` with the bench's ansible.cfg; change counts from PLAY RECAP. */
-export async function runAnsible(
-  inv: string,
-  s: Scenario,
-  forks: number,
-  env: NodeJS.ProcessEnv,
-  o: TimedOptions = {},
-): Promise<ToolRun> {
+export async function runAnsible(inv: string, s: Scenario, forks: number, env: NodeJS.ProcessEnv, o: TimedOptions = {}): Promise<ToolRun> {
   const args = ['-i', inv, s.ansiblePlaybook, '-f', String(forks), ...varArgs(s)];
   const t = await timed('ansible-playbook', args, { cwd: REPO, env, ...o });
   const run: ToolRun = { ...t, tool: 'ansible', hosts: 0, changed: {}, bad: [] };
@@ -104,7 +98,9 @@ export function problem(r: ToolRun, expectHosts: number, mustBeIdempotent: boole
   if (r.code !== 0) return `${r.tool}: exit ${r.code}`;
   if (r.hosts !== expectHosts) return `${r.tool}: recap has ${r.hosts} hosts, expected ${expectHosts}`;
   if (mustBeIdempotent && totalChanged(r) !== 0) {
-    const which = Object.entries(r.changed).filter(([, c]) => c).map(([h, c]) => `${h}=${c}`);
+    const which = Object.entries(r.changed)
+      .filter(([, c]) => c)
+      .map(([h, c]) => `${h}=${c}`);
     return `${r.tool}: rerun changed ${which.join(', ')}`;
   }
   if (!mustBeIdempotent && totalChanged(r) === 0) return `${r.tool}: first run changed nothing`;

@@ -8,12 +8,16 @@ import { addJournalFlags, hostsFrom, type JournalFlags } from './rollback-comman
 
 export function historyCommand(): Command {
   return addJournalFlags(
-    new Command('history').description('list the runs journaled on each host, newest first: id, time, user@control, playbook, changed, status (complete, failed, interrupted, rolled-back, running)'),
+    new Command('history').description(
+      'list the runs journaled on each host, newest first: id, time, user@control, playbook, changed, status (complete, failed, interrupted, rolled-back, running)',
+    ),
   ).action(async (f: JournalFlags) => {
     const rows = await withHosts(hostsFrom(f), async (hosts) => {
       const out = new Map<string, HistoryRow[] | Error>();
       // One round trip per host; hosts answer in parallel.
-      await Promise.all(hosts.map(async (h) => out.set(h.name, h.error ?? (await readHistory(h.transport!, h.name).catch((e: Error) => e)))));
+      await Promise.all(
+        hosts.map(async (h) => out.set(h.name, h.error ?? (await readHistory(h.transport!, h.name).catch((e: Error) => e)))),
+      );
       return new Map(hosts.map((h) => [h.name, out.get(h.name)!]));
     });
     if (f.json) {

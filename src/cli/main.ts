@@ -25,7 +25,9 @@ let verbose = 0;
 /** The whole command line (commander), without running it. */
 export function buildProgram(): Command {
   const program = new Command('provision')
-    .description('Ansible-style provisioning over plain SSH, with real rollback.\nWithout a playbook it runs the recipe: Apache load-balancing clustered Tomcats (playbooks/tomcat-cluster.yml).')
+    .description(
+      'Ansible-style provisioning over plain SSH, with real rollback.\nWithout a playbook it runs the recipe: Apache load-balancing clustered Tomcats (playbooks/tomcat-cluster.yml).',
+    )
     .argument('[playbook]', 'playbook to run (default: the recipe, playbooks/tomcat-cluster.yml)')
     .option('-i, --inventory <file>', 'Ansible YAML inventory (required)')
     .option('-C, --check', 'plan only: every task says ok or would change; nothing is written, no lock is taken')
@@ -37,7 +39,12 @@ export function buildProgram(): Command {
     .option('-e, --extra-vars <vars>', 'key=value, JSON/YAML mapping, or @file (repeatable; highest precedence)', collect, [])
     .option('--extra-vars-file <file>', 'YAML file of variables (repeatable)', collect, [])
     .option('--secret-vars-file <file>', 'YAML file of secret variables: their values are masked in all output (repeatable)', collect, [])
-    .addOption(new Option('--host-key-checking <mode>', 'known_hosts policy when the inventory sets no provision_host_key_checking (default: strict)').choices(['strict', 'accept-new', 'off']))
+    .addOption(
+      new Option(
+        '--host-key-checking <mode>',
+        'known_hosts policy when the inventory sets no provision_host_key_checking (default: strict)',
+      ).choices(['strict', 'accept-new', 'off']),
+    )
     .option('--break-stale-lock', 'break a host lock whose run is no longer connected')
     .option('--rollback-on-failure', 'roll a failed host back to where this run found it')
     .option('-u, --user <user>', 'SSH user when the inventory sets no ansible_user')
@@ -50,7 +57,10 @@ export function buildProgram(): Command {
     .exitOverride()
     .action(async (playbook: string | undefined, f: RunFlags) => {
       verbose = f.verbose;
-      if (!f.inventory) throw new UsageError('no inventory given', { hint: 'pass --inventory hosts.yml (an Ansible YAML inventory); `provision lab up` writes one for the local test hosts' });
+      if (!f.inventory)
+        throw new UsageError('no inventory given', {
+          hint: 'pass --inventory hosts.yml (an Ansible YAML inventory); `provision lab up` writes one for the local test hosts',
+        });
       process.exitCode = await runCommand(playbook ?? DEFAULT_PLAYBOOK, f);
     });
   program.addCommand(verifyCommand().exitOverride());

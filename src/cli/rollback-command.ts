@@ -39,7 +39,12 @@ export function addJournalFlags(cmd: Command): Command {
     .option('-i, --inventory <file>', 'Ansible YAML inventory (required)')
     .option('-l, --limit <pattern>', 'restrict to hosts matching an Ansible pattern')
     .option('-f, --forks <n>', 'hosts in parallel', positive, DEFAULT_FORKS)
-    .addOption(new Option('--host-key-checking <mode>', 'known_hosts policy when the inventory sets no provision_host_key_checking (default: strict)').choices(['strict', 'accept-new', 'off']))
+    .addOption(
+      new Option(
+        '--host-key-checking <mode>',
+        'known_hosts policy when the inventory sets no provision_host_key_checking (default: strict)',
+      ).choices(['strict', 'accept-new', 'off']),
+    )
     .option('-u, --user <user>', 'SSH user when the inventory sets no ansible_user')
     .option('--private-key <file>', 'SSH key when the inventory sets no ansible_ssh_private_key_file')
     .option('-b, --become', 'use sudo on the hosts (when the inventory sets no ansible_become)')
@@ -61,7 +66,9 @@ export function hostsFrom(f: JournalFlags) {
 export function rollbackCommand(): Command {
   return addJournalFlags(
     new Command('rollback')
-      .description('undo the last run (or --run ID and every later run on each host), newest change first: files restored byte for byte, created paths removed, ports closed, services back to their old config')
+      .description(
+        'undo the last run (or --run ID and every later run on each host), newest change first: files restored byte for byte, created paths removed, ports closed, services back to their old config',
+      )
       .option('--run <id>', 'roll back this run and every later one (default: the last run)')
       .option('-C, --check', 'show what would be undone; change nothing, take no lock')
       .option('--force', 'overwrite files changed by someone else since the run')

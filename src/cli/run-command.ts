@@ -55,7 +55,10 @@ async function extraVars(list: string[]): Promise<Record<string, unknown>> {
     else {
       for (const pair of item.split(/\s+/).filter(Boolean)) {
         const i = pair.indexOf('=');
-        if (i < 1) throw new UsageError(`--extra-vars: \`${pair}\` is not key=value`, { hint: 'write -e key=value, -e \'{"key": 1}\' or -e @vars.yml' });
+        if (i < 1)
+          throw new UsageError(`--extra-vars: \`${pair}\` is not key=value`, {
+            hint: 'write -e key=value, -e \'{"key": 1}\' or -e @vars.yml',
+          });
         out[pair.slice(0, i)] = pair.slice(i + 1);
       }
     }
@@ -63,7 +66,13 @@ async function extraVars(list: string[]): Promise<Record<string, unknown>> {
   return out;
 }
 
-const split = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
+const split = (s?: string) =>
+  s
+    ? s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : [];
 
 export async function runCommand(playbook: string, f: RunFlags): Promise<number> {
   const ops = await loadOperations();

@@ -10,12 +10,17 @@ import { DEFAULT_PLAYBOOK } from './paths.ts';
 function table(rows: CheckRow[]): string {
   const w = [7, Math.max(6, ...rows.map((r) => r.target.length)), 6];
   const line = (c: string[]) => c.map((x, i) => x.padEnd(w[i] ?? 0)).join('  ');
-  return [line(['CHECK', 'TARGET', 'RESULT', 'DETAIL']), ...rows.map((r) => line([r.check, r.target, r.ok ? 'ok' : 'FAILED', r.detail]))].join('\n');
+  return [
+    line(['CHECK', 'TARGET', 'RESULT', 'DETAIL']),
+    ...rows.map((r) => line([r.check, r.target, r.ok ? 'ok' : 'FAILED', r.detail])),
+  ].join('\n');
 }
 
 export function verifyCommand(): Command {
   return new Command('verify')
-    .description('prove the cluster works without downtime: each Tomcat answers, sees the other members, and reads a session made through Apache')
+    .description(
+      'prove the cluster works without downtime: each Tomcat answers, sees the other members, and reads a session made through Apache',
+    )
     .argument('[playbook]', 'the playbook whose variables describe the cluster (default: the recipe)')
     .option('-i, --inventory <file>', 'Ansible YAML inventory (required)')
     .option('--json', 'print the checks as JSON')

@@ -127,17 +127,6 @@ export type Change = Base &
         keepDrained?: Omit<BalancerMemberRef, 'route'>;
       }
     | {
-        /**
-         * A balancer member's runtime state through mod_proxy_balancer's balancer-manager: no
-         * Apache restart, nothing written to its config. `disabled` also waits until the member's
-         * in-flight requests are done (Busy 0), bounded by `drainTimeoutMs`.
-         */
-        kind: 'balancer';
-        member: BalancerMemberRef;
-        state: 'disabled' | 'enabled';
-        drainTimeoutMs?: number;
-      }
-    | {
         kind: 'package';
         manager: 'apt' | 'yum' | 'dnf';
         name: string;

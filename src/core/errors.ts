@@ -79,11 +79,7 @@ export class CommandError extends OperationError {
   readonly command: string;
   readonly code: number;
   readonly stderr: string;
-  constructor(
-    message: string,
-    info: { command: string; code: number; stderr: string },
-    details: ErrorDetails = {},
-  ) {
+  constructor(message: string, info: { command: string; code: number; stderr: string }, details: ErrorDetails = {}) {
     super(message, details);
     this.command = info.command;
     this.code = info.code;

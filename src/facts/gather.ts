@@ -105,9 +105,7 @@ export class FactCache implements Facts {
     const missing = dedupe(requests.filter((r) => !this.has(r)).map((r) => this.source(r)));
     if (missing.length === 0 && !prelude) return '';
     const nonce = randomBytes(6).toString('hex');
-    const parts = missing.map(
-      (req, i) => `printf '\\n@@${nonce}:${i}\\n'; ( ${snippetFor(req)}\n) 2>/dev/null | base64 -w0`,
-    );
+    const parts = missing.map((req, i) => `printf '\\n@@${nonce}:${i}\\n'; ( ${snippetFor(req)}\n) 2>/dev/null | base64 -w0`);
     const script = [prelude, `printf '\\n@@${nonce}:facts\\n'`, ...parts, `printf '\\n@@${nonce}:end\\n'`].join('\n');
     const res = await this.transport.exec(script);
     const { head, frames } = parseFrames(res.stdout, nonce);

@@ -22,9 +22,12 @@ export function snippetFor(req: FactRequest): string {
   switch (req.type) {
     case 'file':
       // One line of stat, one sha256, then the content in base64 when asked for.
-      return sh`p=${req.path}; if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%a|%U|%G|%s' -- "$p"; if [ -f "$p" ] && [ ! -L "$p" ]; then sha256sum -- "$p" | cut -c1-64; else echo -; fi; `.text +
+      return (
+        sh`p=${req.path}; if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%a|%U|%G|%s' -- "$p"; if [ -f "$p" ] && [ ! -L "$p" ]; then sha256sum -- "$p" | cut -c1-64; else echo -; fi; `
+          .text +
         (req.content ? sh`[ -f "$p" ] && base64 -w0 -- "$p"; echo; `.text : '') +
-        'else echo absent; fi';
+        'else echo absent; fi'
+      );
     case 'command':
       return `{ ${req.command}\n} 2>/dev/null; echo "@rc=$?"`;
     case 'os':
@@ -33,7 +36,7 @@ export function snippetFor(req: FactRequest): string {
         'echo "hostname=$(hostname 2>/dev/null || cat /etc/hostname)"; echo "user=$(id -un)"',
         'for m in dnf yum apt-get; do command -v $m >/dev/null 2>&1 && { echo "pm=$m"; break; }; done',
         '[ -d /run/systemd/system ] && echo systemd=1',
-        "ip -4 -o addr show 2>/dev/null | awk '{print \"addr=\" $4}'",
+        'ip -4 -o addr show 2>/dev/null | awk \'{print "addr=" $4}\'',
       ].join('; ');
     case 'firewall': {
       // firewall-cmd starts Python (~0.2-0.5 s a call); dbus-send asks the running firewalld the

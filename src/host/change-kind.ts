@@ -93,7 +93,9 @@ export interface ChangeDef<K extends ChangeKind, E extends EntryOf<K, object>> {
 export function restoreStep(entry: EntryBase, backedUp: BackedUp[]): Undo {
   if (backedUp.length === 0) return { action: 'skip', paths: [], text: `${entry.summary}: never made (no backup), nothing to undo` };
   // A zone's `.xml.old` that did not exist is noise in the message (it is still removed).
-  const what = backedUp.filter((p) => !p.path.endsWith('.xml.old') || p.existed).map((p) => (p.existed ? `restore ${p.path}` : `remove ${p.path} (did not exist before)`));
+  const what = backedUp
+    .filter((p) => !p.path.endsWith('.xml.old') || p.existed)
+    .map((p) => (p.existed ? `restore ${p.path}` : `remove ${p.path} (did not exist before)`));
   return { action: 'restore', paths: backedUp, text: what.join('; ') || `restore ${backedUp[0]!.path}` };
 }
 

@@ -20,15 +20,18 @@ export function firewallScript(change: Extract<Change, { kind: 'firewall' }>): s
   const z = sh`--zone=${change.zone}`.text;
   const cmdArg = rule ? sh`--${add ? 'add' : 'remove'}-rich-rule=${rule}`.text : sh`--${add ? 'add' : 'remove'}-port=${change.port}`.text;
   const runtime = rule
-    ? sh`${PATH} ${`${FWD}.zone.${add ? 'addRichRule' : 'removeRichRule'}`} ${`string:${change.zone}`} ${`string:${rule}`}`.text + (add ? ' int32:0' : '')
-    : sh`${PATH} ${`${FWD}.zone.${add ? 'addPort' : 'removePort'}`} ${`string:${change.zone}`} ${`string:${port}`} ${`string:${proto}`}`.text + (add ? ' int32:0' : '');
+    ? sh`${PATH} ${`${FWD}.zone.${add ? 'addRichRule' : 'removeRichRule'}`} ${`string:${change.zone}`} ${`string:${rule}`}`.text +
+      (add ? ' int32:0' : '')
+    : sh`${PATH} ${`${FWD}.zone.${add ? 'addPort' : 'removePort'}`} ${`string:${change.zone}`} ${`string:${port}`} ${`string:${proto}`}`
+        .text + (add ? ' int32:0' : '');
   const permanent = rule
     ? sh`"$P" ${`${FWD}.config.zone.${add ? 'addRichRule' : 'removeRichRule'}`} ${`string:${rule}`}`.text
     : sh`"$P" ${`${FWD}.config.zone.${add ? 'addPort' : 'removePort'}`} ${`string:${port}`} ${`string:${proto}`}`.text;
   return [
     'if command -v dbus-send >/dev/null 2>&1; then',
     FW_FN,
-    sh`P=$(dbus-send --system --print-reply=literal --dest=${FWD} ${`${PATH}/config`} ${`${FWD}.config.getZoneByName`} ${`string:${change.zone}`} | tr -d ' ') || exit 1`.text,
+    sh`P=$(dbus-send --system --print-reply=literal --dest=${FWD} ${`${PATH}/config`} ${`${FWD}.config.getZoneByName`} ${`string:${change.zone}`} | tr -d ' ') || exit 1`
+      .text,
     `fw ${permanent} && fw ${runtime}`,
     'else',
     `firewall-cmd --permanent ${z} ${cmdArg} >/dev/null && firewall-cmd ${z} ${cmdArg} >/dev/null`,

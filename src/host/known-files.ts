@@ -13,7 +13,10 @@ export function setFile(cache: FactCache, path: string, f: Omit<FileFact, 'path'
 
 /** The file fact already known for a path, with or without content. */
 export function existing(cache: FactCache, path: string): FileFact | undefined {
-  for (const req of [{ type: 'file' as const, path }, { type: 'file' as const, path, content: true }]) {
+  for (const req of [
+    { type: 'file' as const, path },
+    { type: 'file' as const, path, content: true },
+  ]) {
     if (cache.has(req)) return cache.get(req);
   }
   return undefined;

@@ -35,12 +35,7 @@ export interface RunMeta {
 }
 
 /** What is at a path: absent, a regular file (with its sha256), a directory, a symlink, else. */
-export type PathState =
-  | { type: 'absent' }
-  | { type: 'file'; sha256: string }
-  | { type: 'dir' }
-  | { type: 'link' }
-  | { type: 'other' };
+export type PathState = { type: 'absent' } | { type: 'file'; sha256: string } | { type: 'dir' } | { type: 'link' } | { type: 'other' };
 
 /** The directory of one run's record, entries and backups. */
 export function runDir(id: string): string {

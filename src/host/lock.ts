@@ -33,7 +33,8 @@ export function acquireScript(runId: string, opts: { breakStale: boolean }): str
     opts.breakStale ? `if [ -d ${LOCK_DIR} ]; then ${STALE}; [ "$s" = 1 ] && rm -rf ${LOCK_DIR} && echo lock=broken; fi` : '',
     SSHD_PID,
     `if mkdir ${LOCK_DIR} 2>/dev/null; then`,
-    sh`  { printf '%s\n' ${holder}; echo "pid=$p"; } > ${LOCK_DIR}/holder.tmp && mv ${LOCK_DIR}/holder.tmp ${LOCK_DIR}/holder; echo lock=ok`.text,
+    sh`  { printf '%s\n' ${holder}; echo "pid=$p"; } > ${LOCK_DIR}/holder.tmp && mv ${LOCK_DIR}/holder.tmp ${LOCK_DIR}/holder; echo lock=ok`
+      .text,
     `else ${STALE}; echo lock=held; echo "stale=$s"; sed 's/^/holder./' ${LOCK_DIR}/holder 2>/dev/null; fi`,
   ]
     .filter(Boolean)
@@ -47,10 +48,18 @@ export function releaseScript(runId: string): string {
 
 /** Read the prelude's answer; throws LockError naming the holder when the lock is taken. */
 export function checkLock(out: string, host: string): void {
-  const kv = new Map(out.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const kv = new Map(
+    out
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
   if (kv.get('lock') === 'ok' || out.includes('lock=ok')) return;
   if (!out.includes('lock=held')) {
-    throw new LockError(`could not take the lock on ${host}`, { host, hint: `check that ${STATE_DIR} is writable by the connecting user (or use become)` });
+    throw new LockError(`could not take the lock on ${host}`, {
+      host,
+      hint: `check that ${STATE_DIR} is writable by the connecting user (or use become)`,
+    });
   }
   const h: LockHolder = {
     run: kv.get('holder.run') ?? '?',

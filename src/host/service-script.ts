@@ -52,10 +52,15 @@ export function waitScript(name: string, w?: WaitSpec): string {
   const tries = Math.ceil((w.timeoutMs ?? 120_000) / 500);
   const what = [w.port && `port ${w.port}`, w.url, w.logFile && `/${w.pattern}/ in ${w.logFile}`].filter(Boolean).join(' and ');
   // The log's relevant lines since the start go with any failure, so the message shows why.
-  const tail = w.logFile ? sh`; tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -E 'SEVERE|ERROR|Exception|startup failed|No session state|skipping state transfer' | tail -n 8 | cut -c1-300 >&2`.text : '';
-  const fail = w.logFile && w.failPattern
-    ? sh`if tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -Eq ${w.failPattern}; then echo ${`${name} failed to start: its log since the start matches /${w.failPattern}/ (${w.logFile}):`} >&2`.text + `${tail}; exit 76; fi; `
+  const tail = w.logFile
+    ? sh`; tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -E 'SEVERE|ERROR|Exception|startup failed|No session state|skipping state transfer' | tail -n 8 | cut -c1-300 >&2`
+        .text
     : '';
+  const fail =
+    w.logFile && w.failPattern
+      ? sh`if tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -Eq ${w.failPattern}; then echo ${`${name} failed to start: its log since the start matches /${w.failPattern}/ (${w.logFile}):`} >&2`
+          .text + `${tail}; exit 76; fi; `
+      : '';
   return [
     `i=0; until ${probes.join(' && ')}; do ${fail}i=$((i+1)); if [ $i -ge ${tries} ]; then`,
     sh`echo ${`${name} did not answer on ${what} within ${Math.round(tries / 2)}s`} >&2`.text + `${tail}; exit 75; fi; sleep 0.5; done`,

@@ -31,12 +31,23 @@ export function isTemplate(value: unknown): boolean {
 }
 
 const STRINGS = [
-  'ansible_host', 'ansible_ssh_host', 'ansible_user', 'ansible_ssh_user', 'ansible_become_user',
-  'ansible_ssh_private_key_file', 'ansible_private_key_file', 'provision_known_hosts_file',
+  'ansible_host',
+  'ansible_ssh_host',
+  'ansible_user',
+  'ansible_ssh_user',
+  'ansible_become_user',
+  'ansible_ssh_private_key_file',
+  'ansible_private_key_file',
+  'provision_known_hosts_file',
 ];
 const SECRETS = [
-  'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'ansible_become_password',
-  'ansible_become_pass', 'ansible_ssh_private_key_passphrase', 'ansible_private_key_passphrase',
+  'ansible_password',
+  'ansible_ssh_pass',
+  'ansible_ssh_password',
+  'ansible_become_password',
+  'ansible_become_pass',
+  'ansible_ssh_private_key_passphrase',
+  'ansible_private_key_passphrase',
 ];
 const BOOLS = ['ansible_become', 'ansible_host_key_checking', 'ansible_ssh_host_key_checking'];
 const PORTS = ['ansible_port', 'ansible_ssh_port'];
@@ -72,7 +83,10 @@ export function checkVar(name: string, value: unknown, pos: SourcePos): void {
     if (value !== 'sudo') bad('"sudo"', 'provision becomes another user only through sudo');
   } else if (name === 'provision_host_key_checking') {
     if (!KEY_CHECKING.includes(value as string) && typeof value !== 'boolean') {
-      bad('one of strict, accept-new, off (or a boolean)', 'use `strict` to refuse unknown host keys, `accept-new` to trust them on first use');
+      bad(
+        'one of strict, accept-new, off (or a boolean)',
+        'use `strict` to refuse unknown host keys, `accept-new` to trust them on first use',
+      );
     }
   } else if (name === 'provision_secret_vars') {
     if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {

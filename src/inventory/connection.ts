@@ -50,13 +50,20 @@ export function resolvePath(path: string, base: string): string {
  * Build the ConnectionSpec for a host.
  * @param vars the host's variables after templating; defaults to `host.vars` (templates left in are an error).
  */
-export function connectionSpecFor(host: InventoryHost, defaults: ConnectionDefaults = {}, vars: Record<string, unknown> = host.vars): ConnectionSpec {
+export function connectionSpecFor(
+  host: InventoryHost,
+  defaults: ConnectionDefaults = {},
+  vars: Record<string, unknown> = host.vars,
+): ConnectionSpec {
   const where = (name: string): SourcePos => host.varPos[name] ?? host.pos;
   const get = (names: string[]): [string, unknown] | undefined => {
     const hit = first(vars, names);
     if (hit && isTemplate(hit[1])) {
-      throw inventoryError(where(hit[0]), `\`${hit[0]}\` of host \`${host.name}\` is still a template: ${String(hit[1])}`,
-        'render the variables before connecting (the runner does), or write the value itself');
+      throw inventoryError(
+        where(hit[0]),
+        `\`${hit[0]}\` of host \`${host.name}\` is still a template: ${String(hit[1])}`,
+        'render the variables before connecting (the runner does), or write the value itself',
+      );
     }
     // Values rendered by the runner were never type-checked at load time.
     if (hit) checkVar(hit[0], hit[1], where(hit[0]));
@@ -72,8 +79,11 @@ export function connectionSpecFor(host: InventoryHost, defaults: ConnectionDefau
   };
   const conn = str(['ansible_connection']);
   if (conn !== undefined && !['ssh', 'smart', 'paramiko'].includes(conn)) {
-    throw inventoryError(where('ansible_connection'), `host \`${host.name}\` uses ansible_connection=${conn}; provision connects only over SSH`,
-      'remove `ansible_connection` or set it to `ssh`, and make sure the host runs sshd');
+    throw inventoryError(
+      where('ansible_connection'),
+      `host \`${host.name}\` uses ansible_connection=${conn}; provision connects only over SSH`,
+      'remove `ansible_connection` or set it to `ssh`, and make sure the host runs sshd',
+    );
   }
   const base = defaults.baseDir ?? dirname(host.pos.file);
   const keyFile = str(['ansible_ssh_private_key_file', 'ansible_private_key_file']) ?? defaults.privateKeyFile;
@@ -86,8 +96,10 @@ export function connectionSpecFor(host: InventoryHost, defaults: ConnectionDefau
     user: str(['ansible_user', 'ansible_ssh_user']) ?? defaults.user ?? userInfo().username,
     agent: defaults.agent ?? true,
     become: bool(['ansible_become']) ?? defaults.become ?? false,
-    hostKeyChecking: keyChecking(get(['provision_host_key_checking'])?.[1], bool(['ansible_host_key_checking', 'ansible_ssh_host_key_checking']))
-      ?? defaults.hostKeyChecking ?? 'strict',
+    hostKeyChecking:
+      keyChecking(get(['provision_host_key_checking'])?.[1], bool(['ansible_host_key_checking', 'ansible_ssh_host_key_checking'])) ??
+      defaults.hostKeyChecking ??
+      'strict',
   };
   if (keyFile !== undefined) spec.privateKeyFile = resolvePath(keyFile, base);
   const passphrase = str(['ansible_ssh_private_key_passphrase', 'ansible_private_key_passphrase']) ?? defaults.passphrase;
@@ -111,9 +123,13 @@ function keyChecking(provision: unknown, ansible: boolean | undefined): Connecti
   return b === undefined ? undefined : b ? 'strict' : 'off';
 }
 
-
 /** The CLI's connection flags (`-u`, `--private-key`, `-b`, `--host-key-checking`) as defaults. */
-export function connectionDefaultsFromFlags(f: { user?: string; privateKey?: string; become?: boolean; hostKeyChecking?: ConnectionSpec['hostKeyChecking'] }): ConnectionDefaults {
+export function connectionDefaultsFromFlags(f: {
+  user?: string;
+  privateKey?: string;
+  become?: boolean;
+  hostKeyChecking?: ConnectionSpec['hostKeyChecking'];
+}): ConnectionDefaults {
   return {
     ...(f.user ? { user: f.user } : {}),
     ...(f.privateKey ? { privateKeyFile: f.privateKey } : {}),

@@ -28,7 +28,8 @@ export function expandRange(name: string): string[] {
   const head = name.slice(0, open);
   const tail = name.slice(close + 1);
   const bounds = name.slice(open + 1, close).split(':');
-  if (bounds.length !== 2 && bounds.length !== 3) throw new HostEntryError(`host range in \`${name}\` must be [begin:end] or [begin:end:step]`);
+  if (bounds.length !== 2 && bounds.length !== 3)
+    throw new HostEntryError(`host range in \`${name}\` must be [begin:end] or [begin:end:step]`);
   const beg = bounds[0] || '0';
   const end = bounds[1] ?? '';
   const step = Number(bounds[2] || '1');

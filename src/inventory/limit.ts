@@ -18,12 +18,15 @@ const SUBSCRIPT = /^(.+)\[(?:(-?\d+)|(\d+)[:-](\d*))\]$/;
 
 /** Split a pattern on `,` and on `:` outside brackets (Ansible's split_host_pattern). */
 export function splitPattern(inv: Inventory, pattern: string): string[] {
-  return pattern.split(',').flatMap((part) => {
-    const p = part.trim();
-    // A whole part naming a host (an IPv6 address, say) is not split on its colons.
-    if (inv.hosts.has(p) || inv.hosts.has(p.replace(/^[!&]/, ''))) return [p];
-    return (p.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? []).map((s) => s.trim());
-  }).filter((p) => p !== '');
+  return pattern
+    .split(',')
+    .flatMap((part) => {
+      const p = part.trim();
+      // A whole part naming a host (an IPv6 address, say) is not split on its colons.
+      if (inv.hosts.has(p) || inv.hosts.has(p.replace(/^[!&]/, ''))) return [p];
+      return (p.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? []).map((s) => s.trim());
+    })
+    .filter((p) => p !== '');
 }
 
 /** fnmatch.translate: `*`, `?`, `[seq]`, `[!seq]`, everything else literal. */
@@ -50,8 +53,11 @@ function matcher(pattern: string, where: string, pos?: SourcePos): RegExp {
     // Python's re.match anchors at the start only.
     return new RegExp(`^(?:${pattern.slice(1)})`);
   } catch (cause) {
-    throw located(pos, `invalid regular expression \`${pattern}\` in ${where}: ${(cause as Error).message}`,
-      'after `~` write a JavaScript regular expression, e.g. `~web\\d+`');
+    throw located(
+      pos,
+      `invalid regular expression \`${pattern}\` in ${where}: ${(cause as Error).message}`,
+      'after `~` write a JavaScript regular expression, e.g. `~web\\d+`',
+    );
   }
 }
 
@@ -77,17 +83,23 @@ function matchOne(inv: Inventory, raw: string, where: string, pos?: SourcePos): 
   if (hosts.length === 0 && groups.length === 0 && pattern !== 'all') {
     const near = closest(pattern, [...inv.groups.keys(), ...inv.hosts.keys()]);
     const known = [...inv.groups.keys()].map((g) => `\`${g}\``).join(', ');
-    throw located(pos, `no host or group matches \`${pattern}\` in ${where}; groups are ${known}`,
+    throw located(
+      pos,
+      `no host or group matches \`${pattern}\` in ${where}; groups are ${known}`,
       (near ? `did you mean \`${near}\`? ` : '') +
-        'use a host name, a group name, a glob such as `web*` or `~regex`, joined by `:` (see inventory/README.md)');
+        'use a host name, a group name, a glob such as `web*` or `~regex`, joined by `:` (see inventory/README.md)',
+    );
   }
   const unique = [...new Set(hosts)];
   if (!sub) return unique;
   const [start, end] = sub;
   const from = start < 0 ? unique.length + start : start;
   if (from < 0 || from >= unique.length) {
-    throw located(pos, `\`${raw}\` in ${where} is out of range: \`${pattern}\` has ${unique.length} host(s)`,
-      `subscripts count from 0; use \`${pattern}[0]\` for the first host`);
+    throw located(
+      pos,
+      `\`${raw}\` in ${where} is out of range: \`${pattern}\` has ${unique.length} host(s)`,
+      `subscripts count from 0; use \`${pattern}[0]\` for the first host`,
+    );
   }
   if (end === undefined) return [unique[from]!];
   return unique.slice(from, (end === -1 ? unique.length - 1 : end) + 1);
@@ -97,7 +109,11 @@ function matchOne(inv: Inventory, raw: string, where: string, pos?: SourcePos): 
 export function evaluatePattern(inv: Inventory, pattern: string, where: string, pos?: SourcePos): string[] {
   const parts = splitPattern(inv, pattern);
   const regular = parts.filter((p) => !p.startsWith('!') && !p.startsWith('&'));
-  const ordered = [...(regular.length ? regular : ['all']), ...parts.filter((p) => p.startsWith('&')), ...parts.filter((p) => p.startsWith('!'))];
+  const ordered = [
+    ...(regular.length ? regular : ['all']),
+    ...parts.filter((p) => p.startsWith('&')),
+    ...parts.filter((p) => p.startsWith('!')),
+  ];
   let hosts: string[] = [];
   for (const p of ordered) {
     const op = p[0] === '!' || p[0] === '&' ? p[0] : '';

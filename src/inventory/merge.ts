@@ -45,8 +45,9 @@ function depths(raw: RawInventory): Map<string, number> {
 
 /** Ansible's sort_groups: by depth, then ansible_group_priority, then name. */
 function sortGroups(groups: RawGroup[], depth: Map<string, number>): RawGroup[] {
-  return [...groups].sort((a, b) =>
-    depth.get(a.name)! - depth.get(b.name)! || a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...groups].sort(
+    (a, b) => depth.get(a.name)! - depth.get(b.name)! || a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
 }
 
 function descendantsBfs(raw: RawInventory, name: string): RawGroup[] {
@@ -83,20 +84,32 @@ export function buildInventory(file: string, raw: RawInventory, dir: DirVars): I
     for (const m of [g.vars, dir.groups.get(g.name)]) for (const [k, v] of m ?? []) vars[k] = v.value;
     const hosts = [...new Set(descendantsBfs(raw, g.name).flatMap((d) => d.hosts))];
     groups.set(g.name, {
-      name: g.name, hosts, children: [...g.children], parents: [...g.parents], vars,
-      depth: depth.get(g.name)!, priority: g.priority, pos: g.pos,
+      name: g.name,
+      hosts,
+      children: [...g.children],
+      parents: [...g.parents],
+      vars,
+      depth: depth.get(g.name)!,
+      priority: g.priority,
+      pos: g.pos,
     });
   }
   const hosts = new Map<string, InventoryHost>();
   for (const h of raw.hosts.values()) {
     const direct = [...raw.groups.values()].filter((g) => g.hosts.includes(h.name)).map((g) => g.name);
-    const mine = sortGroups([...ancestors(raw, direct)].map((n) => raw.groups.get(n)!), depth);
+    const mine = sortGroups(
+      [...ancestors(raw, direct)].map((n) => raw.groups.get(n)!),
+      depth,
+    );
     const others = mine.filter((g) => g.name !== 'all');
     const all = raw.groups.get('all')!;
     const layers: (VarMap | undefined)[] = [
-      all.vars, ...others.map((g) => g.vars),
-      dir.groups.get('all'), ...others.map((g) => dir.groups.get(g.name)),
-      h.vars, dir.hosts.get(h.name),
+      all.vars,
+      ...others.map((g) => g.vars),
+      dir.groups.get('all'),
+      ...others.map((g) => dir.groups.get(g.name)),
+      h.vars,
+      dir.hosts.get(h.name),
     ];
     const vars: Record<string, unknown> = {};
     const varPos: Record<string, SourcePos> = {};

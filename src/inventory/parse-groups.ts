@@ -41,12 +41,18 @@ export function parseGroups(src: YamlSource): RawInventory {
   const inv: RawInventory = { groups: new Map(), hosts: new Map() };
   const top = src.doc.contents;
   if (isEmptyNode(top)) {
-    throw inventoryError({ file: src.file, line: 1, column: 1 }, 'the inventory is empty',
-      'start with `all:` and list hosts under `hosts:` (see inventory/README.md)');
+    throw inventoryError(
+      { file: src.file, line: 1, column: 1 },
+      'the inventory is empty',
+      'start with `all:` and list hosts under `hosts:` (see inventory/README.md)',
+    );
   }
   if (!isMap(top)) {
-    throw inventoryError(src.pos(top), `the top level must be a map of groups (normally \`all:\`), got ${nodeKind(top)}`,
-      looksLikeIni(src.text) ? INI_HINT : 'start with `all:` and list hosts under `hosts:` (see inventory/README.md)');
+    throw inventoryError(
+      src.pos(top),
+      `the top level must be a map of groups (normally \`all:\`), got ${nodeKind(top)}`,
+      looksLikeIni(src.text) ? INI_HINT : 'start with `all:` and list hosts under `hosts:` (see inventory/README.md)',
+    );
   }
   const group = (name: string, pos: SourcePos): RawGroup => {
     let g = inv.groups.get(name);
@@ -71,8 +77,11 @@ export function parseGroups(src: YamlSource): RawInventory {
 
   const addChild = (parent: RawGroup, child: string, pos: SourcePos): void => {
     if (isAncestor(child, parent.name)) {
-      throw inventoryError(pos, `group \`${child}\` cannot be a child of \`${parent.name}\`: that makes a loop`,
-        'a group may not contain itself or one of its parents; remove this entry');
+      throw inventoryError(
+        pos,
+        `group \`${child}\` cannot be a child of \`${parent.name}\`: that makes a loop`,
+        'a group may not contain itself or one of its parents; remove this entry',
+      );
     }
     if (!parent.children.includes(child)) parent.children.push(child);
     const c = inv.groups.get(child)!;
@@ -81,7 +90,8 @@ export function parseGroups(src: YamlSource): RawInventory {
 
   const parseHosts = (g: RawGroup, node: unknown): void => {
     if (isScalar(node) && typeof node.value === 'string') return addHost(g, node.value, node, null);
-    if (!isMap(node)) throw inventoryError(src.pos(node), `\`hosts\` of group \`${g.name}\` must be a map, got ${nodeKind(node)}`, HOSTS_HINT);
+    if (!isMap(node))
+      throw inventoryError(src.pos(node), `\`hosts\` of group \`${g.name}\` must be a map, got ${nodeKind(node)}`, HOSTS_HINT);
     for (const pair of (node as YAMLMap).items) {
       const { name, node: keyNode } = keyOf(pair);
       addHost(g, name, keyNode, (pair as { value: unknown }).value);
@@ -98,8 +108,11 @@ export function parseGroups(src: YamlSource): RawInventory {
       throw e;
     }
     if (!isEmptyNode(body) && !isMap(body)) {
-      throw inventoryError(src.pos(body), `host \`${key}\` must be a map of variables or empty, got ${nodeKind(body)}`,
-        `write \`${key}:\` alone, or put variables under it, e.g. \`${key}: {ansible_host: 10.0.0.1}\``);
+      throw inventoryError(
+        src.pos(body),
+        `host \`${key}\` must be a map of variables or empty, got ${nodeKind(body)}`,
+        `write \`${key}:\` alone, or put variables under it, e.g. \`${key}: {ansible_host: 10.0.0.1}\``,
+      );
     }
     const vars = readVars(src, body, `variables of host \`${key}\``, '');
     for (const name of entry.names) {
@@ -115,8 +128,11 @@ export function parseGroups(src: YamlSource): RawInventory {
     const g = group(name, src.pos(keyNode));
     if (isEmptyNode(body)) return g;
     if (!isMap(body)) {
-      throw inventoryError(src.pos(body), `group \`${name}\` must be a map with \`hosts\`, \`children\` or \`vars\`, got ${nodeKind(body)}`,
-        `write \`${name}:\` followed by an indented \`hosts:\` map`);
+      throw inventoryError(
+        src.pos(body),
+        `group \`${name}\` must be a map with \`hosts\`, \`children\` or \`vars\`, got ${nodeKind(body)}`,
+        `write \`${name}:\` followed by an indented \`hosts:\` map`,
+      );
     }
     for (const pair of (body as YAMLMap).items) {
       const { name: key, node } = keyOf(pair);
@@ -136,8 +152,11 @@ export function parseGroups(src: YamlSource): RawInventory {
           continue;
         }
         if (!isMap(value)) {
-          throw inventoryError(src.pos(value), `\`children\` of group \`${name}\` must be a map of groups, got ${nodeKind(value)}`,
-            'list child groups as map keys:\n  children:\n    webservers:\n    dbservers:');
+          throw inventoryError(
+            src.pos(value),
+            `\`children\` of group \`${name}\` must be a map of groups, got ${nodeKind(value)}`,
+            'list child groups as map keys:\n  children:\n    webservers:\n    dbservers:',
+          );
         }
         for (const child of (value as YAMLMap).items) {
           const c = keyOf(child);

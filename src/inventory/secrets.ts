@@ -25,10 +25,7 @@ function leaves(value: unknown, out: Set<string>): void {
  * first so a masker replaces `hunter2-long` before `hunter2`. Maps and lists contribute their leaves.
  */
 export function secretValues(inv: Inventory): string[] {
-  const sets: Record<string, unknown>[] = [
-    ...[...inv.hosts.values()].map((h) => h.vars),
-    ...[...inv.groups.values()].map((g) => g.vars),
-  ];
+  const sets: Record<string, unknown>[] = [...[...inv.hosts.values()].map((h) => h.vars), ...[...inv.groups.values()].map((g) => g.vars)];
   const listed = new Set<string>();
   for (const vars of sets) {
     const l = vars.provision_secret_vars;

@@ -12,7 +12,8 @@ export function isEmptyNode(node: unknown): boolean {
 /** Describe what a YAML node is, for messages. */
 export function nodeKind(node: unknown): string {
   if (isMap(node)) return 'a map';
-  if (isScalar(node)) return typeof node.value === 'string' ? `the string ${JSON.stringify(node.value)}` : `${typeof node.value} ${String(node.value)}`;
+  if (isScalar(node))
+    return typeof node.value === 'string' ? `the string ${JSON.stringify(node.value)}` : `${typeof node.value} ${String(node.value)}`;
   if (node && typeof node === 'object' && 'items' in node) return 'a list';
   return 'an alias';
 }

@@ -53,7 +53,10 @@ export function parseYaml(file: string, text: string): YamlSource {
   const lc = new LineCounter();
   // YAML 1.1 because Ansible's loader is PyYAML: `yes`, `on`, 0644 mean what they mean there.
   const doc = parseDocument(text, {
-    version: '1.1', customTags: pyyamlTags, lineCounter: lc, prettyErrors: false,
+    version: '1.1',
+    customTags: pyyamlTags,
+    lineCounter: lc,
+    prettyErrors: false,
   });
   const err = doc.errors[0];
   if (err) {
@@ -86,14 +89,18 @@ export async function readYaml(file: string): Promise<YamlSource> {
     text = await readFile(file, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    throw new InventoryError(
-      code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? String(cause)})`,
-      { pos: { file }, cause, hint: code === 'EISDIR' ? 'pass the inventory YAML file, not its directory' : 'check the path given with -i/--inventory' },
-    );
+    throw new InventoryError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? String(cause)})`, {
+      pos: { file },
+      cause,
+      hint: code === 'EISDIR' ? 'pass the inventory YAML file, not its directory' : 'check the path given with -i/--inventory',
+    });
   }
   if (text.startsWith('$ANSIBLE_VAULT')) {
-    throw inventoryError({ file, line: 1, column: 1 }, 'vault-encrypted files are not supported',
-      'decrypt it with `ansible-vault decrypt` or keep secrets in environment-provided files');
+    throw inventoryError(
+      { file, line: 1, column: 1 },
+      'vault-encrypted files are not supported',
+      'decrypt it with `ansible-vault decrypt` or keep secrets in environment-provided files',
+    );
   }
   return parseYaml(file, text);
 }

@@ -15,7 +15,11 @@ export type HistoryRow = RunMeta & {
 
 /** Rows oldest first, as the journal holds them. */
 export function historyRows(j: HostJournal): HistoryRow[] {
-  return j.runs.map((r) => ({ ...r.meta, status: effectiveStatus(r, j.lock), ...(r.extra.rolled_back ? { rolledBack: r.extra.rolled_back } : {}) }));
+  return j.runs.map((r) => ({
+    ...r.meta,
+    status: effectiveStatus(r, j.lock),
+    ...(r.extra.rolled_back ? { rolledBack: r.extra.rolled_back } : {}),
+  }));
 }
 
 /** Read a host's history in one round trip (no lock taken). */

@@ -36,7 +36,10 @@ export interface ConnectedHost {
  * close every connection. Unreachable hosts are passed with their error, and the limiter of forks
  * hosts at once for `fn`'s own stages.
  */
-export async function withHosts<T>(o: HostsOptions, fn: (hosts: ConnectedHost[], inv: Inventory, limit: ForkLimit) => Promise<T>): Promise<T> {
+export async function withHosts<T>(
+  o: HostsOptions,
+  fn: (hosts: ConnectedHost[], inv: Inventory, limit: ForkLimit) => Promise<T>,
+): Promise<T> {
   const inv = await loadInventory(o.inventory);
   const names = selectHosts(inv, o.limit);
   const pool = new ConnectionPool(o.open);

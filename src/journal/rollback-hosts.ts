@@ -51,19 +51,29 @@ export async function rollbackHosts(o: HostsOptions & RollbackOptions): Promise<
     const errors = opened.filter((x) => x.error).map((x) => ({ host: x.h.name, error: x.error! }));
     if (errors.length) {
       // Give back the locks we did take: nothing is rolled back anywhere.
-      if (!o.check) await Promise.all(opened.filter((x) => x.j).map((x) => x.h.transport!.exec(releaseScript(lockId)).catch(() => undefined)));
+      if (!o.check)
+        await Promise.all(opened.filter((x) => x.j).map((x) => x.h.transport!.exec(releaseScript(lockId)).catch(() => undefined)));
       return { hosts: [], errors, exitCode: e0(errors) };
     }
     const target = o.run ?? lastRun(opened.map((x) => x.j!));
     const mask = makeMasker(secretValues(inv));
-    const applied = await Promise.all(opened.map((x) => limit(() => applyRollback(x.h.transport!, x.h.name, x.j!, target, { ...o, lockId, deferUnits: true }))));
+    const applied = await Promise.all(
+      opened.map((x) => limit(() => applyRollback(x.h.transport!, x.h.name, x.j!, target, { ...o, lockId, deferUnits: true }))),
+    );
     // Rolling units (Tomcat instances) go back one at a time across every host, drained on the Apache hosts.
     const peers = new Map(hosts.filter((h) => h.transport).map((h) => [h.name, h.transport!]));
-    const finished = await finishRollbacks(applied.map((r, i) => ({ r, t: opened[i]!.h.transport! })), peers);
+    const finished = await finishRollbacks(
+      applied.map((r, i) => ({ r, t: opened[i]!.h.transport! })),
+      peers,
+    );
     const results = finished.map((r) => ({
       ...r,
       // Drift diffs and step output show file contents: secret values never reach the terminal.
-      diffs: r.diffs.map((d) => ({ ...d, before: d.before === null ? null : mask(d.before), after: d.after === null ? null : mask(d.after) })),
+      diffs: r.diffs.map((d) => ({
+        ...d,
+        before: d.before === null ? null : mask(d.before),
+        after: d.after === null ? null : mask(d.after),
+      })),
       items: r.items.map((it) => (it.output ? { ...it, output: mask(it.output) } : it)),
     }));
     const bad = results.some((r) => r.outcome === 'failed' || r.outcome === 'drift');

@@ -73,7 +73,15 @@ export interface RollbackPlan {
 }
 
 const describe = (s: PathState): string =>
-  s.type === 'file' ? `file sha256 ${s.sha256.slice(0, 12)}…` : s.type === 'absent' ? 'nothing' : s.type === 'dir' ? 'a directory' : s.type === 'link' ? 'a symlink' : 'a special file';
+  s.type === 'file'
+    ? `file sha256 ${s.sha256.slice(0, 12)}…`
+    : s.type === 'absent'
+      ? 'nothing'
+      : s.type === 'dir'
+        ? 'a directory'
+        : s.type === 'link'
+          ? 'a symlink'
+          : 'a special file';
 
 const same = (a: PathState | undefined, b: PathState | undefined): boolean =>
   !!a && !!b && a.type === b.type && (a.type !== 'file' || a.sha256 === (b as { sha256: string }).sha256);
@@ -120,7 +128,11 @@ function findDrift(order: { run: RunRecord; r: EntryRecord }[], status: (run: Ru
     const cut = status(last.run) !== 'complete' && same(current, last.r.backups.get(last.i));
     if (same(current, expected) || same(current, pristine) || cut) continue;
     out.push({
-      path, run: last.run.meta.id, seq: last.r.entry.seq, expected: describe(expected), found: describe(current),
+      path,
+      run: last.run.meta.id,
+      seq: last.r.entry.seq,
+      expected: describe(expected),
+      found: describe(current),
       backup: { run: first.run.meta.id, seq: first.r.entry.seq, i: first.i, existed: pristine?.type !== 'absent' },
     });
   }
@@ -132,17 +144,33 @@ function findDrift(order: { run: RunRecord; r: EntryRecord }[], status: (run: Ru
  * rolled back, newest first.
  */
 export function planRollback(j: HostJournal, target?: string): RollbackPlan {
-  const empty = (t: string, nothing: string): RollbackPlan => ({ target: t, runs: [], skipped: [], steps: [], services: [], units: [], firewallReload: false, drift: [], nothing });
+  const empty = (t: string, nothing: string): RollbackPlan => ({
+    target: t,
+    runs: [],
+    skipped: [],
+    steps: [],
+    services: [],
+    units: [],
+    firewallReload: false,
+    drift: [],
+    nothing,
+  });
   const id = target ?? j.runs[j.runs.length - 1]?.meta.id;
   if (!id) return empty('', 'nothing to do: no run is journaled on this host');
   const at = j.runs.findIndex((r) => r.meta.id === id);
   if (at < 0) return empty(id, `nothing to do: run ${id} made no change on this host (or was pruned)`);
   if (j.runs[at]!.meta.status === 'rolled-back') return empty(id, `nothing to do: run ${id} was already rolled back`);
   const chosen = j.runs.slice(at).filter((r) => r.meta.status !== 'rolled-back');
-  const skipped = j.runs.slice(at).filter((r) => r.meta.status === 'rolled-back').map((r) => r.meta.id);
+  const skipped = j.runs
+    .slice(at)
+    .filter((r) => r.meta.status === 'rolled-back')
+    .map((r) => r.meta.id);
   const status = (r: RunRecord) => effectiveStatus(r, j.lock);
   const order = chosen.flatMap((run) => run.entries.map((r) => ({ run, r })));
-  const steps = [...order].reverse().filter(({ r }) => !r.entry.roll).map(({ run, r }) => stepFor(run, r));
+  const steps = [...order]
+    .reverse()
+    .filter(({ r }) => !r.entry.roll)
+    .map(({ run, r }) => stepFor(run, r));
   // Entries made inside a rolling unit's window are undone unit by unit, in the order they rolled.
   const units = new Map<string, UnitRollback>();
   for (const { run, r } of order) {
@@ -164,13 +192,20 @@ export function planRollback(j: HostJournal, target?: string): RollbackPlan {
     const back = changeDef(r.entry.kind)?.restores?.(r.entry);
     if (!back?.service || r.entry.roll) continue;
     const prev = services.get(back.service.name);
-    if (!prev && r.serviceBefore) services.set(back.service.name, { service: back.service, to: r.serviceBefore, ...(back.check ? { check: back.check } : {}) });
+    if (!prev && r.serviceBefore)
+      services.set(back.service.name, { service: back.service, to: r.serviceBefore, ...(back.check ? { check: back.check } : {}) });
     else if (prev && !prev.check && back.check) prev.check = back.check;
   }
   const firewallReload = order.some(({ r }) => !!changeDef(r.entry.kind)?.reloadsFirewall && r.backups.size > 0);
   return {
     // A unit whose files the runs did not change (restarted only) needs no restart to be rolled back.
-    target: id, runs: chosen.map((r) => r.meta.id).reverse(), skipped, steps, services: [...services.values()], units: [...units.values()].filter((u) => u.steps.length > 0), firewallReload,
+    target: id,
+    runs: chosen.map((r) => r.meta.id).reverse(),
+    skipped,
+    steps,
+    services: [...services.values()],
+    units: [...units.values()].filter((u) => u.steps.length > 0),
+    firewallReload,
     drift: findDrift(order, status),
   };
 }

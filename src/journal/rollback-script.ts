@@ -39,12 +39,18 @@ function stepBody(s: RollbackStep): string {
 
 function serviceBody(s: ServiceStep): { text: string; body: string } {
   if (s.to === 'stopped') {
-    return { text: `stop ${s.service.name} (it was stopped before)`, body: `if { ${statusCommand(s.service)}\n} >/dev/null 2>&1; then ${actionCommand(s.service, 'stop')} || exit 1; fi` };
+    return {
+      text: `stop ${s.service.name} (it was stopped before)`,
+      body: `if { ${statusCommand(s.service)}\n} >/dev/null 2>&1; then ${actionCommand(s.service, 'stop')} || exit 1; fi`,
+    };
   }
   const check = s.check
     ? `if ! { ${s.check}\n}; then echo ${sh`${`configuration check failed: ${s.check}; ${s.service.name} was not restarted`}`.text}; exit 3; fi\n`
     : '';
-  return { text: `restart ${s.service.name} with the restored configuration${s.check ? ` (after: ${s.check})` : ''}`, body: `${check}${actionCommand(s.service, 'restart')} || exit 1` };
+  return {
+    text: `restart ${s.service.name} with the restored configuration${s.check ? ` (after: ${s.check})` : ''}`,
+    body: `${check}${actionCommand(s.service, 'restart')} || exit 1`,
+  };
 }
 
 /** The items the script runs, in order; `cannot` and `skip` steps run nothing but are reported. */
@@ -55,7 +61,10 @@ export function scriptItems(plan: RollbackPlan): ScriptItem[] {
   items.push(...plan.steps.map((s) => ({ text: s.text, body: stepBody(s) })));
   items.push(...plan.services.filter((s) => s.to === 'running').map(serviceBody));
   if (plan.firewallReload) {
-    items.push({ text: 'reload firewalld so the restored permanent configuration is live', body: 'if firewall-cmd --state >/dev/null 2>&1; then firewall-cmd --reload; else echo "firewalld is not running: the restored files apply at its next start"; fi' });
+    items.push({
+      text: 'reload firewalld so the restored permanent configuration is live',
+      body: 'if firewall-cmd --state >/dev/null 2>&1; then firewall-cmd --reload; else echo "firewalld is not running: the restored files apply at its next start"; fi',
+    });
   }
   return items;
 }
@@ -66,7 +75,8 @@ export function markScript(runs: string[], by = `${userInfo().username}@${hostna
   return runs
     .map((id) => {
       const f = `${runDir(id)}/run`;
-      return sh`sed -e '/^status=/d' -e '/^rolled_back=/d' ${f} > ${f}.tmp && printf '%s\n' status=rolled-back ${`rolled_back=${when} by ${by}`} >> ${f}.tmp && mv -f ${f}.tmp ${f}`.text;
+      return sh`sed -e '/^status=/d' -e '/^rolled_back=/d' ${f} > ${f}.tmp && printf '%s\n' status=rolled-back ${`rolled_back=${when} by ${by}`} >> ${f}.tmp && mv -f ${f}.tmp ${f}`
+        .text;
     })
     .join('\n');
 }
@@ -80,7 +90,9 @@ export function itemsScript(items: ScriptItem[], stopAtFailure = false): string 
       return;
     }
     const stop = stopAtFailure ? `; [ $F = 0 ] || { rm -f "$L"; exit 0; }` : '';
-    lines.push(`( ${it.body}\n) >"$L" 2>&1 </dev/null; rc=$?; [ $rc = 0 ] || F=1; echo "S ${k} $rc $(tail -c 2000 "$L" | base64 | tr -d '\\n')"${stop}`);
+    lines.push(
+      `( ${it.body}\n) >"$L" 2>&1 </dev/null; rc=$?; [ $rc = 0 ] || F=1; echo "S ${k} $rc $(tail -c 2000 "$L" | base64 | tr -d '\\n')"${stop}`,
+    );
   });
   lines.push('rm -f "$L"');
   return lines.join('\n');
@@ -102,13 +114,21 @@ export function rollbackScript(plan: RollbackPlan, release: string, finish = tru
  */
 export function unitItems(u: UnitRollback, peersUp: boolean): ScriptItem[] {
   const { service, wait } = u.roll;
-  const items: ScriptItem[] = [{ text: `stop ${service.name} (out of the balancer)`, body: `if { ${statusCommand(service)}\n} >/dev/null 2>&1; then ${actionCommand(service, 'stop')} || exit 1; fi` }];
+  const items: ScriptItem[] = [
+    {
+      text: `stop ${service.name} (out of the balancer)`,
+      body: `if { ${statusCommand(service)}\n} >/dev/null 2>&1; then ${actionCommand(service, 'stop')} || exit 1; fi`,
+    },
+  ];
   items.push(...u.steps.map((s) => ({ text: s.text, body: stepBody(s) })));
   if (u.before === 'running') {
     // When the runs created files (a first deploy), the application the run waited for may not exist after the rollback.
     const created = u.steps.some((s) => s.paths.some((p) => !p.existed));
     const base = wait && created && wait.url ? (({ url: _u, ...rest }) => rest)(wait) : wait;
-    const w = base && peersUp && u.roll.withPeersFail ? { ...base, failPattern: base.failPattern ? `${base.failPattern}|${u.roll.withPeersFail}` : u.roll.withPeersFail } : base;
+    const w =
+      base && peersUp && u.roll.withPeersFail
+        ? { ...base, failPattern: base.failPattern ? `${base.failPattern}|${u.roll.withPeersFail}` : u.roll.withPeersFail }
+        : base;
     items.push({
       text: `start ${service.name} with the restored files${w ? ' and wait for it' : ''}${peersUp && u.roll.withPeersFail ? ' (sessions received from the other members)' : ''}`,
       body: [waitPrelude(w), `${actionCommand(service, 'start')} || exit 1`, waitScript(service.name, w)].filter(Boolean).join('\n'),
@@ -123,7 +143,13 @@ export function parseReport(out: string): { results: Map<number, { code: number;
   let marked = false;
   for (const line of out.split('\n')) {
     const m = /^S (\d+) (\d+) ?(\S*)$/.exec(line.trim());
-    if (m) results.set(Number(m[1]), { code: Number(m[2]), output: Buffer.from(m[3] ?? '', 'base64').toString('utf8').trim() });
+    if (m)
+      results.set(Number(m[1]), {
+        code: Number(m[2]),
+        output: Buffer.from(m[3] ?? '', 'base64')
+          .toString('utf8')
+          .trim(),
+      });
     else if (line.trim() === 'M') marked = true;
   }
   return { results, marked };

@@ -22,12 +22,19 @@ export interface PendingUnit {
 
 /** The unit runs as a peer others get state from (its member check, else its service status). */
 async function running(p: PendingUnit): Promise<boolean> {
-  const r = await p.t.exec(`{ ${p.unit.roll.memberCheck ?? statusCommand(p.unit.roll.service)}\n} >/dev/null 2>&1`).catch(() => ({ code: 1 }));
+  const r = await p.t
+    .exec(`{ ${p.unit.roll.memberCheck ?? statusCommand(p.unit.roll.service)}\n} >/dev/null 2>&1`)
+    .catch(() => ({ code: 1 }));
   return r.code === 0;
 }
 
 /** Set a member's state on an Apache host; one item for the report. */
-async function member(peers: Map<string, Transport>, b: UnitRollback['roll']['balancers'][number], state: 'disabled' | 'enabled', timeoutMs?: number): Promise<ItemResult> {
+async function member(
+  peers: Map<string, Transport>,
+  b: UnitRollback['roll']['balancers'][number],
+  state: 'disabled' | 'enabled',
+  timeoutMs?: number,
+): Promise<ItemResult> {
   const verb = state === 'disabled' ? `drain ${b.member.route} from` : `enable ${b.member.route} in`;
   const text = `${verb} balancer://${b.member.balancer} on ${b.host}`;
   const t = peers.get(b.host);
@@ -42,7 +49,10 @@ async function member(peers: Map<string, Transport>, b: UnitRollback['roll']['ba
  * Roll `units` back in order. Returns each host's item results and whether every unit came back.
  * `peers`: connections by inventory name (the balancers' Apache hosts among them).
  */
-export async function rollUnitsBack(units: PendingUnit[], peers: Map<string, Transport>): Promise<{ items: Map<string, ItemResult[]>; ok: boolean }> {
+export async function rollUnitsBack(
+  units: PendingUnit[],
+  peers: Map<string, Transport>,
+): Promise<{ items: Map<string, ItemResult[]>; ok: boolean }> {
   const items = new Map<string, ItemResult[]>();
   const add = (host: string, ...r: ItemResult[]) => items.set(host, [...(items.get(host) ?? []), ...r]);
   let startedOne = false;
@@ -59,7 +69,9 @@ export async function rollUnitsBack(units: PendingUnit[], peers: Map<string, Tra
     let peersUp = startedOne;
     for (const o of units) if (!peersUp && o !== u) peersUp = await running(o);
     const list = unitItems(u.unit, peersUp);
-    const res = await u.t.exec(itemsScript(list, true), { timeoutMs: 600_000 }).catch((e: Error) => ({ code: 255, stdout: '', stderr: e.message }));
+    const res = await u.t
+      .exec(itemsScript(list, true), { timeoutMs: 600_000 })
+      .catch((e: Error) => ({ code: 255, stdout: '', stderr: e.message }));
     const { results } = parseReport(res.stdout);
     let failed = false;
     list.forEach((it, i) => {
@@ -71,7 +83,11 @@ export async function rollUnitsBack(units: PendingUnit[], peers: Map<string, Tra
         return;
       }
       if (r.code !== 0) failed = true;
-      add(u.host, { text: it.text, status: !it.body ? 'note' : r.code === 0 ? 'done' : 'failed', ...(r.output ? { output: r.output } : {}) });
+      add(u.host, {
+        text: it.text,
+        status: !it.body ? 'note' : r.code === 0 ? 'done' : 'failed',
+        ...(r.output ? { output: r.output } : {}),
+      });
     });
     if (failed) {
       stopHere(units, k + 1, add, roll.unit);
@@ -86,7 +102,8 @@ export async function rollUnitsBack(units: PendingUnit[], peers: Map<string, Tra
 }
 
 function stopHere(units: PendingUnit[], from: number, add: (host: string, ...r: ItemResult[]) => void, at: string): void {
-  for (const u of units.slice(from)) add(u.host, { text: `${u.unit.roll.unit}: not rolled back (the rollback stopped at ${at})`, status: 'failed' });
+  for (const u of units.slice(from))
+    add(u.host, { text: `${u.unit.roll.unit}: not rolled back (the rollback stopped at ${at})`, status: 'failed' });
 }
 
 /** Shell that marks the runs rolled back (when `ok`) and releases the lock. */

@@ -55,13 +55,20 @@ export interface HostRollback {
 }
 
 export function newLockId(): string {
-  return `rollback-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `rollback-${new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
 const SEP = '--provision-journal--';
 
 /** Round trip 1: take the lock (unless check) and read the journal. Throws LockError when held. */
-export async function openJournal(t: Transport, host: string, o: { lockId: string; check?: boolean; breakStaleLock?: boolean; entries?: boolean }): Promise<HostJournal> {
+export async function openJournal(
+  t: Transport,
+  host: string,
+  o: { lockId: string; check?: boolean; breakStaleLock?: boolean; entries?: boolean },
+): Promise<HostJournal> {
   const lock = o.check ? '' : acquireScript(o.lockId, { breakStale: !!o.breakStaleLock });
   const res = await t.exec(`${lock}\necho ${SEP}\n${readJournalScript({ entries: o.entries ?? true })}`);
   const at = res.stdout.indexOf(SEP);
@@ -83,7 +90,13 @@ async function text(t: Transport, path: string): Promise<string | null> {
 }
 
 /** Plan and apply on a host whose journal was opened (and lock taken, unless check). Releases the lock. */
-export async function applyRollback(t: Transport, host: string, j: HostJournal, target: string | undefined, o: RollbackOptions & { lockId: string; deferUnits?: boolean }): Promise<HostRollback> {
+export async function applyRollback(
+  t: Transport,
+  host: string,
+  j: HostJournal,
+  target: string | undefined,
+  o: RollbackOptions & { lockId: string; deferUnits?: boolean },
+): Promise<HostRollback> {
   const plan = planRollback(j, target);
   const release = o.check ? '' : releaseScript(o.lockId);
   const done = async (r: Omit<HostRollback, 'host' | 'plan'>): Promise<HostRollback> => {
@@ -95,7 +108,9 @@ export async function applyRollback(t: Transport, host: string, j: HostJournal, 
   const unitText = plan.units.flatMap((u) => [
     ...u.roll.balancers.map((b) => `drain ${b.member.route} from balancer://${b.member.balancer} on ${b.host}`),
     ...unitItems(u, false).map((i) => i.text),
-    ...(u.before === 'running' ? u.roll.balancers.map((b) => `enable ${b.member.route} in balancer://${b.member.balancer} on ${b.host}`) : []),
+    ...(u.before === 'running'
+      ? u.roll.balancers.map((b) => `enable ${b.member.route} in balancer://${b.member.balancer} on ${b.host}`)
+      : []),
   ]);
   const planned = (): ItemResult[] => [
     ...items.map((it, k): ItemResult => ({ text: it.text, status: it.body || k >= plan.steps.length ? 'planned' : 'note' })),
@@ -111,7 +126,12 @@ export async function applyRollback(t: Transport, host: string, j: HostJournal, 
       diffs.push({ path: d.path, before, after, ...(binary ? { binary } : {}) });
     }
     const list = plan.drift.map((d) => `${d.path} (run ${d.run} left ${d.expected}, found ${d.found})`).join('; ');
-    return done({ outcome: 'drift', items: planned(), diffs, message: `not rolled back: changed since ${runs} by someone else: ${list}; rerun with --force to overwrite` });
+    return done({
+      outcome: 'drift',
+      items: planned(),
+      diffs,
+      message: `not rolled back: changed since ${runs} by someone else: ${list}; rerun with --force to overwrite`,
+    });
   }
   if (o.check) return done({ outcome: 'planned', items: planned(), diffs: [], message: `would roll back ${runs}` });
   const finish = plan.units.length === 0;
@@ -119,19 +139,39 @@ export async function applyRollback(t: Transport, host: string, j: HostJournal, 
   const { results, marked } = parseReport(res.stdout);
   const out: ItemResult[] = items.map((it, k) => {
     const r = results.get(k);
-    if (!r) return { text: it.text, status: 'failed', output: k === 0 || results.has(k - 1) ? res.stderr.trim() || `the rollback script stopped (exit ${res.code})` : undefined };
+    if (!r)
+      return {
+        text: it.text,
+        status: 'failed',
+        output: k === 0 || results.has(k - 1) ? res.stderr.trim() || `the rollback script stopped (exit ${res.code})` : undefined,
+      };
     if (!it.body) return { text: it.text, status: 'note' };
     return { text: it.text, status: r.code === 0 ? 'done' : 'failed', ...(r.output ? { output: r.output } : {}) };
   });
   const failed = out.filter((x) => x.status === 'failed').length;
   if (!finish) {
-    const r: HostRollback = { host, plan, outcome: 'failed', items: out, diffs: [], message: '', pending: { units: plan.units, plainOk: marked && !failed, release } };
+    const r: HostRollback = {
+      host,
+      plan,
+      outcome: 'failed',
+      items: out,
+      diffs: [],
+      message: '',
+      pending: { units: plan.units, plainOk: marked && !failed, release },
+    };
     // Alone (--rollback-on-failure, rollbackHost): roll this host's units now; rollbackHosts rolls every host's in order.
     return o.deferUnits ? r : (await finishRollbacks([{ r, t }], o.peers ?? new Map([[host, t]])))[0]!;
   }
   return {
-    host, plan, outcome: marked && !failed ? 'rolled-back' : 'failed', items: out, diffs: [],
-    message: marked && !failed ? `rolled back ${runs}` : `rollback of ${runs} failed at ${failed} step(s): the runs stay as they were; fix the cause and roll back again`,
+    host,
+    plan,
+    outcome: marked && !failed ? 'rolled-back' : 'failed',
+    items: out,
+    diffs: [],
+    message:
+      marked && !failed
+        ? `rolled back ${runs}`
+        : `rollback of ${runs} failed at ${failed} step(s): the runs stay as they were; fix the cause and roll back again`,
   };
 }
 
@@ -140,7 +180,9 @@ export async function applyRollback(t: Transport, host: string, j: HostJournal, 
  * then each host's runs are marked rolled back (when all of it succeeded) and its lock released.
  */
 export async function finishRollbacks(list: { r: HostRollback; t: Transport }[], peers: Map<string, Transport>): Promise<HostRollback[]> {
-  const todo = list.filter((x) => x.r.pending?.plainOk).flatMap((x) => x.r.pending!.units.map((unit) => ({ host: x.r.host, t: x.t, unit })));
+  const todo = list
+    .filter((x) => x.r.pending?.plainOk)
+    .flatMap((x) => x.r.pending!.units.map((unit) => ({ host: x.r.host, t: x.t, unit })));
   const { items } = await rollUnitsBack(todo, peers);
   return Promise.all(
     list.map(async ({ r, t }) => {
@@ -155,13 +197,23 @@ export async function finishRollbacks(list: { r: HostRollback; t: Transport }[],
       const { pending: _, ...rest } = r;
       return marked
         ? { ...rest, outcome: 'rolled-back' as const, items: all, message: `rolled back ${runs}, one instance at a time` }
-        : { ...rest, outcome: 'failed' as const, items: all, message: `rollback of ${runs} failed at ${failed || 1} step(s): the runs stay as they were; fix the cause and roll back again` };
+        : {
+            ...rest,
+            outcome: 'failed' as const,
+            items: all,
+            message: `rollback of ${runs} failed at ${failed || 1} step(s): the runs stay as they were; fix the cause and roll back again`,
+          };
     }),
   );
 }
 
 /** Roll back one host: `runId` and every later run (the runner's --rollback-on-failure calls this). */
-export async function rollbackHost(transport: Transport, host: string, runId: string | undefined, opts: RollbackOptions = {}): Promise<HostRollback> {
+export async function rollbackHost(
+  transport: Transport,
+  host: string,
+  runId: string | undefined,
+  opts: RollbackOptions = {},
+): Promise<HostRollback> {
   const lockId = opts.lockId ?? newLockId();
   const j = await openJournal(transport, host, { lockId, check: opts.check, breakStaleLock: opts.breakStaleLock });
   return applyRollback(transport, host, j, runId ?? opts.run, { ...opts, lockId });

@@ -39,10 +39,9 @@ export function labCommand(): Command {
       const info = await labUp(toOptions(f));
       if (f.json) console.log(JSON.stringify(info, null, 2));
     });
-  addCommon(lab.command('down').description('end every process of the lab and remove all it made'))
-    .action(async (f: Flags) => {
-      await labDown(toOptions(f));
-    });
+  addCommon(lab.command('down').description('end every process of the lab and remove all it made')).action(async (f: Flags) => {
+    await labDown(toOptions(f));
+  });
   addCommon(lab.command('status').description('show whether the lab runs, host by host'))
     .option('--json', 'print the status as JSON')
     .action(async (f: Flags) => {

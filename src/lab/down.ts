@@ -27,7 +27,10 @@ async function hostPid(h: HostState): Promise<{ pid: number; start: string } | u
 
 async function mountsUnder(dir: string): Promise<string[]> {
   const info = await readFile('/proc/self/mountinfo', 'utf8');
-  return info.split('\n').map((l) => l.split(' ')[4] ?? '').filter((m) => m === dir || m.startsWith(`${dir}/`));
+  return info
+    .split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+    .filter((m) => m === dir || m.startsWith(`${dir}/`));
 }
 
 /** What of the lab is still there; empty when everything is gone. */
@@ -56,10 +59,14 @@ export async function labDown(opts: LabOptions = {}): Promise<LabDownResult> {
   const pids = (await Promise.all(state.hosts.map(hostPid))).filter((p) => p !== undefined);
   // Killing a host's PID 1 ends every process of its PID namespace.
   for (const p of pids) if ((await pidStartTime(p.pid)) === p.start) process.kill(p.pid, 'SIGKILL');
-  const gone = await waitFor(async () => {
-    for (const p of pids) if ((await pidStartTime(p.pid)) === p.start) return false;
-    return true;
-  }, 15_000, 50);
+  const gone = await waitFor(
+    async () => {
+      for (const p of pids) if ((await pidStartTime(p.pid)) === p.start) return false;
+      return true;
+    },
+    15_000,
+    50,
+  );
   if (!gone) s.log('some host processes did not exit within 15s');
   for (const h of state.hosts) await removeHostNet(h);
   if (state.bridgeCreated) await removeBridge(state.bridge);

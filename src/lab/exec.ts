@@ -29,17 +29,32 @@ export async function hostState(lab: Pick<LabInfo, 'dir'>, host: string): Promis
  * Run `command` with `sh -c` as root inside `host` (all its namespaces and its root), with a
  * clean environment like an SSH session's. Never throws on a non-zero exit.
  */
-export async function labExec(
-  lab: Pick<LabInfo, 'dir'>,
-  host: string,
-  command: string,
-  opts: LabExecOptions = {},
-): Promise<RunResult> {
+export async function labExec(lab: Pick<LabInfo, 'dir'>, host: string, command: string, opts: LabExecOptions = {}): Promise<RunResult> {
   const h = await hostState(lab, host);
-  return tryRun('nsenter', [
-    '-t', String(h.pid), '-m', '-u', '-i', '-n', '-p', '-r', '-w',
-    'env', '-i', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root',
-    'LANG=C.UTF-8', `JAVA_HOME=${JAVA_HOME}`, 'USER=root', 'LOGNAME=root',
-    'sh', '-c', command,
-  ], { timeoutMs: opts.timeoutMs ?? 60_000, input: opts.input });
+  return tryRun(
+    'nsenter',
+    [
+      '-t',
+      String(h.pid),
+      '-m',
+      '-u',
+      '-i',
+      '-n',
+      '-p',
+      '-r',
+      '-w',
+      'env',
+      '-i',
+      'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      'HOME=/root',
+      'LANG=C.UTF-8',
+      `JAVA_HOME=${JAVA_HOME}`,
+      'USER=root',
+      'LOGNAME=root',
+      'sh',
+      '-c',
+      command,
+    ],
+    { timeoutMs: opts.timeoutMs ?? 60_000, input: opts.input },
+  );
 }

@@ -60,18 +60,22 @@ export function inventoryText(s: LabSettings, hosts: LabHost[], ajpSecret = 'lab
 }
 
 export function sshConfigText(s: LabSettings, hosts: LabHost[]): string {
-  return hosts.map((h) => [
-    `Host ${h.name} ${h.ip}`,
-    `  HostName ${h.ip}`,
-    '  User root',
-    `  IdentityFile ${q(s.keyPath)}`,
-    '  IdentitiesOnly yes',
-    `  UserKnownHostsFile ${q(s.knownHostsPath)}`,
-    '  StrictHostKeyChecking yes',
-    '  BatchMode yes',
-    '  LogLevel ERROR',
-    '',
-  ].join('\n')).join('\n');
+  return hosts
+    .map((h) =>
+      [
+        `Host ${h.name} ${h.ip}`,
+        `  HostName ${h.ip}`,
+        '  User root',
+        `  IdentityFile ${q(s.keyPath)}`,
+        '  IdentitiesOnly yes',
+        `  UserKnownHostsFile ${q(s.knownHostsPath)}`,
+        '  StrictHostKeyChecking yes',
+        '  BatchMode yes',
+        '  LogLevel ERROR',
+        '',
+      ].join('\n'),
+    )
+    .join('\n');
 }
 
 export async function writeAccessFiles(s: LabSettings, hosts: LabHost[], hostKeys: string[]): Promise<void> {

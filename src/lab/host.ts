@@ -42,8 +42,13 @@ export async function startHost(s: LabSettings, h: HostState, save: () => void):
       stdio: ['ignore', logFd, logFd],
       env: {
         PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
-        LAB_HOST: h.name, LAB_ROOT: root, LAB_UPPER: upper, LAB_WORK: work,
-        LAB_TEMPLATE: join(s.fsDir, 'template'), LAB_JAVA_HOME: JAVA_HOME, LAB_SERVICES: services,
+        LAB_HOST: h.name,
+        LAB_ROOT: root,
+        LAB_UPPER: upper,
+        LAB_WORK: work,
+        LAB_TEMPLATE: join(s.fsDir, 'template'),
+        LAB_JAVA_HOME: JAVA_HOME,
+        LAB_SERVICES: services,
       },
     },
   );
@@ -79,10 +84,14 @@ function sshBanner(ip: string, timeoutMs: number): Promise<boolean> {
 }
 
 export async function waitSsh(s: LabSettings, h: HostState, timeoutMs = 20_000): Promise<void> {
-  const ok = await waitFor(async () => {
-    if (!(await sameProcess(h.pid, h.pidStart))) throw await bootError(s, h, 'its PID 1 exited');
-    return sshBanner(h.ip, 1000);
-  }, timeoutMs, 50);
+  const ok = await waitFor(
+    async () => {
+      if (!(await sameProcess(h.pid, h.pidStart))) throw await bootError(s, h, 'its PID 1 exited');
+      return sshBanner(h.ip, 1000);
+    },
+    timeoutMs,
+    50,
+  );
   if (!ok) throw await bootError(s, h, `sshd did not answer on ${h.ip}:22 within ${timeoutMs / 1000}s`);
 }
 

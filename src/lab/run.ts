@@ -26,11 +26,7 @@ export async function tryRun(
 }
 
 /** Run a local command that must succeed. */
-export async function run(
-  file: string,
-  args: string[],
-  opts: { input?: string; timeoutMs?: number; hint?: string } = {},
-): Promise<string> {
+export async function run(file: string, args: string[], opts: { input?: string; timeoutMs?: number; hint?: string } = {}): Promise<string> {
   const r = await tryRun(file, args, opts);
   if (r.code !== 0) {
     const command = [file, ...args].join(' ');
@@ -44,11 +40,7 @@ export async function run(
 }
 
 /** Wait until `check` returns true, polling every `intervalMs`, for at most `timeoutMs`. */
-export async function waitFor(
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  intervalMs = 100,
-): Promise<boolean> {
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
     if (await check()) return true;

@@ -59,7 +59,13 @@ export function resolveSettings(opts: LabOptions = {}): LabSettings {
   }
   const dir = resolve(opts.dir ?? join(REPO_ROOT, '.lab', name));
   return {
-    name, dir, prefix, bridge, subnet, profile, hostCount,
+    name,
+    dir,
+    prefix,
+    bridge,
+    subnet,
+    profile,
+    hostCount,
     net: `${m[1]}.${m[2]}.${m[3]}`,
     services: profile !== 'scale' && opts.services !== false,
     log: opts.log ?? (() => {}),

@@ -109,9 +109,11 @@ export async function buildTemplate(t: string, publicKey: string, labDir: string
   for (const d of OPAQUE_DIRS) await mkdir(join(t, d), { recursive: true, mode: 0o755 });
   await chmod(join(t, 'root'), 0o700);
   // overlayfs marks a directory opaque with a trusted xattr; Node has no setxattr.
-  await run('/usr/bin/python3', ['-c',
+  await run('/usr/bin/python3', [
+    '-c',
     'import os,sys\nfor p in sys.argv[1:]: os.setxattr(p, "trusted.overlay.opaque", b"y")',
-    ...OPAQUE_DIRS.map((d) => join(t, d))]);
+    ...OPAQUE_DIRS.map((d) => join(t, d)),
+  ]);
   for (const d of ['bin', 'etc', 'games', 'include', 'lib', 'libexec', 'sbin', 'share', 'src']) {
     await mkdir(join(t, 'usr/local', d), { recursive: true });
   }

@@ -27,8 +27,7 @@ function servicesReadyScript(h: HostState, services: boolean, timeoutS: number):
   if (services && h.groups.includes('apache')) checks.push(listens(80));
   if (services && h.groups.includes('tomcat')) checks.push(listens(8080), listens(8005));
   // Cheap checks first: firewall-cmd (a Python program) runs only once the rest pass.
-  return `i=0; while [ $i -lt ${timeoutS * 5} ]; do ${[...checks, state].join(' && ')} && exit 0; ` +
-    'i=$((i+1)); sleep 0.2; done; exit 1';
+  return `i=0; while [ $i -lt ${timeoutS * 5} ]; do ${[...checks, state].join(' && ')} && exit 0; ` + 'i=$((i+1)); sleep 0.2; done; exit 1';
 }
 
 async function waitServices(s: LabSettings, info: LabInfo, hosts: HostState[]): Promise<void> {
@@ -37,7 +36,8 @@ async function waitServices(s: LabSettings, info: LabInfo, hosts: HostState[]): 
     const r = await labExec(info, h.name, servicesReadyScript(h, s.services, timeoutS), { timeoutMs: (timeoutS + 10) * 1000 });
     if (r.code !== 0) {
       throw new ProvisionError(`lab host ${h.name}: firewalld/Apache/Tomcat not ready within ${timeoutS}s`, {
-        host: h.name, hint: `look at /var/log/firewalld, /usr/local/apache2/logs and /opt/tomcat/logs on ${h.name}`,
+        host: h.name,
+        hint: `look at /var/log/firewalld, /usr/local/apache2/logs and /opt/tomcat/logs on ${h.name}`,
       });
     }
   });
@@ -78,8 +78,10 @@ export async function labUp(opts: LabOptions = {}): Promise<LabInfo> {
   if (readState(s.statePath)) {
     const st = await labStatus(opts);
     if (st.up && st.info) {
-      const note = st.info.profile !== s.profile || st.info.hosts.length !== s.hostCount
-        ? ` with profile ${st.info.profile}; run \`lab down\` first to change it` : '';
+      const note =
+        st.info.profile !== s.profile || st.info.hosts.length !== s.hostCount
+          ? ` with profile ${st.info.profile}; run \`lab down\` first to change it`
+          : '';
       s.log(`lab "${s.name}" is already up (${st.info.hosts.length} host(s))${note}; nothing to do`);
       return st.info;
     }
@@ -90,8 +92,16 @@ export async function labUp(opts: LabOptions = {}): Promise<LabInfo> {
   await checkFree(s, hosts);
   await mkdir(s.logDir, { recursive: true });
   const state: LabState = {
-    name: s.name, prefix: s.prefix, bridge: s.bridge, subnet: s.subnet, profile: s.profile,
-    services: s.services, fsDir: s.fsDir, bridgeCreated: false, hosts, createdAt: new Date().toISOString(),
+    name: s.name,
+    prefix: s.prefix,
+    bridge: s.bridge,
+    subnet: s.subnet,
+    profile: s.profile,
+    services: s.services,
+    fsDir: s.fsDir,
+    bridgeCreated: false,
+    hosts,
+    createdAt: new Date().toISOString(),
   };
   writeState(s.statePath, state);
   try {

@@ -32,7 +32,8 @@ export function fail(message: string, hint: string): never {
 export function currentText(fact: FileFact, path: string): string | null {
   if (!fact.exists) return null;
   if (fact.type === 'directory') fail(`${path} is a directory`, 'path must name a regular file');
-  if (fact.type === 'link') fail(`${path} is a symbolic link`, 'point path at the file it links to (readlink -f shows it), so the edit lands there');
+  if (fact.type === 'link')
+    fail(`${path} is a symbolic link`, 'point path at the file it links to (readlink -f shows it), so the edit lands there');
   if (fact.content === undefined) {
     fail(`the content of ${path} was not read`, 'this is a bug in the fact gathering: the request asked for content');
   }
@@ -90,15 +91,30 @@ export function writeChange(w: TextWrite): Change {
  * A text file's new content, keeping the mode and owner the fact reports: a `write` when the
  * checksum differs from `before` (the text the operation started from), nothing when equal.
  */
-export function writeText(path: string, before: string | null, after: string, like: FileFact | undefined, summary: string, validate?: string): Change[] {
+export function writeText(
+  path: string,
+  before: string | null,
+  after: string,
+  like: FileFact | undefined,
+  summary: string,
+  validate?: string,
+): Change[] {
   if (after === before) return [];
-  const attrs: WriteAttrs = { ...(like?.mode != null ? { mode: like.mode } : {}), ...(like?.owner ? { owner: like.owner } : {}), ...(like?.group ? { group: like.group } : {}) };
+  const attrs: WriteAttrs = {
+    ...(like?.mode != null ? { mode: like.mode } : {}),
+    ...(like?.owner ? { owner: like.owner } : {}),
+    ...(like?.group ? { group: like.group } : {}),
+  };
   const content = Buffer.from(after, 'utf8');
   return [writeChange({ path, content, summary, diff: { path, before, after }, attrs, ...(validate ? { validate } : {}) })];
 }
 
 /** A JSON schema object with `additionalProperties: false`, so a typo in an argument name is an error. */
-export function objectSchema(properties: Record<string, unknown>, required: string[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function objectSchema(
+  properties: Record<string, unknown>,
+  required: string[] = [],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { type: 'object', properties, required, additionalProperties: false, ...extra };
 }
 

@@ -11,7 +11,19 @@ import type { OperationDef } from '../ops/types.ts';
 import type { Play, Playbook, Task } from './types.ts';
 
 /** `defaults` is ours: like a role's defaults/main.yml, the lowest precedence (the inventory overrides it). */
-const PLAY_KEYS = ['name', 'hosts', 'defaults', 'vars', 'vars_files', 'tasks', 'handlers', 'become', 'gather_facts', 'serial', 'max_fail_percentage'];
+const PLAY_KEYS = [
+  'name',
+  'hosts',
+  'defaults',
+  'vars',
+  'vars_files',
+  'tasks',
+  'handlers',
+  'become',
+  'gather_facts',
+  'serial',
+  'max_fail_percentage',
+];
 const TASK_KEYS = ['name', 'when', 'notify', 'tags', 'loop', 'loop_control', 'throttle', 'ignore_errors', 'listen', 'rolling'];
 /** Operations that take Ansible's free-form string (`command: ls -l`). */
 const FREE_FORM = new Set(['command', 'shell']);
@@ -44,11 +56,20 @@ function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, isHandl
   const opKeys = Object.keys(raw).filter((k) => !TASK_KEYS.includes(k));
   if (opKeys.length !== 1) {
     const unknown = opKeys.find((k) => !ctx.ops.has(k));
-    if (opKeys.length === 0) throw playbookError(pos, 'task has no operation', `add one operation, e.g. \`copy: {dest: /tmp/x, content: hi}\`; known: ${[...ctx.ops.keys()].join(', ')}`);
+    if (opKeys.length === 0)
+      throw playbookError(
+        pos,
+        'task has no operation',
+        `add one operation, e.g. \`copy: {dest: /tmp/x, content: hi}\`; known: ${[...ctx.ops.keys()].join(', ')}`,
+      );
     if (unknown) {
       const keyNode = node.items.find((p) => (p.key as { value?: unknown }).value === unknown)?.key;
       const guess = closest(unknown, [...ctx.ops.keys(), ...TASK_KEYS]);
-      throw playbookError(at(ctx, keyNode), `unknown operation or task keyword \`${unknown}\``, guess ? `did you mean \`${guess}\`?` : `known operations: ${[...ctx.ops.keys()].join(', ')}`);
+      throw playbookError(
+        at(ctx, keyNode),
+        `unknown operation or task keyword \`${unknown}\``,
+        guess ? `did you mean \`${guess}\`?` : `known operations: ${[...ctx.ops.keys()].join(', ')}`,
+      );
     }
     throw playbookError(pos, `task has several operations (${opKeys.join(', ')})`, 'split it into one task per operation');
   }
@@ -56,7 +77,11 @@ function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, isHandl
   if (!ctx.ops.has(op)) {
     const keyNode = node.items.find((p) => (p.key as { value?: unknown }).value === op)?.key;
     const guess = closest(op, [...ctx.ops.keys(), ...TASK_KEYS]);
-    throw playbookError(at(ctx, keyNode), `unknown operation \`${op}\``, guess ? `did you mean \`${guess}\`?` : `known operations: ${[...ctx.ops.keys()].join(', ')}`);
+    throw playbookError(
+      at(ctx, keyNode),
+      `unknown operation \`${op}\``,
+      guess ? `did you mean \`${guess}\`?` : `known operations: ${[...ctx.ops.keys()].join(', ')}`,
+    );
   }
   let args = raw[op];
   if (typeof args === 'string' && FREE_FORM.has(op)) args = { cmd: args };
@@ -87,8 +112,14 @@ function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, isHandl
 /** `rolling:` belongs on a handler that restarts a service (see docs/rolling.md); templated per host later. */
 function rollingOf(ctx: Ctx, node: YAMLMap, raw: unknown, isHandler: boolean): Record<string, unknown> {
   const keyNode = node.items.find((p) => (p.key as { value?: unknown }).value === 'rolling')?.key;
-  if (!isHandler) throw playbookError(at(ctx, keyNode), '`rolling` is a handler keyword', 'put it on the handler that restarts the service; tasks that notify it then change its files while it is stopped');
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw playbookError(at(ctx, keyNode), '`rolling` must be a mapping', 'e.g. `rolling: { paths: ["{{ item.home }}"], balancer: {...} }`');
+  if (!isHandler)
+    throw playbookError(
+      at(ctx, keyNode),
+      '`rolling` is a handler keyword',
+      'put it on the handler that restarts the service; tasks that notify it then change its files while it is stopped',
+    );
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw playbookError(at(ctx, keyNode), '`rolling` must be a mapping', 'e.g. `rolling: { paths: ["{{ item.home }}"], balancer: {...} }`');
   return raw as Record<string, unknown>;
 }
 
@@ -96,8 +127,17 @@ function rollingOf(ctx: Ctx, node: YAMLMap, raw: unknown, isHandler: boolean): R
 function serialOf(ctx: Ctx, node: YAMLMap, raw: unknown): Array<number | string> | undefined {
   if (raw === undefined) return undefined;
   const items = Array.isArray(raw) ? raw : [raw];
-  const ok = items.length > 0 && items.every((x) => (typeof x === 'number' && Number.isInteger(x) && x > 0) || (typeof x === 'string' && /^(\d+%|\{\{.*\}\})$/.test(x.trim())));
-  if (!ok) throw playbookError(at(ctx, node.get('serial', true)), `\`serial\` must be a whole number ≥ 1, a percentage such as "30%", or a list of them (got ${JSON.stringify(raw)})`, 'e.g. `serial: 1`, `serial: "50%"` or `serial: [1, 5, "100%"]`');
+  const ok =
+    items.length > 0 &&
+    items.every(
+      (x) => (typeof x === 'number' && Number.isInteger(x) && x > 0) || (typeof x === 'string' && /^(\d+%|\{\{.*\}\})$/.test(x.trim())),
+    );
+  if (!ok)
+    throw playbookError(
+      at(ctx, node.get('serial', true)),
+      `\`serial\` must be a whole number ≥ 1, a percentage such as "30%", or a list of them (got ${JSON.stringify(raw)})`,
+      'e.g. `serial: 1`, `serial: "50%"` or `serial: [1, 5, "100%"]`',
+    );
   return items as Array<number | string>;
 }
 
@@ -117,7 +157,11 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
     const key = String((pair.key as { value?: unknown }).value);
     if (!PLAY_KEYS.includes(key)) {
       const guess = closest(key, PLAY_KEYS);
-      throw playbookError(at(ctx, pair.key), `unknown play keyword \`${key}\``, guess ? `did you mean \`${guess}\`?` : `a play has: ${PLAY_KEYS.join(', ')}`);
+      throw playbookError(
+        at(ctx, pair.key),
+        `unknown play keyword \`${key}\``,
+        guess ? `did you mean \`${guess}\`?` : `a play has: ${PLAY_KEYS.join(', ')}`,
+      );
     }
   }
   if (typeof raw.hosts !== 'string') throw playbookError(pos, 'play has no `hosts:`', 'add `hosts: all` or a group name');
@@ -143,7 +187,10 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
 function maxFailOf(ctx: Ctx, node: YAMLMap, raw: unknown): number {
   const n = typeof raw === 'string' ? Number(raw.replace(/%$/, '')) : raw;
   if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 100) {
-    throw playbookError(at(ctx, node.get('max_fail_percentage', true)), `\`max_fail_percentage\` must be a number from 0 to 100 (got ${JSON.stringify(raw)})`);
+    throw playbookError(
+      at(ctx, node.get('max_fail_percentage', true)),
+      `\`max_fail_percentage\` must be a number from 0 to 100 (got ${JSON.stringify(raw)})`,
+    );
   }
   return n;
 }
@@ -153,7 +200,10 @@ async function readYaml(file: string, ops: Map<string, OperationDef<any>>) {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new PlaybookError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`, { pos: { file }, hint: 'check the path' });
+    throw new PlaybookError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`, {
+      pos: { file },
+      hint: 'check the path',
+    });
   }
   const lc = new LineCounter();
   const doc = parseDocument(text, { version: '1.1', lineCounter: lc, prettyErrors: false });
@@ -161,7 +211,11 @@ async function readYaml(file: string, ops: Map<string, OperationDef<any>>) {
   if (err) {
     const { line, col } = lc.linePos(err.pos[0]);
     const src = text.split(/\r?\n/)[line - 1] ?? '';
-    throw playbookError({ file, line, column: col }, `${err.message.split('\n')[0]}\n  ${src}\n  ${' '.repeat(col - 1)}^`, 'fix the YAML syntax (indentation, a missing colon or quote)');
+    throw playbookError(
+      { file, line, column: col },
+      `${err.message.split('\n')[0]}\n  ${src}\n  ${' '.repeat(col - 1)}^`,
+      'fix the YAML syntax (indentation, a missing colon or quote)',
+    );
   }
   return { doc, ctx: { file, lc, ops } satisfies Ctx };
 }
@@ -170,7 +224,8 @@ async function readYaml(file: string, ops: Map<string, OperationDef<any>>) {
 export async function loadPlaybook(file: string, ops: Map<string, OperationDef<any>>): Promise<Playbook> {
   const { doc, ctx } = await readYaml(file, ops);
   const baseDir = dirname(resolve(file));
-  if (!isSeq(doc.contents)) throw playbookError(at(ctx, doc.contents), 'a playbook is a list of plays', 'start each play with `- hosts: …`');
+  if (!isSeq(doc.contents))
+    throw playbookError(at(ctx, doc.contents), 'a playbook is a list of plays', 'start each play with `- hosts: …`');
   const raw = doc.toJS() as Record<string, unknown>[];
   const plays: Play[] = [];
   for (const [i, p] of doc.contents.items.entries()) {

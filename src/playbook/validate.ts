@@ -26,10 +26,15 @@ function describe(e: ErrorObject, op: OperationDef<any>): { msg: string; hint?: 
     const extra = (e.params as { additionalProperty: string }).additionalProperty;
     const known = Object.keys((op.schema.properties as object) ?? {});
     const guess = closest(extra, known);
-    return { msg: `unknown argument \`${extra}\` for \`${op.name}\``, hint: guess ? `did you mean \`${guess}\`?` : `\`${op.name}\` takes: ${known.join(', ')}` };
+    return {
+      msg: `unknown argument \`${extra}\` for \`${op.name}\``,
+      hint: guess ? `did you mean \`${guess}\`?` : `\`${op.name}\` takes: ${known.join(', ')}`,
+    };
   }
   if (e.keyword === 'enum') {
-    return { msg: `${where} of \`${op.name}\` must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}` };
+    return {
+      msg: `${where} of \`${op.name}\` must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}`,
+    };
   }
   return { msg: `${where} of \`${op.name}\` ${e.message ?? 'is invalid'}` };
 }
@@ -56,7 +61,11 @@ export function checkArgNames(op: OperationDef<any>, task: Task): void {
     for (const k of Object.keys(task.args)) {
       if (!(k in props)) {
         const guess = closest(k, Object.keys(props));
-        throw playbookError(task.pos, `task "${task.name}": unknown argument \`${k}\` for \`${op.name}\``, guess ? `did you mean \`${guess}\`?` : `\`${op.name}\` takes: ${Object.keys(props).join(', ')}`);
+        throw playbookError(
+          task.pos,
+          `task "${task.name}": unknown argument \`${k}\` for \`${op.name}\``,
+          guess ? `did you mean \`${guess}\`?` : `\`${op.name}\` takes: ${Object.keys(props).join(', ')}`,
+        );
       }
     }
   }

@@ -36,7 +36,10 @@ export interface TagFilter {
 
 function tagged(task: Task, f: TagFilter): string | undefined {
   const t = new Set([...task.tags, 'all']);
-  if (f.tags.length && !f.tags.some((x) => t.has(x) || (x === 'tagged' && task.tags.length > 0) || (x === 'untagged' && task.tags.length === 0))) {
+  if (
+    f.tags.length &&
+    !f.tags.some((x) => t.has(x) || (x === 'tagged' && task.tags.length > 0) || (x === 'untagged' && task.tags.length === 0))
+  ) {
     return `not tagged ${f.tags.join(',')}`;
   }
   if (task.tags.includes('always') && !f.skipTags.includes('always')) return undefined;
@@ -46,7 +49,11 @@ function tagged(task: Task, f: TagFilter): string | undefined {
 
 function fail(task: Task, host: string, err: unknown): never {
   if (err instanceof PlaybookError) throw err;
-  throw playbookError(task.pos, `task "${task.name}" on ${host}: ${(err as Error).message}`, 'define the variable in the inventory, the play\'s `vars:`, or --extra-vars');
+  throw playbookError(
+    task.pos,
+    `task "${task.name}" on ${host}: ${(err as Error).message}`,
+    "define the variable in the inventory, the play's `vars:`, or --extra-vars",
+  );
 }
 
 /** Ansible's `omit`: an argument rendered to this is left out, as if it was never written. */
@@ -55,7 +62,11 @@ export const OMIT = '__omit_place_holder__provision__';
 function dropOmitted<T>(value: T): T {
   if (Array.isArray(value)) return value.filter((x) => x !== OMIT).map(dropOmitted) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, x]) => x !== OMIT).map(([k, x]) => [k, dropOmitted(x)])) as T;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, x]) => x !== OMIT)
+        .map(([k, x]) => [k, dropOmitted(x)]),
+    ) as T;
   }
   return value;
 }

@@ -45,7 +45,15 @@ export class HostRun {
   ) {}
 
   private meta(status: RunStatus): RunMeta {
-    return { id: this.runId, time: this.openedAt, user: userInfo().username, control: hostname(), playbook: this.playbook, status, changed: this.changes };
+    return {
+      id: this.runId,
+      time: this.openedAt,
+      user: userInfo().username,
+      control: hostname(),
+      playbook: this.playbook,
+      status,
+      changed: this.changes,
+    };
   }
 
   private metaScript(status: RunStatus): string {
@@ -69,7 +77,12 @@ export class HostRun {
     const outs: string[] = [];
     for (const change of changes) {
       this.seq += 1;
-      const { script, stdin } = changeScript(change, { slot: { runId: this.runId, seq: this.seq }, task: mask(task), mask, ...(roll ? { roll } : {}) });
+      const { script, stdin } = changeScript(change, {
+        slot: { runId: this.runId, seq: this.seq },
+        task: mask(task),
+        mask,
+        ...(roll ? { roll } : {}),
+      });
       if (stdin && stdin.length > INLINE_MAX) {
         // A large file goes alone, on the channel's stdin, as big as it needs to be.
         if (batch.length) outs.push(await this.run(batch, task));
@@ -111,8 +124,17 @@ export class HostRun {
       const code = res.code === 0 ? 255 : res.code;
       const stderr = res.stderr.trim();
       // A service that did not come up says why in its log lines: show them, not just the last three.
-      const shown = b.change.kind === 'service' && (code === 75 || code === 76) ? `:\n  ${stderr.split('\n').slice(-10).join('\n  ')}` : stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : '';
-      throw new CommandError(`${b.change.summary}: failed (exit ${code})${shown}`, { command: b.part, code, stderr }, { host: this.name, task, hint: failureHint(b.change, code) });
+      const shown =
+        b.change.kind === 'service' && (code === 75 || code === 76)
+          ? `:\n  ${stderr.split('\n').slice(-10).join('\n  ')}`
+          : stderr
+            ? `: ${stderr.split('\n').slice(-3).join(' | ')}`
+            : '';
+      throw new CommandError(
+        `${b.change.summary}: failed (exit ${code})${shown}`,
+        { command: b.part, code, stderr },
+        { host: this.name, task, hint: failureHint(b.change, code) },
+      );
     }
     return res.stdout;
   }

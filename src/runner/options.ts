@@ -37,7 +37,8 @@ export interface RunOptions {
 }
 
 /** Run options with every default filled in. */
-export type ResolvedRunOptions = RunOptions & Required<Pick<RunOptions, 'check' | 'forks' | 'tags' | 'extraVars' | 'secrets' | 'breakStaleLock'>>;
+export type ResolvedRunOptions = RunOptions &
+  Required<Pick<RunOptions, 'check' | 'forks' | 'tags' | 'extraVars' | 'secrets' | 'breakStaleLock'>>;
 
 /** Fill the defaults of a run's options, once. */
 export function runDefaults(o: RunOptions): ResolvedRunOptions {

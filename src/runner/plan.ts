@@ -93,7 +93,11 @@ export interface PlanOutcome {
   failed: boolean;
 }
 
-export async function planRun(plays: PlayRun[], hosts: HostRun[], o: { forks: number; mask: Masker; check: boolean }): Promise<PlanOutcome> {
+export async function planRun(
+  plays: PlayRun[],
+  hosts: HostRun[],
+  o: { forks: number; mask: Masker; check: boolean },
+): Promise<PlanOutcome> {
   const limit = forkLimit(o.forks);
   const rows: Map<string, Row[]>[] = plays.map(() => new Map());
   await Promise.all(

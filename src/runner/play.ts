@@ -100,7 +100,8 @@ export async function applyPlay(p: PlayRun, o: ApplyOptions): Promise<PlayOutcom
   o.emitter.emit('play:start', { play: p.play.name, hosts: p.hosts.map((h) => h.name), check: false });
   const list = batches(p.hosts, p.play.serial);
   for (const [k, hosts] of list.entries()) {
-    if (list.length > 1) o.emitter.emit('info', { message: `batch ${k + 1}/${list.length} (serial): ${hosts.map((h) => h.name).join(', ')}` });
+    if (list.length > 1)
+      o.emitter.emit('info', { message: `batch ${k + 1}/${list.length} (serial): ${hosts.map((h) => h.name).join(', ')}` });
     const before = hosts.filter((h) => h.failed).length;
     const r = await applyBatch({ ...p, hosts }, o);
     if (r.abort) return r;
@@ -108,8 +109,12 @@ export async function applyPlay(p: PlayRun, o: ApplyOptions): Promise<PlayOutcom
     const failed = hosts.filter((h) => h.failed).length - before;
     const pct = hosts.length ? (failed / hosts.length) * 100 : 0;
     const over = p.play.maxFailPercentage !== undefined ? pct > p.play.maxFailPercentage : failed > 0 && failed === hosts.length;
-    if (over && k < list.length - 1) return { abort: `${failed} of ${hosts.length} host(s) of batch ${k + 1} failed (max_fail_percentage ${p.play.maxFailPercentage ?? 'unset: all'})` };
-    if (over && p.play.maxFailPercentage !== undefined) return { abort: `${failed} of ${hosts.length} host(s) failed (over max_fail_percentage ${p.play.maxFailPercentage})` };
+    if (over && k < list.length - 1)
+      return {
+        abort: `${failed} of ${hosts.length} host(s) of batch ${k + 1} failed (max_fail_percentage ${p.play.maxFailPercentage ?? 'unset: all'})`,
+      };
+    if (over && p.play.maxFailPercentage !== undefined)
+      return { abort: `${failed} of ${hosts.length} host(s) failed (over max_fail_percentage ${p.play.maxFailPercentage})` };
   }
   return {};
 }
@@ -125,11 +130,20 @@ export function reportPlan(p: PlayRun, rows: Map<string, Row[]>, o: { emitter: R
     o.emitter.emit('task:start', { task: first.name, hosts: forRow.map((x) => x.h.name), handler: first.handler });
     // A rolling handler: say in which order the instances would be taken out, one at a time.
     const rolled = first.rolling ? forRow.flatMap((x) => x.row!.results.filter((r) => r.status === 'would-change')) : [];
-    if (rolled.length) o.emitter.emit('info', { message: `would roll one instance at a time: ${rolled.map((r) => `${r.item ?? r.task} on ${r.host}`).join(' → ')}` });
+    if (rolled.length)
+      o.emitter.emit('info', {
+        message: `would roll one instance at a time: ${rolled.map((r) => `${r.item ?? r.task} on ${r.host}`).join(' → ')}`,
+      });
     for (const { h, row } of forRow) {
       for (const r0 of row!.results) {
         const k = rolled.indexOf(r0);
-        const r = k >= 0 ? { ...r0, message: `roll ${k + 1}/${rolled.length}: drain from the balancer, stop, make its file changes, start, wait for the sessions, enable (${r0.message})` } : r0;
+        const r =
+          k >= 0
+            ? {
+                ...r0,
+                message: `roll ${k + 1}/${rolled.length}: drain from the balancer, stop, make its file changes, start, wait for the sessions, enable (${r0.message})`,
+              }
+            : r0;
         count(h, r);
         if (r.status === 'failed') h.failed = true;
         o.emitter.emit('task:result', r);

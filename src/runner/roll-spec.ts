@@ -74,7 +74,9 @@ const validate = new Ajv({ allErrors: false, strict: false }).compile(schema);
 /** Checks a rendered `rolling:`; throws an Error naming the offending field. */
 export function rollSpecOf(raw: unknown): RollSpec {
   // Templates render numbers as strings: accept "80" for 80.
-  const a = JSON.parse(JSON.stringify(raw ?? {}), (k, v) => ((k === 'port' || k === 'drain_timeout') && typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : v)) as RollingArgs;
+  const a = JSON.parse(JSON.stringify(raw ?? {}), (k, v) =>
+    (k === 'port' || k === 'drain_timeout') && typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : v,
+  ) as RollingArgs;
   if (!validate(a)) {
     const e = validate.errors![0]!;
     throw new Error(`\`rolling${e.instancePath.replace(/\//g, '.')}\` ${e.message ?? 'is invalid'}`);

@@ -69,10 +69,14 @@ async function isMember(u: Unit): Promise<boolean> {
 
 /** Apply changes grouped by their task, so the journal keeps each change's own task. */
 async function applyDeferred(h: HostRun, list: Deferred[], roll?: RollRecord): Promise<void> {
-  for (let i = 0; i < list.length; ) {
+  for (let i = 0; i < list.length;) {
     let j = i;
     while (j < list.length && list[j]!.task === list[i]!.task) j++;
-    await h.applyAll(list.slice(i, j).map((d) => d.change), list[i]!.task, { mask: list[i]!.mask, ...(roll ? { roll } : {}) });
+    await h.applyAll(
+      list.slice(i, j).map((d) => d.change),
+      list[i]!.task,
+      { mask: list[i]!.mask, ...(roll ? { roll } : {}) },
+    );
     i = j;
   }
 }
@@ -97,18 +101,38 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
     await h.facts.gather(ht.op.facts(ht.args, planContext(p, h, ht)));
     const planned = (await ht.op.plan(ht.args, h.facts, planContext(p, h, ht))).changes;
     const svc = planned.find((c): c is Extract<Change, { kind: 'service' }> => c.kind === 'service');
-    if (!svc) throw new ProvisionError(`the rolling handler "${ht.label}" must restart a service (its plan has no service change)`, { hint: 'use `service: {state: restarted, ...}` in a handler with `rolling:`' });
+    if (!svc)
+      throw new ProvisionError(`the rolling handler "${ht.label}" must restart a service (its plan has no service change)`, {
+        hint: 'use `service: {state: restarted, ...}` in a handler with `rolling:`',
+      });
     const name = svc.service.name;
-    const wait = svc.wait && peersUp && spec.withPeersFail
-      ? { ...svc.wait, failPattern: svc.wait.failPattern ? `${svc.wait.failPattern}|${spec.withPeersFail}` : spec.withPeersFail }
-      : svc.wait;
+    const wait =
+      svc.wait && peersUp && spec.withPeersFail
+        ? { ...svc.wait, failPattern: svc.wait.failPattern ? `${svc.wait.failPattern}|${spec.withPeersFail}` : spec.withPeersFail }
+        : svc.wait;
     const roll: RollRecord = {
-      unit: name, service: svc.service, ...(svc.wait ? { wait: svc.wait } : {}), ...(spec.withPeersFail ? { withPeersFail: spec.withPeersFail } : {}),
-      ...(spec.memberCheck ? { memberCheck: spec.memberCheck } : {}), balancers: spec.balancers, drainTimeoutMs: spec.drainTimeoutMs,
+      unit: name,
+      service: svc.service,
+      ...(svc.wait ? { wait: svc.wait } : {}),
+      ...(spec.withPeersFail ? { withPeersFail: spec.withPeersFail } : {}),
+      ...(spec.memberCheck ? { memberCheck: spec.memberCheck } : {}),
+      balancers: spec.balancers,
+      drainTimeoutMs: spec.drainTimeoutMs,
     };
     for (const b of spec.balancers) {
       const apache = o.all.get(b.host)!;
-      const out = await apache.applyAll([{ kind: 'balancer', member: b.member, state: 'disabled', drainTimeoutMs: spec.drainTimeoutMs, summary: `drain ${b.member.route} from balancer://${b.member.balancer} on ${b.host}` }], ht.label);
+      const out = await apache.applyAll(
+        [
+          {
+            kind: 'balancer',
+            member: b.member,
+            state: 'disabled',
+            drainTimeoutMs: spec.drainTimeoutMs,
+            summary: `drain ${b.member.route} from balancer://${b.member.balancer} on ${b.host}`,
+          },
+        ],
+        ht.label,
+      );
       const line = out.join(' ');
       const skip = /skip=(.*)/.exec(line)?.[1];
       done.push(skip ? `not drained on ${b.host} (${skip})` : `drained from balancer://${b.member.balancer} on ${b.host}`);
@@ -116,7 +140,11 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
     }
     lap('drain');
     if (svc.action === 'restart') {
-      await h.applyAll([{ kind: 'service', action: 'stop', service: svc.service, summary: `stop ${name} (out of the balancer)` }], ht.label, { roll });
+      await h.applyAll(
+        [{ kind: 'service', action: 'stop', service: svc.service, summary: `stop ${name} (out of the balancer)` }],
+        ht.label,
+        { roll },
+      );
       done.push('stopped');
       say(o, h, `${name}: stopped`);
     }
@@ -127,30 +155,72 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
       say(o, h, `${name}: ${pending.length} change(s) made while it is stopped`);
     }
     lap('files');
-    say(o, h, `${name}: starting; waiting for ${[wait?.port && `port ${wait.port}`, wait?.url, wait?.pattern && `/${wait.pattern}/ in its log`].filter(Boolean).join(', ') || 'its start'}${peersUp && spec.withPeersFail ? ' and the session state from the other members' : ''}`);
-    await h.applyAll([{ ...svc, action: 'start', ...(wait ? { wait } : {}), summary: `start ${name}${peersUp && spec.withPeersFail ? ' (sessions received from the other members)' : ''}` }], ht.label, { roll });
+    say(
+      o,
+      h,
+      `${name}: starting; waiting for ${[wait?.port && `port ${wait.port}`, wait?.url, wait?.pattern && `/${wait.pattern}/ in its log`].filter(Boolean).join(', ') || 'its start'}${peersUp && spec.withPeersFail ? ' and the session state from the other members' : ''}`,
+    );
+    await h.applyAll(
+      [
+        {
+          ...svc,
+          action: 'start',
+          ...(wait ? { wait } : {}),
+          summary: `start ${name}${peersUp && spec.withPeersFail ? ' (sessions received from the other members)' : ''}`,
+        },
+      ],
+      ht.label,
+      { roll },
+    );
     done.push(peersUp && spec.withPeersFail ? 'started with the sessions' : 'started');
     lap('start');
     for (const b of spec.balancers) {
-      const out = await o.all.get(b.host)!.applyAll([{ kind: 'balancer', member: b.member, state: 'enabled', summary: `enable ${b.member.route} in balancer://${b.member.balancer} on ${b.host}` }], ht.label);
+      const out = await o.all
+        .get(b.host)!
+        .applyAll(
+          [
+            {
+              kind: 'balancer',
+              member: b.member,
+              state: 'enabled',
+              summary: `enable ${b.member.route} in balancer://${b.member.balancer} on ${b.host}`,
+            },
+          ],
+          ht.label,
+        );
       if (!/skip=/.test(out.join(' '))) done.push(`enabled on ${b.host}`);
     }
     lap('enable');
     if (done.some((d) => d.startsWith('enabled'))) say(o, h, `${name}: back in the balancer`);
     const took = steps.map((x) => `${x.step} ${(x.ms / 1000).toFixed(1)} s`).join(', ');
     const message = `rolled ${name}: ${done.join(', ')} (${took})`;
-    return { ...base, status: 'changed', message: o.mask(message), changes: [...pending.map((d) => o.mask(d.change.summary)), o.mask(message)], durationMs: Date.now() - started, steps };
+    return {
+      ...base,
+      status: 'changed',
+      message: o.mask(message),
+      changes: [...pending.map((d) => o.mask(d.change.summary)), o.mask(message)],
+      durationMs: Date.now() - started,
+      steps,
+    };
   } catch (err) {
     const e = err instanceof ProvisionError ? err : null;
     const msg = err instanceof Error ? err.message : String(err);
     const where = done.length ? ` (after: ${done.join(', ')})` : '';
-    const stopped = e instanceof CommandError ? '; the roll stopped here: this instance stays out of the balancer, the others keep serving' : '';
+    const stopped =
+      e instanceof CommandError ? '; the roll stopped here: this instance stays out of the balancer, the others keep serving' : '';
     // No member seen while others run: the cluster never formed around it (the usual causes, and the fix).
     const alone = /skipping state transfer/.test(msg)
       ? 'it saw no other cluster member although one runs: open the membership and receiver ports between the members (firewall), check that multicast passes on this network, or use static membership (cluster_membership: static)'
       : undefined;
     const hint = alone ?? e?.hint;
-    return { ...base, status: 'failed', message: o.mask(`${ht.item ?? ht.label}: ${msg}${where}${stopped}`), ...(hint ? { hint: o.mask(hint) } : {}), changes: [], durationMs: Date.now() - started };
+    return {
+      ...base,
+      status: 'failed',
+      message: o.mask(`${ht.item ?? ht.label}: ${msg}${where}${stopped}`),
+      ...(hint ? { hint: o.mask(hint) } : {}),
+      changes: [],
+      durationMs: Date.now() - started,
+    };
   }
 }
 
@@ -158,7 +228,13 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
  * Run the rolling handler `hi` of play `p` on the hosts that notified it. Returns false when a
  * unit failed (the roll stopped there).
  */
-export async function rollHandler(p: PlayRun, hi: number, notified: (h: HostRun) => boolean, o: RollOptions, report: (h: HostRun, r: TaskResult) => void): Promise<boolean> {
+export async function rollHandler(
+  p: PlayRun,
+  hi: number,
+  notified: (h: HostRun) => boolean,
+  o: RollOptions,
+  report: (h: HostRun, r: TaskResult) => void,
+): Promise<boolean> {
   const all: Unit[] = p.hosts.flatMap((h) => (p.handlers.get(h.name)?.[hi] ?? []).map((ht, i) => ({ h, ht, key: `${hi}:${i}` })));
   const units = all.filter((u) => !u.h.failed && notified(u.h));
   if (!units.length) return true;
@@ -171,7 +247,16 @@ export async function rollHandler(p: PlayRun, hi: number, notified: (h: HostRun)
       // Not restarted (e.g. manage_services false): its held-back changes are made as they are.
       await applyDeferred(u.h, u.h.deferred.get(u.key) ?? []);
       u.h.deferred.delete(u.key);
-      report(u.h, { host: u.h.name, task: u.ht.label, ...(u.ht.item !== undefined ? { item: u.ht.item } : {}), status: 'skipped', message: u.ht.skip, diffs: [], changes: [], durationMs: 0 });
+      report(u.h, {
+        host: u.h.name,
+        task: u.ht.label,
+        ...(u.ht.item !== undefined ? { item: u.ht.item } : {}),
+        status: 'skipped',
+        message: u.ht.skip,
+        diffs: [],
+        changes: [],
+        durationMs: 0,
+      });
       continue;
     }
     // Another unit was rolled already, or runs as a member now: this one must get the sessions from it.
@@ -182,7 +267,10 @@ export async function rollHandler(p: PlayRun, hi: number, notified: (h: HostRun)
     if (r.status === 'failed') {
       u.h.failed = true;
       const rest = units.slice(units.indexOf(u) + 1).filter((x) => !x.ht.skip);
-      if (rest.length) o.emitter.emit('info', { message: `the roll stopped at ${u.ht.item ?? u.ht.label} on ${u.h.name}: not restarted, still serving with their old files: ${rest.map((x) => `${x.ht.item ?? x.ht.label} on ${x.h.name}`).join(', ')}` });
+      if (rest.length)
+        o.emitter.emit('info', {
+          message: `the roll stopped at ${u.ht.item ?? u.ht.label} on ${u.h.name}: not restarted, still serving with their old files: ${rest.map((x) => `${x.ht.item ?? x.ht.label} on ${x.h.name}`).join(', ')}`,
+        });
       o.emitter.emit('task:end', { task: p.play.handlers[hi]!.name });
       return false;
     }

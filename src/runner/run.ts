@@ -36,7 +36,10 @@ export interface RunSummary {
 }
 
 export function newRunId(): string {
-  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `${new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
 /** Run a playbook over an inventory: plan everything, then apply (unless checking); never leaves a lock behind. */
@@ -65,7 +68,24 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       o.emitter.emit('info', { message: `[WARNING] play "${play.name}": ${err.message}; skipping it` });
     }
     const vars = playVars(inv, play, o.extraVars, names);
-    const expand = (list: typeof play.tasks) => new Map(names.map((n) => [n, list.map((t) => expandTask(t, o.ops.get(t.op)!, n, vars[n]!, t.listen.length || play.handlers.includes(t) ? { tags: [], skipTags: [] } : o.tags))] as [string, HostTask[][]]));
+    const expand = (list: typeof play.tasks) =>
+      new Map(
+        names.map(
+          (n) =>
+            [
+              n,
+              list.map((t) =>
+                expandTask(
+                  t,
+                  o.ops.get(t.op)!,
+                  n,
+                  vars[n]!,
+                  t.listen.length || play.handlers.includes(t) ? { tags: [], skipTags: [] } : o.tags,
+                ),
+              ),
+            ] as [string, HostTask[][]],
+        ),
+      );
     return { play, names, vars, tasks: expand(play.tasks), handlers: expand(play.handlers) };
   });
   const limit = forkLimit(o.forks);
@@ -96,7 +116,21 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     if (Object.values(recap).some((r) => r.unreachable)) {
       o.emitter.emit('info', { message: 'a host is unreachable: nothing was changed on any host' });
     } else {
-      await planAndApply(o, limit, plays.map((p) => ({ play: p.play, hosts: p.names.map((n) => hostRuns.get(n)!), tasks: p.tasks, handlers: p.handlers, hostvars: p.vars, baseDir: pb.baseDir })), [...hostRuns.values()], runId, mask);
+      await planAndApply(
+        o,
+        limit,
+        plays.map((p) => ({
+          play: p.play,
+          hosts: p.names.map((n) => hostRuns.get(n)!),
+          tasks: p.tasks,
+          handlers: p.handlers,
+          hostvars: p.vars,
+          baseDir: pb.baseDir,
+        })),
+        [...hostRuns.values()],
+        runId,
+        mask,
+      );
     }
   } finally {
     // Decided before close(), which clears lockHeld: a host that failed only on someone else's lock is not ours to undo.
@@ -108,7 +142,10 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
         limit(async () => {
           const peers = new Map([...hostRuns.values()].map((x) => [x.name, x.transport]));
           const r = await o.rollbackOnFailure!(h.transport, h.name, h.runId, peers).catch((e: Error) => e);
-          o.emitter.emit('info', { host: h.name, message: r instanceof Error ? `rollback on failure failed: ${r.message}` : `rolled back: ${r.message}` });
+          o.emitter.emit('info', {
+            host: h.name,
+            message: r instanceof Error ? `rollback on failure failed: ${r.message}` : `rolled back: ${r.message}`,
+          });
         }),
       ),
     );
@@ -127,7 +164,14 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
  * One round trip per host gathers every fact of every play (and takes the lock); then the whole
  * run is planned; then, unless checking or the plan failed somewhere, the plays are applied.
  */
-async function planAndApply(o: Pick<ResolvedRunOptions, 'forks' | 'check' | 'breakStaleLock' | 'emitter'>, limit: ForkLimit, plays: PlayRun[], hosts: HostRun[], runId: string, mask: (s: string) => string): Promise<void> {
+async function planAndApply(
+  o: Pick<ResolvedRunOptions, 'forks' | 'check' | 'breakStaleLock' | 'emitter'>,
+  limit: ForkLimit,
+  plays: PlayRun[],
+  hosts: HostRun[],
+  runId: string,
+  mask: (s: string) => string,
+): Promise<void> {
   const { forks } = o;
   const gathered = await Promise.all(
     hosts.map((h) =>
@@ -154,7 +198,14 @@ async function planAndApply(o: Pick<ResolvedRunOptions, 'forks' | 'check' | 'bre
   }
   // A rolling restart drains members on the Apache hosts: they must be connected like every other host.
   const names = new Set(hosts.map((h) => h.name));
-  const absent = [...new Set(plays.flatMap((p) => [...p.handlers.values()].flat(2).flatMap((ht) => ht.rolling?.balancers ?? [])).map((b) => b.host).filter((n) => !names.has(n)))];
+  const absent = [
+    ...new Set(
+      plays
+        .flatMap((p) => [...p.handlers.values()].flat(2).flatMap((ht) => ht.rolling?.balancers ?? []))
+        .map((b) => b.host)
+        .filter((n) => !names.has(n)),
+    ),
+  ];
   if (absent.length && !o.check) {
     for (const h of hosts) h.failed = true;
     o.emitter.emit('host:failed', {
@@ -187,9 +238,14 @@ async function planAndApply(o: Pick<ResolvedRunOptions, 'forks' | 'check' | 'bre
 /** Release the lock and close the run record, in one round trip; never throws. */
 async function close(h: HostRun): Promise<void> {
   // Old runs are pruned under our lock, before it is released.
-  const script = [h.closeScript(h.failed ? 'failed' : 'complete'), !h.failed && h.lockHeld ? pruneScript(historyKeep(h.vars)) : '', h.lockHeld ? releaseScript(h.runId) : ''].filter(Boolean).join('\n');
+  const script = [
+    h.closeScript(h.failed ? 'failed' : 'complete'),
+    !h.failed && h.lockHeld ? pruneScript(historyKeep(h.vars)) : '',
+    h.lockHeld ? releaseScript(h.runId) : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
   if (!script) return;
   await h.transport.exec(script).catch(() => undefined);
   h.lockHeld = false;
 }
-

@@ -25,7 +25,11 @@ export function taskMasker(op: Pick<OperationDef<any>, 'schema'>, args: unknown,
 /** A change's diff as the user sees it: secrets masked (the change's content keeps them). */
 export function shownDiff(c: Change, mask: Masker): FileDiff | undefined {
   if ((c.kind !== 'write' && c.kind !== 'remove') || !c.diff) return undefined;
-  return { ...c.diff, before: c.diff.before === null ? null : mask(c.diff.before), after: c.diff.after === null ? null : mask(c.diff.after) };
+  return {
+    ...c.diff,
+    before: c.diff.before === null ? null : mask(c.diff.before),
+    after: c.diff.after === null ? null : mask(c.diff.after),
+  };
 }
 
 function diffsOf(changes: Change[], mask: Masker): FileDiff[] {
@@ -45,10 +49,23 @@ export interface TaskOutcome {
  * Plan one task; when `apply`, make its changes (journaled), otherwise only learn them into the
  * (forked) fact cache so later tasks see their effect.
  */
-export async function runTask(h: HostRun, ht: HostTask, ctx: PlanContext, apply: boolean, runMask: Masker, defer?: (c: Change) => string | undefined): Promise<TaskOutcome> {
+export async function runTask(
+  h: HostRun,
+  ht: HostTask,
+  ctx: PlanContext,
+  apply: boolean,
+  runMask: Masker,
+  defer?: (c: Change) => string | undefined,
+): Promise<TaskOutcome> {
   const started = Date.now();
   const mask = taskMasker(ht.op, ht.args, runMask);
-  const base = { host: h.name, task: ht.label, ...(ht.item !== undefined ? { item: ht.item } : {}), diffs: [] as FileDiff[], changes: [] as string[] };
+  const base = {
+    host: h.name,
+    task: ht.label,
+    ...(ht.item !== undefined ? { item: ht.item } : {}),
+    diffs: [] as FileDiff[],
+    changes: [] as string[],
+  };
   if (ht.skip) {
     return { result: { ...base, status: 'skipped', message: ht.skip, durationMs: 0 }, changes: [] };
   }
@@ -59,7 +76,12 @@ export async function runTask(h: HostRun, ht: HostTask, ctx: PlanContext, apply:
     changes = plan.changes;
     // Changes to a rolling unit's files wait for its stopped window (roll.ts); later tasks see them as planned.
     const held = apply && defer ? changes.map((c) => defer(c)) : [];
-    if (apply) await h.applyAll(changes.filter((_, i) => !held[i]), ht.label, { mask });
+    if (apply)
+      await h.applyAll(
+        changes.filter((_, i) => !held[i]),
+        ht.label,
+        { mask },
+      );
     changes.forEach((c, i) => {
       const key = held[i];
       if (apply && !key) return;

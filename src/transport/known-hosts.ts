@@ -48,7 +48,10 @@ export function lookupName(host: string, port: number): string {
 }
 
 function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
 }
 
@@ -114,7 +117,9 @@ export function preferredHostKeyAlgorithms(file: string, host: string, port: num
   const known = readKnownHosts(file).filter((e) => !e.marker && namesMatch(e.names, name));
   if (known.length === 0) return undefined;
   const first = known.flatMap((e) => ALGOS_BY_KEY_TYPE[e.keyType] ?? []);
-  const rest = Object.values(ALGOS_BY_KEY_TYPE).flat().filter((a) => !first.includes(a));
+  const rest = Object.values(ALGOS_BY_KEY_TYPE)
+    .flat()
+    .filter((a) => !first.includes(a));
   return [...new Set(first), ...rest];
 }
 

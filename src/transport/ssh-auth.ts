@@ -38,8 +38,12 @@ export function loadPrivateKey(spec: ConnectionSpec, file: string): ParsedKey {
     data = readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    return fail(`cannot read private key file ${file} for ${where(spec)}: ${code}`, spec, err,
-      'Check ansible_ssh_private_key_file in the inventory: the file must exist and be readable by you.');
+    return fail(
+      `cannot read private key file ${file} for ${where(spec)}: ${code}`,
+      spec,
+      err,
+      'Check ansible_ssh_private_key_file in the inventory: the file must exist and be readable by you.',
+    );
   }
   const parsed = ssh2.utils.parseKey(data, spec.passphrase);
   if (parsed instanceof Error) {
@@ -49,10 +53,14 @@ export function loadPrivateKey(spec: ConnectionSpec, file: string): ParsedKey {
       : spec.passphrase === undefined
         ? 'the key is encrypted and no passphrase was given'
         : 'the passphrase is wrong (the key could not be decrypted)';
-    return fail(`private key file ${file} for ${where(spec)}: ${reason}`, spec, parsed,
+    return fail(
+      `private key file ${file} for ${where(spec)}: ${reason}`,
+      spec,
+      parsed,
       encrypted
         ? 'Give the right key passphrase, or load the key into ssh-agent (ssh-add) and enable the agent.'
-        : 'Point ansible_ssh_private_key_file at an OpenSSH or PEM private key (not the .pub file).');
+        : 'Point ansible_ssh_private_key_file at an OpenSSH or PEM private key (not the .pub file).',
+    );
   }
   const key = Array.isArray(parsed) ? (parsed[0] as ParsedKey) : parsed;
   return key;

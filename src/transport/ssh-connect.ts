@@ -69,8 +69,7 @@ function attempt(spec: ConnectionSpec): Promise<ClientType> {
     ...(serverHostKey ? { algorithms: { serverHostKey: serverHostKey as never } } : {}),
     hostVerifier: (key: Buffer): boolean => {
       hostKeyError =
-        checkHostKey({ hostName: spec.name, host: spec.host, port: spec.port, mode: spec.hostKeyChecking, file }, key) ??
-        undefined;
+        checkHostKey({ hostName: spec.name, host: spec.host, port: spec.port, mode: spec.hostKeyChecking, file }, key) ?? undefined;
       return hostKeyError === undefined;
     },
   };
@@ -96,7 +95,9 @@ function attempt(spec: ConnectionSpec): Promise<ClientType> {
       const reason = REASONS[code] ?? err.message;
       done({ error: connectError(spec, reason, err), retryable: RETRYABLE.has(code) });
     });
-    client.on('close', () => done({ error: hostKeyError ?? connectError(spec, 'connection closed during handshake', null), retryable: false }));
+    client.on('close', () =>
+      done({ error: hostKeyError ?? connectError(spec, 'connection closed during handshake', null), retryable: false }),
+    );
     try {
       client.connect(config);
     } catch (err) {

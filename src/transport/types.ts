@@ -61,10 +61,6 @@ export interface Transport {
    * Atomically write a file: temp file beside the target, then rename. Keeps the target's
    * mode/owner unless given. One round trip.
    */
-  writeFile(
-    path: string,
-    data: Buffer,
-    opts?: { mode?: number; owner?: string; group?: string },
-  ): Promise<void>;
+  writeFile(path: string, data: Buffer, opts?: { mode?: number; owner?: string; group?: string }): Promise<void>;
   close(): Promise<void>;
 }

@@ -44,7 +44,15 @@ export function formatDiff(d: FileDiff, c: Colors = plain): string {
   return patch
     .split('\n')
     .slice(1)
-    .map((l) => (l.startsWith('+') && !l.startsWith('+++') ? c.green(l) : l.startsWith('-') && !l.startsWith('---') ? c.red(l) : l.startsWith('@@') ? c.cyan(l) : l))
+    .map((l) =>
+      l.startsWith('+') && !l.startsWith('+++')
+        ? c.green(l)
+        : l.startsWith('-') && !l.startsWith('---')
+          ? c.red(l)
+          : l.startsWith('@@')
+            ? c.cyan(l)
+            : l,
+    )
     .join('\n')
     .trimEnd();
 }
@@ -54,7 +62,8 @@ export function formatRecap(recap: Record<string, HostRecap>, c: Colors = plain)
   const width = Math.max(0, ...Object.keys(recap).map((h) => h.length));
   return Object.entries(recap)
     .map(([host, r]) => {
-      const name = r.failed || r.unreachable ? c.red(host.padEnd(width)) : r.changed ? c.yellow(host.padEnd(width)) : c.green(host.padEnd(width));
+      const name =
+        r.failed || r.unreachable ? c.red(host.padEnd(width)) : r.changed ? c.yellow(host.padEnd(width)) : c.green(host.padEnd(width));
       return `${name} : ok=${r.ok} changed=${r.changed} unreachable=${r.unreachable ? 1 : 0} failed=${r.failed} skipped=${r.skipped}`;
     })
     .join('\n');

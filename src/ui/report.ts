@@ -14,14 +14,22 @@ const MARK: Record<string, (c: Colors) => string> = {
 /** One host's rollback: a headline, then each step, newest change first. */
 export function formatHostRollback(r: HostRollback, c: Colors = plain): string {
   const head =
-    r.outcome === 'rolled-back' ? c.green(`${r.host}: ${r.message}`)
-    : r.outcome === 'nothing' || r.outcome === 'planned' ? `${r.host}: ${r.message}`
-    : c.red(`${r.host}: ${r.message}`);
+    r.outcome === 'rolled-back'
+      ? c.green(`${r.host}: ${r.message}`)
+      : r.outcome === 'nothing' || r.outcome === 'planned'
+        ? `${r.host}: ${r.message}`
+        : c.red(`${r.host}: ${r.message}`);
   const lines = [head];
   if (r.plan.skipped.length) lines.push(c.dim(`  already rolled back, left alone: ${r.plan.skipped.join(', ')}`));
   for (const it of r.items) {
     lines.push(`  ${MARK[it.status]!(c)}${it.text}`);
-    if (it.output && it.status === 'failed') lines.push(...it.output.split('\n').slice(-5).map((l) => c.dim(`         ${l}`)));
+    if (it.output && it.status === 'failed')
+      lines.push(
+        ...it.output
+          .split('\n')
+          .slice(-5)
+          .map((l) => c.dim(`         ${l}`)),
+      );
   }
   for (const d of r.diffs) lines.push(formatDiff({ ...d, path: `${d.path} (now → what rollback would restore)` }, c));
   return lines.join('\n');
@@ -45,8 +53,17 @@ export function formatHistory(rows: Map<string, HistoryRow[] | Error>, c: Colors
     }
     if (!list.length) out.push(c.dim('  no runs journaled'));
     for (const r of [...list].reverse()) {
-      const st = r.status === 'complete' ? c.green(r.status) : r.status === 'rolled-back' ? c.yellow(r.status) : r.status === 'running' ? c.cyan(r.status) : c.red(r.status);
-      out.push(`  ${r.id}  ${r.time}  ${r.user}@${r.control}  ${r.playbook}  changed=${r.changed}  ${st}${r.rolledBack ? c.dim(` (${r.rolledBack})`) : ''}`);
+      const st =
+        r.status === 'complete'
+          ? c.green(r.status)
+          : r.status === 'rolled-back'
+            ? c.yellow(r.status)
+            : r.status === 'running'
+              ? c.cyan(r.status)
+              : c.red(r.status);
+      out.push(
+        `  ${r.id}  ${r.time}  ${r.user}@${r.control}  ${r.playbook}  changed=${r.changed}  ${st}${r.rolledBack ? c.dim(` (${r.rolledBack})`) : ''}`,
+      );
     }
   }
   return out.join('\n');

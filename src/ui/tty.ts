@@ -37,7 +37,8 @@ export function attachTty(em: RunEmitter, o: { diff: boolean; write: (s: string)
         title: h,
         task: async (_: unknown, t: { title: string }) => {
           const rs = await hosts.get(h)!.promise;
-          const worst = rs.find((r) => r.status === 'failed') ?? rs.find((r) => r.status === 'changed' || r.status === 'would-change') ?? rs[0];
+          const worst =
+            rs.find((r) => r.status === 'failed') ?? rs.find((r) => r.status === 'changed' || r.status === 'would-change') ?? rs[0];
           t.title = `${h}: ${worst?.status ?? 'ok'}${worst && worst.status !== 'ok' && worst.status !== 'skipped' ? ` — ${worst.message}` : ''}`;
           if (worst?.status === 'failed') throw new Error(t.title + (worst.hint ? `\n  hint: ${worst.hint}` : ''));
         },
@@ -58,8 +59,14 @@ export function attachTty(em: RunEmitter, o: { diff: boolean; write: (s: string)
     d?.push(r);
   });
   em.on('task:end', () => finish());
-  em.on('host:unreachable', (e) => chain = chain.then(() => o.write(ansi.red(`UNREACHABLE [${e.host}]: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`))));
-  em.on('host:failed', (e) => chain = chain.then(() => o.write(ansi.red(`FAILED [${e.host}]: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`))));
+  em.on(
+    'host:unreachable',
+    (e) => (chain = chain.then(() => o.write(ansi.red(`UNREACHABLE [${e.host}]: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`)))),
+  );
+  em.on(
+    'host:failed',
+    (e) => (chain = chain.then(() => o.write(ansi.red(`FAILED [${e.host}]: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`)))),
+  );
   em.on('run:end', (e) => {
     finish();
     chain = chain.then(() => o.write(`\nPLAY RECAP\n${formatRecap(e.recap, ansi)}`));

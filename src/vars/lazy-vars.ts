@@ -36,7 +36,9 @@ export function scope(own: Vars, parent?: Vars): Vars {
     has: (target, key) => key in target || (!!parent && key in parent),
     ownKeys: (target) => [...new Set([...Reflect.ownKeys(target), ...(parent ? Reflect.ownKeys(parent) : [])])],
     getOwnPropertyDescriptor: (target, key) =>
-      key in target || (parent && key in parent) ? { configurable: true, enumerable: true, writable: false, value: proxy[key as string] } : undefined,
+      key in target || (parent && key in parent)
+        ? { configurable: true, enumerable: true, writable: false, value: proxy[key as string] }
+        : undefined,
   });
   return proxy;
 }

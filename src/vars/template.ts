@@ -32,7 +32,29 @@ function renderCached(src: string, ctx: Record<string, unknown>): string {
 
 const WHOLE = /^\s*\{\{\s*([\s\S]+?)\s*\}\}\s*$/;
 
-const WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'true', 'false', 'none', 'True', 'False', 'None', 'if', 'else', 'elif', 'endif', 'for', 'endfor', 'set', 'loop', 'defined', 'undefined']);
+const WORDS = new Set([
+  'and',
+  'or',
+  'not',
+  'in',
+  'is',
+  'true',
+  'false',
+  'none',
+  'True',
+  'False',
+  'None',
+  'if',
+  'else',
+  'elif',
+  'endif',
+  'for',
+  'endfor',
+  'set',
+  'loop',
+  'defined',
+  'undefined',
+]);
 
 /** nunjucks does not name an undefined variable; find the top-level names that are missing. */
 function undefinedNames(text: string, vars: Record<string, unknown>): string[] {
@@ -46,7 +68,13 @@ function undefinedNames(text: string, vars: Record<string, unknown>): string[] {
 
 function explain(err: unknown, text: string, vars: Record<string, unknown>): Error {
   const msg = err instanceof Error ? err.message : String(err);
-  const inner = (msg.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? msg).replace(/^Error: /, '');
+  const inner = (
+    msg
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .pop() ?? msg
+  ).replace(/^Error: /, '');
   const missing = undefinedNames(text, vars);
   const why = missing.length ? `undefined variable ${missing.map((n) => `'${n}'`).join(', ')}` : inner;
   const lines = text.trim().split('\n');
@@ -137,6 +165,8 @@ export function isTrue(when: unknown, vars: Record<string, unknown>): boolean {
   if (when === undefined || when === null) return true;
   if (typeof when === 'boolean') return when;
   if (Array.isArray(when)) return when.every((w) => isTrue(w, vars));
-  const expr = String(when).trim().replace(/^\{\{\s*([\s\S]*?)\s*\}\}$/, '$1');
+  const expr = String(when)
+    .trim()
+    .replace(/^\{\{\s*([\s\S]*?)\s*\}\}$/, '$1');
   return Boolean(evaluate(expr, vars));
 }

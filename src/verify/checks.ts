@@ -62,21 +62,35 @@ function parseProbes(out: string): Map<string, Probe> {
   return res;
 }
 
-export async function instanceChecks(instances: InstanceTarget[], path: string, conn: (host: string) => Promise<Transport>): Promise<CheckRow[]> {
+export async function instanceChecks(
+  instances: InstanceTarget[],
+  path: string,
+  conn: (host: string) => Promise<Transport>,
+): Promise<CheckRow[]> {
   const rows: CheckRow[] = [];
   const hosts = [...new Set(instances.map((i) => i.host))];
   const probes = new Map<string, Probe>();
   await Promise.all(
     hosts.map(async (host) => {
       const t = await conn(host);
-      const res = await t.exec(probeScript(instances.filter((i) => i.host === host), path));
+      const res = await t.exec(
+        probeScript(
+          instances.filter((i) => i.host === host),
+          path,
+        ),
+      );
       for (const [home, p] of parseProbes(res.stdout)) probes.set(`${host} ${home}`, p);
     }),
   );
   for (const i of instances) {
     const p = probes.get(`${i.host} ${i.home}`);
     const answers = p?.http === '200';
-    rows.push({ check: 'answers', target: label(i), ok: answers, detail: !p?.running ? 'not running' : `HTTP ${p?.http || 'no answer'} on ${path}` });
+    rows.push({
+      check: 'answers',
+      target: label(i),
+      ok: answers,
+      detail: !p?.running ? 'not running' : `HTTP ${p?.http || 'no answer'} on ${path}`,
+    });
     const others = instances.filter((o) => o !== i).map((o) => o.receiver);
     const missing = others.filter((r) => !p?.members.has(r));
     rows.push({
@@ -102,17 +116,37 @@ async function get(url: string, cookie?: string): Promise<{ body: Counter; cooki
 }
 
 /** A session made through Apache (two requests) must read count 2 on every other instance. */
-export async function sessionChecks(apache: ApacheTarget, instances: InstanceTarget[], path: string, conn: (host: string) => Promise<Transport>): Promise<CheckRow[]> {
+export async function sessionChecks(
+  apache: ApacheTarget,
+  instances: InstanceTarget[],
+  path: string,
+  conn: (host: string) => Promise<Transport>,
+): Promise<CheckRow[]> {
   let first: Awaited<ReturnType<typeof get>>;
   let second: Awaited<ReturnType<typeof get>>;
   try {
     first = await get(apache.url);
     second = await get(apache.url, first.cookie);
   } catch (err) {
-    return [{ check: 'session', target: `Apache ${apache.url}`, ok: false, detail: `no counter answer through Apache: ${(err as Error).message}` }];
+    return [
+      {
+        check: 'session',
+        target: `Apache ${apache.url}`,
+        ok: false,
+        detail: `no counter answer through Apache: ${(err as Error).message}`,
+      },
+    ];
   }
   const { route, sessionId, count } = second.body;
-  if (count !== 2) return [{ check: 'session', target: `Apache ${apache.url}`, ok: false, detail: `the session did not stick: counts ${first.body.count}, ${count}` }];
+  if (count !== 2)
+    return [
+      {
+        check: 'session',
+        target: `Apache ${apache.url}`,
+        ok: false,
+        detail: `the session did not stick: counts ${first.body.count}, ${count}`,
+      },
+    ];
   const rows: CheckRow[] = [{ check: 'session', target: `Apache ${apache.url}`, ok: true, detail: `session on ${route}, count 2` }];
   for (const i of instances.filter((x) => x.jvmRoute !== route)) {
     const t = await conn(i.host);
@@ -124,7 +158,15 @@ export async function sessionChecks(apache: ApacheTarget, instances: InstanceTar
       const res = await t.exec(sh`curl -s --max-time 5 -b ${`JSESSIONID=${sessionId}`} ${url}`.text);
       seen = Number((/"count":(\d+)/.exec(res.stdout) ?? [])[1] ?? -1);
     }
-    rows.push({ check: 'session', target: label(i), ok: seen === 2, detail: seen === 2 ? `reads the session from ${route} (count 2)` : `does not have the session from ${route} (count ${seen < 0 ? 'none' : seen})` });
+    rows.push({
+      check: 'session',
+      target: label(i),
+      ok: seen === 2,
+      detail:
+        seen === 2
+          ? `reads the session from ${route} (count 2)`
+          : `does not have the session from ${route} (count ${seen < 0 ? 'none' : seen})`,
+    });
   }
   return rows;
 }

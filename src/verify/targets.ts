@@ -65,7 +65,13 @@ export async function loadTargets(inventory: string, playbook: string, extra: Re
     const list = (v.tomcat_instances ?? []) as InstanceVar[];
     for (const i of list) {
       const p = ports(host, i);
-      instances.push({ host, home: i.home, jvmRoute: i.jvmRoute, httpPort: p.http, receiver: `${String(v.cluster_address ?? v.ansible_host ?? host)}:${p.receiver}` });
+      instances.push({
+        host,
+        home: i.home,
+        jvmRoute: i.jvmRoute,
+        httpPort: p.http,
+        receiver: `${String(v.cluster_address ?? v.ansible_host ?? host)}:${p.receiver}`,
+      });
     }
   }
   const app = String(vars[group('tomcat')[0] ?? '']?.app_name ?? 'counter.war').replace(/\.war$/, '');
@@ -74,6 +80,9 @@ export async function loadTargets(inventory: string, playbook: string, extra: Re
     const v = vars[host]!;
     return { host, url: `http://${String(v.ansible_host ?? host)}:${Number(v.apache_listen ?? 80)}${path}` };
   });
-  if (instances.length === 0) throw new UsageError(`no Tomcat instances in ${inventory}`, { hint: 'put the Tomcat hosts in a group `tomcat` (and Apache in `apache`), as the recipe playbook expects' });
+  if (instances.length === 0)
+    throw new UsageError(`no Tomcat instances in ${inventory}`, {
+      hint: 'put the Tomcat hosts in a group `tomcat` (and Apache in `apache`), as the recipe playbook expects',
+    });
   return { inv, instances, apaches, vars };
 }

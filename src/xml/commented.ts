@@ -37,7 +37,9 @@ export function commentedElement(parent: XmlEl, comment: XmlComment): CommentedE
 export function findCommented(from: XmlDoc | XmlEl, path: string): CommentedElement[] {
   const steps = parsePath(path);
   const last = steps.pop()!;
-  const parentPath = steps.map((s) => s.name + s.preds.map((p) => (p.value === null ? `[@${p.attr}]` : `[@${p.attr}="${p.value}"]`)).join('')).join('/');
+  const parentPath = steps
+    .map((s) => s.name + s.preds.map((p) => (p.value === null ? `[@${p.attr}]` : `[@${p.attr}="${p.value}"]`)).join(''))
+    .join('/');
   const parent = parentPath ? find(from, parentPath) : from instanceof XmlEl ? from : undefined;
   if (!parent) return [];
   return parent

@@ -47,7 +47,10 @@ export function lineColumn(text: string, offset: number): { line: number; column
  * (the first line lands where the caller splices it, after existing indentation).
  */
 export function reindent(snippet: string, indent: string, eol: string): string {
-  const lines = snippet.replace(/^\s*\n/, '').trimEnd().split(/\r?\n/);
+  const lines = snippet
+    .replace(/^\s*\n/, '')
+    .trimEnd()
+    .split(/\r?\n/);
   const common = Math.min(...lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length));
   return lines
     .map((l, i) => {

@@ -14,7 +14,9 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 const BELOW_UI = ['core', 'host', 'facts', 'ops', 'runner', 'journal', 'transport', 'inventory', 'playbook', 'vars', 'xml'];
 
 const files = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 
 /** Every import between files of src/: from, to (both relative to src/). */
 const edges = files(SRC).flatMap((file) =>

@@ -60,7 +60,9 @@ describe('bad input gives a clear error, a non-zero exit and no change on any ho
   });
 
   it('unknown inventory key: names it, where, and the likely fix', async () => {
-    const inv = inventoryWith((i) => { i.all.hots = {}; });
+    const inv = inventoryWith((i) => {
+      i.all.hots = {};
+    });
     const r = await cli(['-i', inv, join(dir, 'good.yml')]);
     expect(r.code).toBe(4);
     expect(r.out).toMatch(/hots/);
@@ -78,7 +80,9 @@ describe('bad input gives a clear error, a non-zero exit and no change on any ho
   });
 
   it('missing key file: names the file and the host', async () => {
-    const inv = inventoryWith((_i, h) => { h.ansible_ssh_private_key_file = '/nonexistent/id_ed25519'; });
+    const inv = inventoryWith((_i, h) => {
+      h.ansible_ssh_private_key_file = '/nonexistent/id_ed25519';
+    });
     const r = await cli(['-i', inv, join(dir, 'good.yml')]);
     expect(r.code).toBe(3);
     expect(r.out).toContain('/nonexistent/id_ed25519');
@@ -87,7 +91,9 @@ describe('bad input gives a clear error, a non-zero exit and no change on any ho
   });
 
   it('unreachable host (closed port): the other host is not changed either', async () => {
-    const inv = inventoryWith((_i, h) => { h.ansible_port = 2; });
+    const inv = inventoryWith((_i, h) => {
+      h.ansible_port = 2;
+    });
     const r = await cli(['-i', inv, join(dir, 'good.yml')]);
     expect(r.code).toBe(3);
     expect(r.out).toMatch(/UNREACHABLE/);
@@ -98,7 +104,9 @@ describe('bad input gives a clear error, a non-zero exit and no change on any ho
   it('wrong key: refused with the user and methods tried', async () => {
     const key = join(dir, 'other_key');
     await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
-    const inv = inventoryWith((_i, h) => { h.ansible_ssh_private_key_file = key; });
+    const inv = inventoryWith((_i, h) => {
+      h.ansible_ssh_private_key_file = key;
+    });
     const r = await cli(['-i', inv, join(dir, 'good.yml')]);
     expect(r.code).toBe(3);
     expect(r.out).toMatch(/root/);
@@ -108,7 +116,9 @@ describe('bad input gives a clear error, a non-zero exit and no change on any ho
 
   it('refused host key (strict, unknown): shows the fingerprint and what to do', async () => {
     const kh = write('empty_known_hosts', '');
-    const inv = inventoryWith((i) => { i.all.vars.provision_known_hosts_file = kh; });
+    const inv = inventoryWith((i) => {
+      i.all.vars.provision_known_hosts_file = kh;
+    });
     const r = await cli(['-i', inv, join(dir, 'good.yml')]);
     expect(r.code).toBe(3);
     expect(r.out).toMatch(/SHA256:/);
@@ -121,7 +131,9 @@ describe('bad input gives a clear error, a non-zero exit and no change on any ho
     await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
     const pub = readFileSync(`${key}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
     const kh = write('wrong_known_hosts', lab.info.hosts.map((h) => `${h.ip} ${pub}\n`).join(''));
-    const inv = inventoryWith((i) => { i.all.vars.provision_known_hosts_file = kh; });
+    const inv = inventoryWith((i) => {
+      i.all.vars.provision_known_hosts_file = kh;
+    });
     const r = await cli(['-i', inv, join(dir, 'good.yml'), '--host-key-checking', 'accept-new']);
     expect(r.code).toBe(3);
     expect((r.out.match(/SHA256:[A-Za-z0-9+/]+/g) ?? []).length).toBeGreaterThanOrEqual(2);

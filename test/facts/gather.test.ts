@@ -67,7 +67,10 @@ describe('FactCache.gather', () => {
   });
 
   it('a script that does not finish is an OperationError naming the host', async () => {
-    const t = { stats: { roundTrips: 0, connections: 0 }, exec: async () => ({ code: 1, stdout: '', stderr: 'sh: broken' }) } as unknown as Transport;
+    const t = {
+      stats: { roundTrips: 0, connections: 0 },
+      exec: async () => ({ code: 1, stdout: '', stderr: 'sh: broken' }),
+    } as unknown as Transport;
     const err = await new FactCache(t, 'web1').gather([fact.os()]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OperationError);
     expect((err as OperationError).message).toContain('web1');
@@ -80,7 +83,16 @@ describe('FactCache.gather', () => {
 });
 
 describe('FactCache learning', () => {
-  const st = (path: string) => ({ path, exists: true, type: 'file' as const, mode: 0o644, owner: 'root', group: 'root', size: 1, sha256: 'x' });
+  const st = (path: string) => ({
+    path,
+    exists: true,
+    type: 'file' as const,
+    mode: 0o644,
+    owner: 'root',
+    group: 'root',
+    size: 1,
+    sha256: 'x',
+  });
 
   it('an alias answers for the copy from the source, except excluded paths', () => {
     const c = new FactCache(localSh(), 'h');

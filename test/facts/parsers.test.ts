@@ -12,7 +12,9 @@ interface Case {
 }
 
 const dir = new URL('./cases/', import.meta.url);
-const types = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+const types = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.replace(/\.json$/, ''));
 
 describe.each(types)('%s fact parser', (type) => {
   const cases = JSON.parse(readFileSync(new URL(`${type}.json`, dir), 'utf8')) as Case[];

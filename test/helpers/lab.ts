@@ -69,7 +69,11 @@ export async function sweepStaleLabs(): Promise<void> {
     const owner = slotOwner(dir);
     if (owner === 0 || alive(owner)) continue;
     const sweeping = `${dir}.sweep-${process.pid}`;
-    try { renameSync(dir, sweeping); } catch { continue; }
+    try {
+      renameSync(dir, sweeping);
+    } catch {
+      continue;
+    }
     await labDown(slotOptions(Number(entry))).catch(() => {});
     rmSync(sweeping, { recursive: true, force: true });
   }
@@ -116,8 +120,12 @@ export function useLab(opts: UseLabOptions = {}): TestLab {
     }
   }, 60_000);
   return {
-    get info() { return need(); },
-    get hosts() { return need().hosts.map((h) => h.name); },
+    get info() {
+      return need();
+    },
+    get hosts() {
+      return need().hosts.map((h) => h.name);
+    },
     exec: (host, command) => labExec(need(), host, command),
     async ssh(host, command) {
       const r = await execa('ssh', ['-F', need().sshConfigPath, host, command], { reject: false, timeout: 60_000 });

@@ -9,7 +9,20 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDir, appVersion, appWar, appWorkspace, brokenWar, COUNTER_APP, MISSING_LISTENER } from './apps.ts';
-import { badBodies, connectionErrors, countViolations, firstViolations, latency, non200, startLoad, summary, versionsSeen, windows, type LoadRecord, type LoadResult } from './load.ts';
+import {
+  badBodies,
+  connectionErrors,
+  countViolations,
+  firstViolations,
+  latency,
+  non200,
+  startLoad,
+  summary,
+  versionsSeen,
+  windows,
+  type LoadRecord,
+  type LoadResult,
+} from './load.ts';
 
 const T0 = 1_000_000;
 /** A client's answers with these counts, one every 100 ms; `null` is a 404, `'x'` a refused connection. */
@@ -21,11 +34,22 @@ function client(n: number, counts: (number | null | 'x')[], version = '1', route
     return { ...base, status: 200, count: c, route, version, sessionId: `S${n}.${route}`, isNew: c === 1 };
   });
 }
-const result = (records: LoadRecord[], marks: LoadResult['marks'] = []): LoadResult => ({ records, marks, startedAt: T0, stoppedAt: T0 + 2000, clients: 2, intervalMs: 100, stopReason: 'stop' });
+const result = (records: LoadRecord[], marks: LoadResult['marks'] = []): LoadResult => ({
+  records,
+  marks,
+  startedAt: T0,
+  stoppedAt: T0 + 2000,
+  clients: 2,
+  intervalMs: 100,
+  stopReason: 'stop',
+});
 
 describe('load analysis', () => {
   it('counts statuses other than 200, connection errors and 200s that are not the counter', () => {
-    const rs = [...client(1, [1, 2, null, 3, 'x', 4]), { client: 2, seq: 1, start: T0, latencyMs: 3, status: 200, error: 'not the counter JSON', body: '<html>' }];
+    const rs = [
+      ...client(1, [1, 2, null, 3, 'x', 4]),
+      { client: 2, seq: 1, start: T0, latencyMs: 3, status: 200, error: 'not the counter JSON', body: '<html>' },
+    ];
     expect(non200(rs).map((r) => r.status)).toEqual([404]);
     expect(connectionErrors(rs).map((r) => r.seq)).toEqual([5]);
     expect(badBodies(rs).map((r) => r.client)).toEqual([2]);
@@ -38,20 +62,41 @@ describe('load analysis', () => {
   it('names a reset, a repeat and a skip, and describes the first offending request per client', () => {
     const rs = [...client(1, [1, 2, 3, null, null, 1, 2]), ...client(2, [1, 2, 2, 4]), ...client(3, [2])];
     const v = countViolations(rs, T0);
-    expect(v.map((x) => [x.client, x.kind, x.record.seq])).toEqual([[1, 'reset', 6], [2, 'repeat', 3], [2, 'skip', 4], [3, 'skip', 1]]);
+    expect(v.map((x) => [x.client, x.kind, x.record.seq])).toEqual([
+      [1, 'reset', 6],
+      [2, 'repeat', 3],
+      [2, 'skip', 4],
+      [3, 'skip', 1],
+    ]);
     expect(v[0]!.failedBetween).toBe(2);
-    expect(v[0]!.description).toBe('client 1 request #6 at +0.5 s: count 1 after count 3 (route tomcat1, version 1), 2 failed request(s) between (reset; route tomcat1, version 1, session S1.tomcat1, a new session)');
+    expect(v[0]!.description).toBe(
+      'client 1 request #6 at +0.5 s: count 1 after count 3 (route tomcat1, version 1), 2 failed request(s) between (reset; route tomcat1, version 1, session S1.tomcat1, a new session)',
+    );
     expect(v[3]!.description).toMatch(/^client 3 request #1 at \+0\.0 s: count 2 as its first answer/);
-    expect(firstViolations(rs, T0).map((x) => [x.client, x.kind])).toEqual([[1, 'reset'], [2, 'repeat'], [3, 'skip']]);
+    expect(firstViolations(rs, T0).map((x) => [x.client, x.kind])).toEqual([
+      [1, 'reset'],
+      [2, 'repeat'],
+      [3, 'skip'],
+    ]);
   });
 
   it('lists versions in the order they appeared, with their answer counts', () => {
     const rs = [...client(1, [1, 2, 3], '2'), ...client(2, [1], '1'), ...client(2, [null])];
-    expect(versionsSeen(rs)).toEqual([{ version: '2', answers: 3 }, { version: '1', answers: 1 }]);
+    expect(versionsSeen(rs)).toEqual([
+      { version: '2', answers: 3 },
+      { version: '1', answers: 1 },
+    ]);
   });
 
   it('gives nearest-rank p50/p99 for a time window', () => {
-    const rs: LoadRecord[] = Array.from({ length: 100 }, (_, i) => ({ client: 1, seq: i + 1, start: T0 + i, latencyMs: i + 1, status: 200, count: i + 1 }));
+    const rs: LoadRecord[] = Array.from({ length: 100 }, (_, i) => ({
+      client: 1,
+      seq: i + 1,
+      start: T0 + i,
+      latencyMs: i + 1,
+      status: 200,
+      count: i + 1,
+    }));
     expect(latency(rs)).toEqual({ n: 100, p50: 50, p99: 99, max: 100 });
     expect(latency(rs, { to: T0 + 10 })).toEqual({ n: 10, p50: 5, p99: 10, max: 10 });
     expect(latency(rs, { from: T0 + 90 })).toMatchObject({ n: 10, p50: 95 });
@@ -59,7 +104,14 @@ describe('load analysis', () => {
   });
 
   it('cuts windows at the marks', () => {
-    expect(windows({ marks: [{ name: 'run-end', at: 20 }, { name: 'run-start', at: 10 }] })).toEqual([
+    expect(
+      windows({
+        marks: [
+          { name: 'run-end', at: 20 },
+          { name: 'run-start', at: 10 },
+        ],
+      }),
+    ).toEqual([
       { name: 'before run-start', to: 10 },
       { name: 'run-start → run-end', from: 10, to: 20 },
       { name: 'after run-end', from: 20 },
@@ -149,7 +201,13 @@ describe('load driver against a counter on loopback', () => {
 
     const slow = createServer(() => {}); // never answers
     await new Promise<void>((ok) => slow.listen(0, '127.0.0.1', ok));
-    const l = startLoad({ url: `http://127.0.0.1:${(slow.address() as { port: number }).port}/`, clients: 1, intervalMs: 10, maxRequests: 1, timeoutMs: 200 });
+    const l = startLoad({
+      url: `http://127.0.0.1:${(slow.address() as { port: number }).port}/`,
+      clients: 1,
+      intervalMs: 10,
+      maxRequests: 1,
+      timeoutMs: 200,
+    });
     await new Promise((r) => setTimeout(r, 400));
     const b = await l.stop();
     slow.closeAllConnections();

@@ -92,10 +92,18 @@ function get(url: string, cookie: string | undefined, timeoutMs: number): Promis
     const req = request(url, { agent: false, headers: cookie ? { cookie } : {}, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8'), setCookie: res.headers['set-cookie'] ?? [] }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8'), setCookie: res.headers['set-cookie'] ?? [] }),
+      );
       res.on('error', (e) => resolve({ error: `response: ${e.message}`, setCookie: [] }));
     });
-    req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.name === 'AbortError' || e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${e.code ?? e.name}: ${e.message}`, setCookie: [] }));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      resolve({
+        error:
+          e.name === 'AbortError' || e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${e.code ?? e.name}: ${e.message}`,
+        setCookie: [],
+      }),
+    );
     req.end();
   });
 }
@@ -110,7 +118,13 @@ function record(client: number, seq: number, start: number, a: Answer): LoadReco
     return { ...r, count: j.count, route: j.route, sessionId: j.sessionId, isNew: j.new, version: j.version };
   } catch {
     // An error page as text: Tomcat's and Apache's carry a <style> block first.
-    const body = (a.text ?? '').replace(/<(style|script)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/\s+/g, ' ').trim().slice(0, 200);
+    const body = (a.text ?? '')
+      .replace(/<(style|script)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 200);
     return a.status === 200 ? { ...r, error: 'not the counter JSON', body } : { ...r, body };
   }
 }
@@ -158,15 +172,27 @@ export function startLoad(opts: LoadOptions): Load {
   }
 
   const all = Promise.all(Array.from({ length: clients }, (_, i) => client(i + 1)));
-  const result = (): LoadResult => ({ records: [...records].sort((a, b) => a.start - b.start), marks: [...marks], startedAt, stoppedAt: Date.now(), clients, intervalMs, stopReason: stopReason ?? 'stop' });
+  const result = (): LoadResult => ({
+    records: [...records].sort((a, b) => a.start - b.start),
+    marks: [...marks],
+    startedAt,
+    stoppedAt: Date.now(),
+    clients,
+    intervalMs,
+    stopReason: stopReason ?? 'stop',
+  });
   return {
     records,
     mark: (name) => marks.push({ name, at: Date.now() }),
     async ready(n = 3, readyTimeoutMs = 30_000) {
       const until = Date.now() + readyTimeoutMs;
-      const enough = () => Array.from({ length: clients }, (_, i) => records.filter((r) => r.client === i + 1 && r.count !== undefined).length >= n).every(Boolean);
+      const enough = () =>
+        Array.from({ length: clients }, (_, i) => records.filter((r) => r.client === i + 1 && r.count !== undefined).length >= n).every(
+          Boolean,
+        );
       while (!enough()) {
-        if (Date.now() > until || stopReason) throw new Error(`the clients did not all get ${n} answers within ${readyTimeoutMs} ms: ${summary(result())}`);
+        if (Date.now() > until || stopReason)
+          throw new Error(`the clients did not all get ${n} answers within ${readyTimeoutMs} ms: ${summary(result())}`);
         await sleep(50);
       }
     },
@@ -222,7 +248,9 @@ export function countViolations(rs: readonly LoadRecord[], t0?: number): CountVi
       const want = (previous?.count ?? 0) + 1;
       if (r.count !== want) {
         const kind = r.count < want - 1 ? 'reset' : r.count === want - 1 ? 'repeat' : 'skip';
-        const prev = previous ? `after count ${previous.count} (route ${previous.route}, version ${previous.version})` : 'as its first answer';
+        const prev = previous
+          ? `after count ${previous.count} (route ${previous.route}, version ${previous.version})`
+          : 'as its first answer';
         const gap = failed ? `, ${failed} failed request(s) between` : '';
         out.push({
           client,
@@ -249,7 +277,8 @@ export function firstViolations(rs: readonly LoadRecord[], t0?: number): CountVi
 /** Answers per version, in the order the versions first appeared (an array: "2" and "10" are keys JS would reorder). */
 export function versionsSeen(rs: readonly LoadRecord[]): { version: string; answers: number }[] {
   const out = new Map<string, number>();
-  for (const r of [...rs].sort((a, b) => a.start - b.start)) if (r.count !== undefined) out.set(r.version ?? '?', (out.get(r.version ?? '?') ?? 0) + 1);
+  for (const r of [...rs].sort((a, b) => a.start - b.start))
+    if (r.count !== undefined) out.set(r.version ?? '?', (out.get(r.version ?? '?') ?? 0) + 1);
   return [...out].map(([version, answers]) => ({ version, answers }));
 }
 
@@ -267,7 +296,10 @@ function pct(sorted: number[], p: number): number {
 
 /** Latency of the requests that started in [from, to) (every request, errors included). */
 export function latency(rs: readonly LoadRecord[], window: { from?: number; to?: number } = {}): Latency {
-  const v = rs.filter((r) => r.start >= (window.from ?? -Infinity) && r.start < (window.to ?? Infinity)).map((r) => r.latencyMs).sort((a, b) => a - b);
+  const v = rs
+    .filter((r) => r.start >= (window.from ?? -Infinity) && r.start < (window.to ?? Infinity))
+    .map((r) => r.latencyMs)
+    .sort((a, b) => a - b);
   return { n: v.length, p50: pct(v, 50), p99: pct(v, 99), max: v.length ? v[v.length - 1]! : NaN };
 }
 
@@ -315,7 +347,17 @@ export function summary(res: LoadResult): string {
       ? `Counts: ${all.length} violation(s) (${all.filter((v) => v.kind === 'reset').length} resets: sessions lost) in ${viol.length} of ${res.clients} clients; first per client: ${viol.map((v) => v.description).join('; ')}.`
       : 'Counts: every client went up by exactly 1 on every answer.',
   );
-  parts.push(`Versions seen: ${versionsSeen(rs).map((v) => `${v.version} (${v.answers})`).join(', ') || 'none'}.`);
-  parts.push(`Latency: ${windows(res).map((w) => `${w.name} ${fmtLat(latency(rs, w))}`).join('; ')}.`);
+  parts.push(
+    `Versions seen: ${
+      versionsSeen(rs)
+        .map((v) => `${v.version} (${v.answers})`)
+        .join(', ') || 'none'
+    }.`,
+  );
+  parts.push(
+    `Latency: ${windows(res)
+      .map((w) => `${w.name} ${fmtLat(latency(rs, w))}`)
+      .join('; ')}.`,
+  );
   return parts.join(' ');
 }

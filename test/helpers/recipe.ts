@@ -30,13 +30,17 @@ export async function cli(args: string[], timeoutMs = 600_000): Promise<CliResul
 /** sha256 of every file a run may touch (logs and work dirs aside, which a running Tomcat writes). */
 export const TREES = '/opt /usr/local/apache2 /etc/firewalld';
 export async function checksums(lab: TestLab, host: string): Promise<string> {
-  const r = await lab.exec(host, `find ${TREES} -type f -not -path '*/logs/*' -not -path '*/work/*' -not -path '*/temp/*' -not -name '*.pid' -print0 | sort -z | xargs -0 sha256sum`);
+  const r = await lab.exec(
+    host,
+    `find ${TREES} -type f -not -path '*/logs/*' -not -path '*/work/*' -not -path '*/temp/*' -not -name '*.pid' -print0 | sort -z | xargs -0 sha256sum`,
+  );
   return r.stdout;
 }
 
 /** PIDs of the host's Tomcats, by CATALINA_BASE. */
 export async function tomcatPids(lab: TestLab, host: string): Promise<string> {
-  const script = "pgrep -x java | while read p; do echo \"$p $(tr '\\0' ' ' < /proc/$p/cmdline | sed -E 's/.*-Dcatalina[.]base=([^ ]+).*/\\1/')\"; done | sort -k2";
+  const script =
+    "pgrep -x java | while read p; do echo \"$p $(tr '\\0' ' ' < /proc/$p/cmdline | sed -E 's/.*-Dcatalina[.]base=([^ ]+).*/\\1/')\"; done | sort -k2";
   return (await lab.exec(host, script)).stdout;
 }
 

@@ -71,7 +71,12 @@ export function expectNoDisruption(s: Scenario): void {
   expect.soft(non200(r).length, `${s.title}: responses other than 200\n${s.report}`).toBe(0);
   expect.soft(connectionErrors(r).length, `${s.title}: connection errors`).toBe(0);
   expect.soft(badBodies(r).length, `${s.title}: 200s that are not the counter`).toBe(0);
-  expect.soft(firstViolations(r, s.load.startedAt).map((v) => v.description), `${s.title}: counts that did not go up by exactly 1`).toEqual([]);
+  expect
+    .soft(
+      firstViolations(r, s.load.startedAt).map((v) => v.description),
+      `${s.title}: counts that did not go up by exactly 1`,
+    )
+    .toEqual([]);
 }
 
 /** Each instance asked directly on its own port: its version, or what it answered instead. */
@@ -94,7 +99,9 @@ export async function versionsOnInstances(lab: TestLab, instances: Instance[], p
 /** Every instance must serve `version`, asked directly. */
 export async function expectVersionEverywhere(lab: TestLab, instances: Instance[], version: string): Promise<void> {
   const seen = await versionsOnInstances(lab, instances);
-  expect.soft(seen, `every instance serves version ${version} on its own port`).toEqual(Object.fromEntries(instances.map((i) => [i.name, version])));
+  expect
+    .soft(seen, `every instance serves version ${version} on its own port`)
+    .toEqual(Object.fromEntries(instances.map((i) => [i.name, version])));
 }
 
 /** `provision verify`, retried while membership settles (heartbeats every 0.5 s); bounded to ~30 s. */
@@ -131,7 +138,11 @@ export async function instancePids(lab: TestLab, instances: Instance[]): Promise
 
 /** catalina.out lines about deployment and session state, for the report (what the lead needs to match). */
 export async function stateLines(lab: TestLab, i: Instance): Promise<string> {
-  const pattern = 'DeltaManager|session state|noSessionState|state transfer|GET_ALL_SESSIONS|startup failed|listeners failed|SEVERE|Deploying|Undeploying|memberAdded|memberDisappeared|Server startup in';
-  const r = await lab.exec(i.host, `grep -E '${pattern}' ${i.home}/logs/catalina.out | tail -60; grep -h -A1 'listenerStart' ${i.home}/logs/localhost.*.log 2>/dev/null | tail -6`);
+  const pattern =
+    'DeltaManager|session state|noSessionState|state transfer|GET_ALL_SESSIONS|startup failed|listeners failed|SEVERE|Deploying|Undeploying|memberAdded|memberDisappeared|Server startup in';
+  const r = await lab.exec(
+    i.host,
+    `grep -E '${pattern}' ${i.home}/logs/catalina.out | tail -60; grep -h -A1 'listenerStart' ${i.home}/logs/localhost.*.log 2>/dev/null | tail -6`,
+  );
   return r.stdout;
 }

@@ -85,9 +85,7 @@ export function ensureTestUsers(): void {
   // A set password also unlocks the account: sshd without PAM refuses locked (`!`) accounts.
   run('chpasswd', [], `${NOPASSWD_USER}:nopasswd-${process.pid}-unused\n${PASSWORD_USER}:${PASSWORD_USER_PASSWORD}\n`);
   const rules =
-    `${NOPASSWD_USER} ALL=(ALL) NOPASSWD: ALL\n` +
-    `${PASSWORD_USER} ALL=(ALL) ALL\n` +
-    `Defaults:${PASSWORD_USER} lecture=never\n`;
+    `${NOPASSWD_USER} ALL=(ALL) NOPASSWD: ALL\n` + `${PASSWORD_USER} ALL=(ALL) ALL\n` + `Defaults:${PASSWORD_USER} lecture=never\n`;
   const tmp = `/etc/sudoers.d/.provision-test.${process.pid}`;
   writeFileSync(tmp, rules, { mode: 0o440 });
   run('visudo', ['-c', '-q', '-f', tmp]);

@@ -28,9 +28,12 @@ interface Case {
 }
 
 const dir = new URL('./cases/', import.meta.url);
-const kinds = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+const kinds = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.replace(/\.json$/, ''));
 const load = (kind: string) => JSON.parse(readFileSync(new URL(`${kind}.json`, dir), 'utf8')) as Case[];
-const toChange = (c: Record<string, unknown>) => (typeof c.content === 'string' ? { ...c, content: Buffer.from(c.content) } : c) as unknown as Change;
+const toChange = (c: Record<string, unknown>) =>
+  (typeof c.content === 'string' ? { ...c, content: Buffer.from(c.content) } : c) as unknown as Change;
 // The atomic write's temp name is random per call.
 const tmp = (s: string) => s.replace(/provision-tmp-[0-9a-f]{12}/g, 'provision-tmp-RANDOM');
 const mask = (s: string) => s.replaceAll('s3cret', '********');
@@ -41,13 +44,25 @@ const noTransport = { exec: async () => ({ code: 255, stdout: '', stderr: '' }) 
 function seeded(): FactCache {
   const cache = new FactCache(noTransport, 'h1');
   const file = (path: string, content: string) => {
-    const v = { path, exists: true, type: 'file' as const, mode: 0o600, owner: 'tomcat', group: 'tomcat', size: content.length, sha256: 'ab'.repeat(32) };
+    const v = {
+      path,
+      exists: true,
+      type: 'file' as const,
+      mode: 0o600,
+      owner: 'tomcat',
+      group: 'tomcat',
+      size: content.length,
+      sha256: 'ab'.repeat(32),
+    };
     cache.set({ type: 'file', path }, v);
     cache.set({ type: 'file', path, content: true }, { ...v, content: Buffer.from(content) });
   };
   file('/etc/app.conf', 'old\n');
   file('/opt/tomcat/conf/server.xml', '<Server/>\n');
-  cache.set({ type: 'firewall', zone: 'public' }, { running: true, installed: true, permanent: ['22/tcp'], runtime: ['22/tcp'], richRules: [] });
+  cache.set(
+    { type: 'firewall', zone: 'public' },
+    { running: true, installed: true, permanent: ['22/tcp'], runtime: ['22/tcp'], richRules: [] },
+  );
   cache.set({ type: 'service', name: 'httpd', status: 'pgrep -x httpd' }, { running: false });
   cache.set({ type: 'command', command: 'uptime' }, { code: 0, stdout: 'up' });
   return cache;
@@ -57,7 +72,9 @@ function seeded(): FactCache {
 function known(cache: FactCache): Record<string, unknown> {
   const values = (cache as unknown as { values: Map<string, { content?: Buffer } | null> }).values;
   return Object.fromEntries(
-    [...values].map(([k, v]) => [k, v?.content ? { ...v, content: v.content.toString('utf8') } : v] as const).sort(([a], [b]) => (a < b ? -1 : 1)),
+    [...values]
+      .map(([k, v]) => [k, v?.content ? { ...v, content: v.content.toString('utf8') } : v] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
 }
 
@@ -78,7 +95,10 @@ function undo(kind: string, entry: { paths: string[] }, variant: 'existed' | 'ab
 async function hint(change: Change, code: number): Promise<string | undefined> {
   const t = { exec: async () => ({ code, stdout: '', stderr: 'boom' }), stats: { roundTrips: 0, connections: 0 } } as unknown as Transport;
   const h = new HostRun('h1', t, {}, new FactCache(t, 'h1'), 'R', 'pb.yml');
-  const err = await h.applyAll([change], 'a task').then(() => undefined, (e: { hint?: string }) => e);
+  const err = await h.applyAll([change], 'a task').then(
+    () => undefined,
+    (e: { hint?: string }) => e,
+  );
   return err?.hint;
 }
 
@@ -98,7 +118,9 @@ async function record(kind: string): Promise<void> {
       return known(cache);
     };
     c.learned = { simulated: learned(false), applied: learned(true) };
-    c.undo = Object.fromEntries((['existed', 'absent', 'never-made'] as const).map((v) => [v, undo(kind, JSON.parse(c.entry), v)])) as Case['undo'];
+    c.undo = Object.fromEntries(
+      (['existed', 'absent', 'never-made'] as const).map((v) => [v, undo(kind, JSON.parse(c.entry), v)]),
+    ) as Case['undo'];
     for (const code of Object.keys(c.hints ?? {})) c.hints[code] = (await hint(change, Number(code))) ?? '';
   }
   writeFileSync(new URL(`${kind}.json`, dir), `${JSON.stringify(cases, null, 2)}\n`);
@@ -119,7 +141,8 @@ describe.each(kinds)('change kind %s', (kind) => {
       learn(cache, change, applied);
       expect(known(cache)).toEqual(c.learned[applied ? 'applied' : 'simulated']);
     }
-    for (const variant of ['existed', 'absent', 'never-made'] as const) expect(undo(kind, JSON.parse(c.entry), variant)).toEqual(c.undo[variant]);
+    for (const variant of ['existed', 'absent', 'never-made'] as const)
+      expect(undo(kind, JSON.parse(c.entry), variant)).toEqual(c.undo[variant]);
     for (const [code, h] of Object.entries(c.hints)) expect(await hint(change, Number(code))).toBe(h);
   });
 });

@@ -11,14 +11,25 @@ import { LockError } from '../../src/core/errors.ts';
 import { STATE_DIR } from '../../src/host/layout.ts';
 import { acquireScript, checkLock, releaseScript } from '../../src/host/lock.ts';
 
-const holder = (stale: 0 | 1) => `lock=held\nstale=${stale}\nholder.run=R1\nholder.user=alice\nholder.control=ctl\nholder.since=2026-01-01T00:00:00Z\nholder.pid=42\n`;
+const holder = (stale: 0 | 1) =>
+  `lock=held\nstale=${stale}\nholder.run=R1\nholder.user=alice\nholder.control=ctl\nholder.since=2026-01-01T00:00:00Z\nholder.pid=42\n`;
 
 const cases: { name: string; out: string; error?: RegExp; hint?: RegExp }[] = [
   { name: 'taken', out: 'lock=ok\n' },
   { name: 'taken after breaking a stale one', out: 'lock=broken\nlock=ok\n' },
-  { name: 'held by a live run', out: holder(0), error: /web1 is locked by another run in progress \(run R1 by alice from ctl, since 2026-01-01T00:00:00Z\)/, hint: /wait for that run/ },
+  {
+    name: 'held by a live run',
+    out: holder(0),
+    error: /web1 is locked by another run in progress \(run R1 by alice from ctl, since 2026-01-01T00:00:00Z\)/,
+    hint: /wait for that run/,
+  },
   { name: 'held by a run that is gone', out: holder(1), error: /no longer connected/, hint: /--break-stale-lock/ },
-  { name: 'no answer (state dir not writable)', out: 'mkdir: cannot create directory\n', error: /could not take the lock on web1/, hint: /writable/ },
+  {
+    name: 'no answer (state dir not writable)',
+    out: 'mkdir: cannot create directory\n',
+    error: /could not take the lock on web1/,
+    hint: /writable/,
+  },
 ];
 
 describe('checkLock', () => {

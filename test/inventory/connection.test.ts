@@ -16,10 +16,19 @@ const host = (name: string) => inv.hosts.get(name)!;
 describe('connectionSpecFor', () => {
   it('maps ansible_* variables, resolving key and known_hosts paths from the inventory directory', () => {
     expect(connectionSpecFor(host('app1'), { user: 'cli-user', connectAttempts: 3 })).toEqual({
-      name: 'app1', host: '10.0.0.11', port: 2222, user: 'deploy', agent: true,
-      privateKeyFile: `${dir}/keys/id_ed25519`, passphrase: 'key phrase',
-      become: true, becomeUser: 'tomcat', becomePassword: 't0mcat-sudo',
-      hostKeyChecking: 'strict', knownHostsFile: `${dir}/known_hosts`, connectAttempts: 3,
+      name: 'app1',
+      host: '10.0.0.11',
+      port: 2222,
+      user: 'deploy',
+      agent: true,
+      privateKeyFile: `${dir}/keys/id_ed25519`,
+      passphrase: 'key phrase',
+      become: true,
+      becomeUser: 'tomcat',
+      becomePassword: 't0mcat-sudo',
+      hostKeyChecking: 'strict',
+      knownHostsFile: `${dir}/known_hosts`,
+      connectAttempts: 3,
     });
   });
 
@@ -34,16 +43,27 @@ describe('connectionSpecFor', () => {
     const vars = { ...host('web1').vars, ansible_user: 'admin' };
     const spec = connectionSpecFor(host('web1'), { become: true, privateKeyFile: '/keys/cli', connectTimeoutMs: 99 }, vars);
     expect(spec).toMatchObject({
-      host: 'web1', port: 22, user: 'admin', password: 'pw-web1', become: false,
-      hostKeyChecking: 'off', connectTimeoutMs: 7000, privateKeyFile: `${dir}/keys/id_ed25519`,
+      host: 'web1',
+      port: 22,
+      user: 'admin',
+      password: 'pw-web1',
+      become: false,
+      hostKeyChecking: 'off',
+      connectTimeoutMs: 7000,
+      privateKeyFile: `${dir}/keys/id_ed25519`,
     });
   });
 
   it('defaults to the host name, port 22 and the current user', async () => {
     const basic = await loadInventory('test/fixtures/inventory/ansible-docs/basic.yml');
     expect(connectionSpecFor(basic.hosts.get('foo.example.com')!)).toEqual({
-      name: 'foo.example.com', host: 'foo.example.com', port: 22, user: userInfo().username,
-      agent: true, become: false, hostKeyChecking: 'strict',
+      name: 'foo.example.com',
+      host: 'foo.example.com',
+      port: 22,
+      user: userInfo().username,
+      agent: true,
+      become: false,
+      hostKeyChecking: 'strict',
     });
   });
 
@@ -56,7 +76,9 @@ describe('connectionSpecFor', () => {
   it('refuses a rendered value of the wrong type and a non-SSH connection', () => {
     const vars = { ...host('app1').vars, ansible_port: 'abc' };
     expect(() => connectionSpecFor(host('app1'), {}, vars)).toThrow(/hosts\.yml:16:11: `ansible_port` must be an integer/);
-    expect(() => connectionSpecFor(host('local'))).toThrow(/hosts\.yml:36:11: host `local` uses ansible_connection=local; provision connects only over SSH/);
+    expect(() => connectionSpecFor(host('local'))).toThrow(
+      /hosts\.yml:36:11: host `local` uses ansible_connection=local; provision connects only over SSH/,
+    );
   });
 });
 

@@ -26,7 +26,13 @@ describe('selectHosts: Ansible host patterns', () => {
   });
 
   it("a:b and a,b are unions, in the pattern's order (as Ansible orders a play's hosts)", () => {
-    expect(sel(undefined, 'dbservers:webservers')).toEqual(['one.example.com', 'two.example.com', 'three.example.com', 'foo.example.com', 'bar.example.com']);
+    expect(sel(undefined, 'dbservers:webservers')).toEqual([
+      'one.example.com',
+      'two.example.com',
+      'three.example.com',
+      'foo.example.com',
+      'bar.example.com',
+    ]);
     expect(sel(undefined, 'webservers,mail.example.com')).toEqual(['foo.example.com', 'bar.example.com', 'mail.example.com']);
     // --limit only filters; the order stays the play's.
     expect(sel('webservers,mail.example.com')).toEqual(['mail.example.com', 'foo.example.com', 'bar.example.com']);
@@ -55,7 +61,13 @@ describe('selectHosts: Ansible host patterns', () => {
   });
 
   it('an undefined group in --limit is an error naming it, the known groups and a near miss', () => {
-    const err = (() => { try { sel('webserver:!east'); } catch (e) { return e; } })() as InventoryError;
+    const err = (() => {
+      try {
+        sel('webserver:!east');
+      } catch (e) {
+        return e;
+      }
+    })() as InventoryError;
     expect(err).toBeInstanceOf(InventoryError);
     expect(err.message).toBe(
       'no host or group matches `webserver` in --limit; groups are `all`, `ungrouped`, `webservers`, `dbservers`, `east`, `west`, `prod`, `test`',
@@ -67,8 +79,9 @@ describe('selectHosts: Ansible host patterns', () => {
 
   it("an unknown name in a play's hosts: is an error at the play's position", () => {
     const pos = { file: 'site.yml', line: 3, column: 10 };
-    expect(() => selectHosts(inv, undefined, 'tomcat', { playHostsPos: pos }))
-      .toThrow(/^site\.yml:3:10: no host or group matches `tomcat` in the play's `hosts:`/);
+    expect(() => selectHosts(inv, undefined, 'tomcat', { playHostsPos: pos })).toThrow(
+      /^site\.yml:3:10: no host or group matches `tomcat` in the play's `hosts:`/,
+    );
   });
 
   it('rejects a subscript past the end and a broken regex', () => {

@@ -7,7 +7,12 @@ describe('loadInventory: Ansible documentation examples', () => {
   it('reads the basic example: hosts in file order, implicit ungrouped', async () => {
     const inv = await loadInventory(fx('ansible-docs/basic.yml'));
     expect([...inv.hosts.keys()]).toEqual([
-      'mail.example.com', 'foo.example.com', 'bar.example.com', 'one.example.com', 'two.example.com', 'three.example.com',
+      'mail.example.com',
+      'foo.example.com',
+      'bar.example.com',
+      'one.example.com',
+      'two.example.com',
+      'three.example.com',
     ]);
     expect([...inv.groups.keys()]).toEqual(['all', 'ungrouped', 'webservers', 'dbservers']);
     expect(inv.groups.get('ungrouped')!.hosts).toEqual(['mail.example.com']);
@@ -33,8 +38,11 @@ describe('loadInventory: Ansible documentation examples', () => {
     const inv = await loadInventory(fx('ansible-docs/inherited-vars.yml'));
     const host1 = inv.hosts.get('host1')!.vars;
     expect(host1).toMatchObject({
-      ntp_server: 'ntp.usa.example.com', proxy: 'proxy.example.com', some_server: 'foo.southeast.example.com',
-      halon_system_timeout: 30, escape_pods: 2,
+      ntp_server: 'ntp.usa.example.com',
+      proxy: 'proxy.example.com',
+      some_server: 'foo.southeast.example.com',
+      halon_system_timeout: 30,
+      escape_pods: 2,
     });
     expect(inv.hosts.get('host2')!.vars.escape_pods).toBe(4);
     expect(inv.hosts.get('host2')!.groups).toEqual(['all', 'usa', 'southeast', 'atlanta', 'raleigh']);
@@ -56,10 +64,20 @@ describe('loadInventory: Ansible documentation examples', () => {
   it('expands host ranges and reads ports written in host keys', async () => {
     const inv = await loadInventory(fx('ansible-docs/ranges-and-ports.yml'));
     expect(inv.groups.get('webservers')!.hosts).toEqual([
-      'www01.example.com', 'www02.example.com', 'www03.example.com', 'jumper.example.com',
+      'www01.example.com',
+      'www02.example.com',
+      'www03.example.com',
+      'jumper.example.com',
     ]);
     expect(inv.hosts.get('jumper.example.com')!.vars.ansible_port).toBe(5555);
-    expect(inv.groups.get('dbservers')!.hosts).toEqual(['db-a.example.com', 'db-b.example.com', 'db-c.example.com', 'node0', 'node3', 'node6']);
+    expect(inv.groups.get('dbservers')!.hosts).toEqual([
+      'db-a.example.com',
+      'db-b.example.com',
+      'db-c.example.com',
+      'node0',
+      'node3',
+      'node6',
+    ]);
     expect(inv.groups.get('v6')!.hosts).toEqual(['2001:db8::1', '2001:db8::2']);
     expect(inv.hosts.get('2001:db8::1')!.vars.ansible_port).toBe(2222);
     expect(inv.hosts.get('2001:db8::2')!.vars).not.toHaveProperty('ansible_port');
@@ -70,9 +88,16 @@ describe('loadInventory: group_vars/ and host_vars/', () => {
   it("merges in Ansible's precedence order", async () => {
     const inv = await loadInventory(fx('precedence/hosts.yml'));
     expect(inv.hosts.get('h1')!.vars).toEqual({
-      from: 'inventory-all', a: 'inventory-parent', b: 'inventory-child', c: 'group_vars-parent',
-      d: 'group_vars-child-10', e: 'group_vars-child-20', x: 'group_vars-all', gv_all: true,
-      h: 'inventory-host', y: 'host_vars-h1',
+      from: 'inventory-all',
+      a: 'inventory-parent',
+      b: 'inventory-child',
+      c: 'group_vars-parent',
+      d: 'group_vars-child-10',
+      e: 'group_vars-child-20',
+      x: 'group_vars-all',
+      gv_all: true,
+      h: 'inventory-host',
+      y: 'host_vars-h1',
     });
     expect(inv.hosts.get('h1')!.varPos.y).toEqual({ file: 'test/fixtures/inventory/precedence/host_vars/h1', line: 1, column: 1 });
     expect(inv.hosts.get('h1')!.varPos.e!.file).toBe('test/fixtures/inventory/precedence/group_vars/child/20-second.yaml');
@@ -85,7 +110,11 @@ describe('loadInventory: group_vars/ and host_vars/', () => {
     expect(h2.groups).toEqual(['all', 'other', 'parent', 'child']);
     expect(h2.vars).not.toHaveProperty('ignored');
     expect(inv.groups.get('child')!.vars).toEqual({
-      b: 'inventory-child', c: 'inventory-child', x: 'inventory-child', d: 'group_vars-child-10', e: 'group_vars-child-20',
+      b: 'inventory-child',
+      c: 'inventory-child',
+      x: 'inventory-child',
+      d: 'group_vars-child-10',
+      e: 'group_vars-child-20',
     });
   });
 });

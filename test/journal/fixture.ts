@@ -34,14 +34,29 @@ export function dump(runs: FxRun[], lock?: { run: string; stale: boolean }): str
   const out: string[] = [];
   if (lock) out.push(`K ${b64(`${lock.run}\n`)} ${lock.stale ? 1 : 0}`);
   for (const r of runs) {
-    const file = [`id=${r.id}`, `time=${r.time}`, 'user=alice', 'control=ctl', 'playbook=/pb/site.yml', `status=${r.status ?? 'complete'}`, `changed=${r.entries.length}`, ...(r.extra ?? [])];
+    const file = [
+      `id=${r.id}`,
+      `time=${r.time}`,
+      'user=alice',
+      'control=ctl',
+      'playbook=/pb/site.yml',
+      `status=${r.status ?? 'complete'}`,
+      `changed=${r.entries.length}`,
+      ...(r.extra ?? []),
+    ];
     out.push(`R ${r.id} ${b64(`${file.join('\n')}\n`)}`);
     r.entries.forEach((e, k) => {
       const seq = k + 1;
       const n = String(seq).padStart(4, '0');
       const { backups, current, serviceBefore, ...rest } = e;
       const path = 'path' in e ? e.path : undefined;
-      const entry = { seq, task: e.task ?? `task ${seq}`, summary: e.summary ?? `${e.kind} ${path ?? ''}`, ...rest, paths: e.paths ?? (path ? [path] : []) };
+      const entry = {
+        seq,
+        task: e.task ?? `task ${seq}`,
+        summary: e.summary ?? `${e.kind} ${path ?? ''}`,
+        ...rest,
+        paths: e.paths ?? (path ? [path] : []),
+      };
       out.push(`E ${r.id} ${n} ${b64(JSON.stringify(entry))}`);
       (backups ?? []).forEach((b, i) => {
         if (b === 'absent') out.push(`B ${r.id} ${n}.${i}.absent -`);

@@ -14,7 +14,11 @@ const lab = useLab({ profile: 'multi' });
 function canConnect(ip: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect({ host: ip, port });
-    const done = (ok: boolean): void => { clearTimeout(t); sock.destroy(); resolve(ok); };
+    const done = (ok: boolean): void => {
+      clearTimeout(t);
+      sock.destroy();
+      resolve(ok);
+    };
     const t = setTimeout(() => done(false), 3000);
     sock.once('connect', () => done(true));
     sock.once('error', () => done(false));
@@ -37,7 +41,7 @@ describe('lab hosts over ssh', () => {
     expect(new Set(names).size).toBe(3);
   });
 
-  it('each host sees only its own files under /opt, not the machine\'s nor another host\'s', async () => {
+  it("each host sees only its own files under /opt, not the machine's nor another host's", async () => {
     const machineMarker = `/opt/provision-lab-machine-${process.pid}`;
     writeFileSync(machineMarker, 'machine\n');
     try {
@@ -54,7 +58,10 @@ describe('lab hosts over ssh', () => {
   it('each host sees only its own processes (tini as PID 1, its own Tomcat or none)', async () => {
     for (const h of lab.hosts) {
       const r = await lab.ssh(h, 'ps -eo pid=,comm=');
-      const procs = r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/));
+      const procs = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/));
       expect(procs.find(([pid]) => pid === '1')?.[1]).toBe('tini');
       const javas = procs.filter(([, comm]) => comm === 'java').length;
       expect(javas).toBe(h.endsWith('-web1') ? 0 : 1);
@@ -62,7 +69,7 @@ describe('lab hosts over ssh', () => {
     }
   });
 
-  it('firewalld is running on every host, with rules in the host\'s namespace only', async () => {
+  it("firewalld is running on every host, with rules in the host's namespace only", async () => {
     for (const h of lab.hosts) {
       const r = await lab.ssh(h, 'firewall-cmd --state; nft list tables');
       expect(r.stdout.split('\n')).toEqual(expect.arrayContaining(['running', 'table inet firewalld']));
@@ -72,7 +79,8 @@ describe('lab hosts over ssh', () => {
 
   it('a port opened with firewall-cmd on one host stays closed on another', async () => {
     const [, a, b] = lab.hosts as [string, string, string];
-    const serve = 'setsid python3 -m http.server 9999 >/dev/null 2>&1 < /dev/null & sleep 0.1; ' +
+    const serve =
+      'setsid python3 -m http.server 9999 >/dev/null 2>&1 < /dev/null & sleep 0.1; ' +
       'for i in $(seq 50); do ss -Hltn "sport = :9999" | grep -q . && exit 0; sleep 0.1; done; exit 1';
     for (const h of [a, b]) expect((await lab.ssh(h, serve)).code).toBe(0);
     // Both listen, both firewalls reject it until one opens it.

@@ -37,7 +37,10 @@ describe('lab settings', () => {
       tomcat_ajp_secret: 'the-secret',
     });
     // Apache on its own host: one Tomcat instance per app host, each with its own jvmRoute.
-    expect(inv.all.hosts['pv-app2']).toMatchObject({ ansible_host: '10.177.77.13', tomcat_instances: [{ home: '/opt/tomcat', jvmRoute: 'tomcat2' }] });
+    expect(inv.all.hosts['pv-app2']).toMatchObject({
+      ansible_host: '10.177.77.13',
+      tomcat_instances: [{ home: '/opt/tomcat', jvmRoute: 'tomcat2' }],
+    });
     expect(inv.all.hosts['pv-web1']).toEqual({ ansible_host: '10.177.77.11' });
     expect(Object.keys(inv.all.children.tomcat.hosts)).toEqual(['pv-app1', 'pv-app2']);
     expect(Object.keys(inv.all.children.apache.hosts)).toEqual(['pv-web1']);

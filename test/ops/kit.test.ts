@@ -10,7 +10,11 @@ import { fileFact } from './tomcat/facts.ts';
 describe('secret arguments', () => {
   it('are found where the schema marks them: nested objects and list items', () => {
     expect(secretsOf(tomcatInstance.schema, { source: '/opt/tomcat', ajp: { secret: 'S3cr3t', port: 8009 } })).toEqual(['S3cr3t']);
-    const members = [{ host: 'a', port: 1, route: 'r1', secret: 'one-secret' }, { host: 'b', port: 2, route: 'r2' }, { host: 'c', port: 3, route: 'r3', secret: 'two-secret' }];
+    const members = [
+      { host: 'a', port: 1, route: 'r1', secret: 'one-secret' },
+      { host: 'b', port: 2, route: 'r2' },
+      { host: 'c', port: 3, route: 'r3', secret: 'two-secret' },
+    ];
     expect(secretsOf(httpdBalancerOp.schema, { name: 'app', members })).toEqual(['one-secret', 'two-secret']);
     expect(secretsOf(tomcatInstance.schema, { source: '/opt/tomcat' })).toEqual([]);
   });
@@ -30,7 +34,17 @@ describe('writeText', () => {
 
   it('a write keeping the mode and owner the fact reports, with its diff and validator', () => {
     const [c] = writeText('/a', 'x\n', 'y\n', fileFact('/a', 'x\n', 0o640), 'write /a', 'check %s');
-    expect(c).toEqual({ kind: 'write', summary: 'write /a', path: '/a', content: Buffer.from('y\n'), mode: 0o640, owner: 'tomcat', group: 'tomcat', diff: { path: '/a', before: 'x\n', after: 'y\n' }, validate: 'check %s' });
+    expect(c).toEqual({
+      kind: 'write',
+      summary: 'write /a',
+      path: '/a',
+      content: Buffer.from('y\n'),
+      mode: 0o640,
+      owner: 'tomcat',
+      group: 'tomcat',
+      diff: { path: '/a', before: 'x\n', after: 'y\n' },
+      validate: 'check %s',
+    });
   });
 });
 
@@ -41,7 +55,7 @@ describe('text readers', () => {
     expect(() => currentText(fileFact('/d', undefined, 0o755, 'directory'), '/d')).toThrow(OperationError);
   });
 
-  it('requiredText: the text, or the caller\'s message and hint', () => {
+  it("requiredText: the text, or the caller's message and hint", () => {
     expect(requiredText(fileFact('/a', 'hi'), 'm', 'h')).toBe('hi');
     expect(() => requiredText(fileFact('/a', null), '/a is missing', 'make it')).toThrow('/a is missing');
   });

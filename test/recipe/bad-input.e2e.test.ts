@@ -26,8 +26,21 @@ function inventory(hostVars: Record<string, unknown>): string {
 
 const instances = (a: Record<string, unknown>, b: Record<string, unknown>) => ({
   tomcat_instances: [
-    { home: '/opt/tomcat', jvmRoute: 'tomcat1', ports: { shutdown: 8005, http: 8080, redirect: 8443, ajp: 8009 }, receiverPort: 4000, ...a },
-    { home: '/opt/tomcat2', source: '/opt/tomcat', jvmRoute: 'tomcat2', ports: { shutdown: 8006, http: 8081, redirect: 8444, ajp: 8010 }, receiverPort: 4001, ...b },
+    {
+      home: '/opt/tomcat',
+      jvmRoute: 'tomcat1',
+      ports: { shutdown: 8005, http: 8080, redirect: 8443, ajp: 8009 },
+      receiverPort: 4000,
+      ...a,
+    },
+    {
+      home: '/opt/tomcat2',
+      source: '/opt/tomcat',
+      jvmRoute: 'tomcat2',
+      ports: { shutdown: 8006, http: 8081, redirect: 8444, ajp: 8010 },
+      receiverPort: 4001,
+      ...b,
+    },
   ],
 });
 
@@ -47,12 +60,24 @@ beforeAll(async () => {
 
 describe('the recipe refuses bad input before any change', () => {
   it('a host without the Tomcat home', async () => {
-    const r = inventory({ tomcat_instances: [{ home: '/opt/no-tomcat', jvmRoute: 'tomcat1', ports: { shutdown: 8005, http: 8080, redirect: 8443, ajp: 8009 }, receiverPort: 4000 }] });
+    const r = inventory({
+      tomcat_instances: [
+        {
+          home: '/opt/no-tomcat',
+          jvmRoute: 'tomcat1',
+          ports: { shutdown: 8005, http: 8080, redirect: 8443, ajp: 8009 },
+          receiverPort: 4000,
+        },
+      ],
+    });
     await expectRefused(['-i', r], /\/opt\/no-tomcat.* on \S+-web1/);
   });
 
   it('a server.xml that is not well-formed: file, line and column', async () => {
-    await lab.exec(host(), 'cp -a /opt/tomcat/conf/server.xml /root/server.xml.good && sed -i "s#<Engine name=\\"Catalina\\"#<Engine name=\\"Catalina#" /opt/tomcat/conf/server.xml');
+    await lab.exec(
+      host(),
+      'cp -a /opt/tomcat/conf/server.xml /root/server.xml.good && sed -i "s#<Engine name=\\"Catalina\\"#<Engine name=\\"Catalina#" /opt/tomcat/conf/server.xml',
+    );
     const broken = await checksums(lab, host());
     try {
       const r = await cli(['-i', lab.info.inventoryPath]);
@@ -66,7 +91,10 @@ describe('the recipe refuses bad input before any change', () => {
   });
 
   it('two instances sharing a port', async () => {
-    await expectRefused(['-i', inventory(instances({}, { ports: { shutdown: 8006, http: 8080, redirect: 8444, ajp: 8010 } }))], /port 8080 is used by/);
+    await expectRefused(
+      ['-i', inventory(instances({}, { ports: { shutdown: 8006, http: 8080, redirect: 8444, ajp: 8010 } }))],
+      /port 8080 is used by/,
+    );
   });
 
   it('two instances sharing a route', async () => {

@@ -20,7 +20,13 @@ describe('the recipe on one host', () => {
     expect(pristine).toContain('/opt/tomcat/conf/server.xml');
     const r = await cli(['-i', inv(), '--check', '--diff']);
     expect(r.code, r.out).toBe(0);
-    for (const f of ['/opt/tomcat/conf/server.xml', '/opt/tomcat2/conf/server.xml', '/opt/tomcat2/bin/catalina.sh', 'conf/extra/httpd-vhosts.conf', 'conf/httpd.conf']) {
+    for (const f of [
+      '/opt/tomcat/conf/server.xml',
+      '/opt/tomcat2/conf/server.xml',
+      '/opt/tomcat2/bin/catalina.sh',
+      'conf/extra/httpd-vhosts.conf',
+      'conf/httpd.conf',
+    ]) {
       expect(r.out).toContain(f);
     }
     expect(r.out).toContain('+      <Cluster className="org.apache.catalina.ha.tcp.SimpleTcpCluster"');
@@ -76,7 +82,12 @@ describe('the recipe on one host', () => {
   });
 
   it('rollback of the first run (and every later one) puts the host back byte for byte, with the old config live', async () => {
-    const history = JSON.parse((await cli(['history', '-i', inv(), '--json'])).out.split('\n').filter((l) => !l.startsWith('npm')).join('\n'));
+    const history = JSON.parse(
+      (await cli(['history', '-i', inv(), '--json'])).out
+        .split('\n')
+        .filter((l) => !l.startsWith('npm'))
+        .join('\n'),
+    );
     const runs = history[host()] as { id: string; status: string }[];
     expect(runs.map((x) => x.status)).toEqual(['complete', 'complete']);
     const r = await cli(['rollback', '-i', inv(), '--run', runs[0]!.id]);

@@ -11,7 +11,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDir, appWar, appWorkspace, brokenWar } from '../helpers/apps.ts';
 import { useLab } from '../helpers/lab.ts';
 import { cli } from '../helpers/recipe.ts';
-import { expectNoDisruption, expectVersionEverywhere, instancePids, newRunId, runIds, stateLines, underLoad, verifyUntilOk, versionsOnInstances, provision, SCENARIO_MS, type Instance } from '../helpers/rolling.ts';
+import {
+  expectNoDisruption,
+  expectVersionEverywhere,
+  instancePids,
+  newRunId,
+  runIds,
+  stateLines,
+  underLoad,
+  verifyUntilOk,
+  versionsOnInstances,
+  provision,
+  SCENARIO_MS,
+  type Instance,
+} from '../helpers/rolling.ts';
 
 const lab = useLab({ profile: 'multi' });
 const inv = () => lab.info.inventoryPath;
@@ -19,7 +32,9 @@ const web = () => lab.info.hosts.find((h) => h.groups.includes('apache'))!;
 const url = () => `http://${web().ip}/counter/`;
 // The lab's inventory gives the Nth Tomcat host one instance, jvmRoute tomcatN, on 8080.
 const instances = (): Instance[] =>
-  lab.info.hosts.filter((h) => h.groups.includes('tomcat')).map((h, k) => ({ name: `tomcat${k + 1}`, host: h.name, port: 8080, home: '/opt/tomcat' }));
+  lab.info.hosts
+    .filter((h) => h.groups.includes('tomcat'))
+    .map((h, k) => ({ name: `tomcat${k + 1}`, host: h.name, port: 8080, home: '/opt/tomcat' }));
 
 describe('rolling changes on a multi-host cluster, under load', () => {
   const ws = appWorkspace();
@@ -34,7 +49,10 @@ describe('rolling changes on a multi-host cluster, under load', () => {
     expect(v.code, v.out).toBe(0);
   }, 400_000);
   afterAll(async () => {
-    for (const i of instances()) console.log(`-- ${i.name} on ${i.host} catalina.out (deploy and session state lines)\n${await stateLines(lab, i).catch((e) => String(e))}`);
+    for (const i of instances())
+      console.log(
+        `-- ${i.name} on ${i.host} catalina.out (deploy and session state lines)\n${await stateLines(lab, i).catch((e) => String(e))}`,
+      );
     ws.cleanup();
   });
 
@@ -42,7 +60,9 @@ describe('rolling changes on a multi-host cluster, under load', () => {
   async function deployWar(version: string, previous: string) {
     expect(await versionsOnInstances(lab, instances())).toEqual({ tomcat1: previous, tomcat2: previous });
     current = appWar(ws.root, version);
-    const s = await underLoad(`WAR (real timestamps) ${previous} → ${version}`, url(), () => provision('-i', inv(), '-e', `app_src=${current}`));
+    const s = await underLoad(`WAR (real timestamps) ${previous} → ${version}`, url(), () =>
+      provision('-i', inv(), '-e', `app_src=${current}`),
+    );
     expect.soft(s.run.code, s.run.out).toBe(0);
     expectNoDisruption(s);
     await expectVersionEverywhere(lab, instances(), version);
@@ -50,53 +70,95 @@ describe('rolling changes on a multi-host cluster, under load', () => {
     expect.soft(v.code, v.out).toBe(0);
   }
 
-  it('a WAR with real timestamps v1 → v2: no client sees an error or loses its session; both instances serve v2', async () => {
-    const before = await runIds(inv());
-    await deployWar('2', '1');
-    deployRun = await newRunId(inv(), before);
-  }, SCENARIO_MS);
+  it(
+    'a WAR with real timestamps v1 → v2: no client sees an error or loses its session; both instances serve v2',
+    async () => {
+      const before = await runIds(inv());
+      await deployWar('2', '1');
+      deployRun = await newRunId(inv(), before);
+    },
+    SCENARIO_MS,
+  );
 
-  it("a WAR with real timestamps v2 → v2' (over a served real-timestamp WAR): both instances serve v2'", async () => {
-    await deployWar("2'", '2');
-  }, SCENARIO_MS);
+  it(
+    "a WAR with real timestamps v2 → v2' (over a served real-timestamp WAR): both instances serve v2'",
+    async () => {
+      await deployWar("2'", '2');
+    },
+    SCENARIO_MS,
+  );
 
-  it('a cluster setting (channelSendOptions 2) restarts every Tomcat, one at a time, with no error', async () => {
-    const pids = await instancePids(lab, instances());
-    const s = await underLoad('cluster setting, every Tomcat restarted', url(), () => provision('-i', inv(), '-e', `app_src=${current}`, '-e', 'cluster_channel_send_options=2'));
-    expect.soft(s.run.code, s.run.out).toBe(0);
-    expectNoDisruption(s);
-    const after = await instancePids(lab, instances());
-    for (const i of instances()) {
-      expect.soft(after[i.name], `${i.name} was restarted`).not.toBe(pids[i.name]);
-      expect.soft((await lab.exec(i.host, `grep -c 'channelSendOptions="2"' ${i.home}/conf/server.xml`)).stdout.trim(), `${i.name} server.xml`).toBe('1');
-    }
-    await expectVersionEverywhere(lab, instances(), "2'");
-    const v = await verifyUntilOk(inv());
-    expect.soft(v.code, v.out).toBe(0);
-  }, SCENARIO_MS);
+  it(
+    'a cluster setting (channelSendOptions 2) restarts every Tomcat, one at a time, with no error',
+    async () => {
+      const pids = await instancePids(lab, instances());
+      const s = await underLoad('cluster setting, every Tomcat restarted', url(), () =>
+        provision('-i', inv(), '-e', `app_src=${current}`, '-e', 'cluster_channel_send_options=2'),
+      );
+      expect.soft(s.run.code, s.run.out).toBe(0);
+      expectNoDisruption(s);
+      const after = await instancePids(lab, instances());
+      for (const i of instances()) {
+        expect.soft(after[i.name], `${i.name} was restarted`).not.toBe(pids[i.name]);
+        expect
+          .soft(
+            (await lab.exec(i.host, `grep -c 'channelSendOptions="2"' ${i.home}/conf/server.xml`)).stdout.trim(),
+            `${i.name} server.xml`,
+          )
+          .toBe('1');
+      }
+      await expectVersionEverywhere(lab, instances(), "2'");
+      const v = await verifyUntilOk(inv());
+      expect.soft(v.code, v.out).toBe(0);
+    },
+    SCENARIO_MS,
+  );
 
-  it('provision rollback of the v2 deploy (and every run after it) rolls too: v1 everywhere, no error', async () => {
-    expect(deployRun, 'the v2 deploy run id').not.toBe('');
-    const s = await underLoad('rollback of the v2 deploy', url(), () => provision('rollback', '-i', inv(), '--run', deployRun));
-    expect.soft(s.run.code, s.run.out).toBe(0);
-    expectNoDisruption(s);
-    await expectVersionEverywhere(lab, instances(), '1');
-    const v = await verifyUntilOk(inv());
-    expect.soft(v.code, v.out).toBe(0);
-  }, SCENARIO_MS);
+  it(
+    'provision rollback of the v2 deploy (and every run after it) rolls too: v1 everywhere, no error',
+    async () => {
+      expect(deployRun, 'the v2 deploy run id').not.toBe('');
+      const s = await underLoad('rollback of the v2 deploy', url(), () => provision('rollback', '-i', inv(), '--run', deployRun));
+      expect.soft(s.run.code, s.run.out).toBe(0);
+      expectNoDisruption(s);
+      await expectVersionEverywhere(lab, instances(), '1');
+      const v = await verifyUntilOk(inv());
+      expect.soft(v.code, v.out).toBe(0);
+    },
+    SCENARIO_MS,
+  );
 
-  it('a v3 WAR that cannot start stops the roll at its first instance: non-zero exit naming it, the other still serves v1, no client error', async () => {
-    expect(await versionsOnInstances(lab, instances()), 'before this deploy every instance serves v1').toEqual({ tomcat1: '1', tomcat2: '1' });
-    const v3 = brokenWar(ws.root, '3');
-    const s = await underLoad('v3 that cannot start', url(), () => provision('-i', inv(), '-e', `app_src=${v3}`));
-    expectNoDisruption(s);
-    expect.soft(s.run.code, s.run.out).not.toBe(0);
-    const seen = await versionsOnInstances(lab, instances());
-    console.log(`after the v3 run, asked directly: ${JSON.stringify(seen)}`);
-    const failed = instances().filter((i) => seen[i.name] !== '1');
-    expect.soft(failed.map((i) => i.name), `exactly one instance (the first of the roll) is not serving v1: ${JSON.stringify(seen)}`).toHaveLength(1);
-    for (const i of failed) expect.soft(s.run.out, `the message names ${i.name}`).toContain(i.name);
-    expect.soft(s.run.out, 'the message shows the failing log lines').toMatch(/NoSuchListener|startup failed due to previous errors|listeners failed to start/);
-    expect.soft(Object.values(seen).filter((v) => v === '1'), 'the other instance still serves v1').toHaveLength(1);
-  }, SCENARIO_MS);
+  it(
+    'a v3 WAR that cannot start stops the roll at its first instance: non-zero exit naming it, the other still serves v1, no client error',
+    async () => {
+      expect(await versionsOnInstances(lab, instances()), 'before this deploy every instance serves v1').toEqual({
+        tomcat1: '1',
+        tomcat2: '1',
+      });
+      const v3 = brokenWar(ws.root, '3');
+      const s = await underLoad('v3 that cannot start', url(), () => provision('-i', inv(), '-e', `app_src=${v3}`));
+      expectNoDisruption(s);
+      expect.soft(s.run.code, s.run.out).not.toBe(0);
+      const seen = await versionsOnInstances(lab, instances());
+      console.log(`after the v3 run, asked directly: ${JSON.stringify(seen)}`);
+      const failed = instances().filter((i) => seen[i.name] !== '1');
+      expect
+        .soft(
+          failed.map((i) => i.name),
+          `exactly one instance (the first of the roll) is not serving v1: ${JSON.stringify(seen)}`,
+        )
+        .toHaveLength(1);
+      for (const i of failed) expect.soft(s.run.out, `the message names ${i.name}`).toContain(i.name);
+      expect
+        .soft(s.run.out, 'the message shows the failing log lines')
+        .toMatch(/NoSuchListener|startup failed due to previous errors|listeners failed to start/);
+      expect
+        .soft(
+          Object.values(seen).filter((v) => v === '1'),
+          'the other instance still serves v1',
+        )
+        .toHaveLength(1);
+    },
+    SCENARIO_MS,
+  );
 });

@@ -47,31 +47,35 @@ describe('a run cut at each change point', () => {
     for (const h of lab.hosts) expect(await snapshot(lab, h)).toBe(pristine.get(h));
   });
 
-  it.concurrent.each(CUTS)('host %i: interrupted → stale lock → rerun converges → rollback restores pristine', async (idx, cuts) => {
-    const h = lab.hosts[idx]!;
-    for (const n of cuts) {
-      const at = `cut after task ${n}`;
-      const cut = await run(inventory, cutPlaybook(n), { limit: h });
-      expect(cut.exitCode, at).not.toBe(0);
-      expect(await statusOf(h, cut.runId), at).toMatchObject({ status: 'interrupted', changed: CHANGES_AFTER[n]! + 1 });
+  it.concurrent.each(CUTS)(
+    'host %i: interrupted → stale lock → rerun converges → rollback restores pristine',
+    async (idx, cuts) => {
+      const h = lab.hosts[idx]!;
+      for (const n of cuts) {
+        const at = `cut after task ${n}`;
+        const cut = await run(inventory, cutPlaybook(n), { limit: h });
+        expect(cut.exitCode, at).not.toBe(0);
+        expect(await statusOf(h, cut.runId), at).toMatchObject({ status: 'interrupted', changed: CHANGES_AFTER[n]! + 1 });
 
-      const refused = await run(inventory, SITE, { limit: h });
-      expect(refused.exitCode, at).toBe(2);
-      expect(refused.failures, at).toContain(`locked by a run that is no longer connected (run ${cut.runId} by `);
-      expect(refused.failures, at).toContain('--break-stale-lock');
+        const refused = await run(inventory, SITE, { limit: h });
+        expect(refused.exitCode, at).toBe(2);
+        expect(refused.failures, at).toContain(`locked by a run that is no longer connected (run ${cut.runId} by `);
+        expect(refused.failures, at).toContain('--break-stale-lock');
 
-      const rerun = await run(inventory, SITE, { limit: h, breakStaleLock: true });
-      expect(rerun.exitCode, `${at}: ${rerun.failures}`).toBe(0);
-      expect(await snapshot(lab, h), at).toBe(converged.get(h));
+        const rerun = await run(inventory, SITE, { limit: h, breakStaleLock: true });
+        expect(rerun.exitCode, `${at}: ${rerun.failures}`).toBe(0);
+        expect(await snapshot(lab, h), at).toBe(converged.get(h));
 
-      const rb = await rollback(inventory, { limit: h, run: cut.runId });
-      expect(rb.exitCode, `${at}: ${JSON.stringify(rb.hosts[0]?.items ?? rb.errors)}`).toBe(0);
-      expect(rb.hosts[0]!.plan.runs, at).toEqual([rerun.runId, cut.runId]);
-      expect(await snapshot(lab, h), at).toBe(pristine.get(h));
-      expect(await apache(lab, h), at).toEqual({ running: true, ports: ['80'] });
-      expect(await statusOf(h, cut.runId), at).toMatchObject({ status: 'rolled-back' });
-    }
-  }, 600_000);
+        const rb = await rollback(inventory, { limit: h, run: cut.runId });
+        expect(rb.exitCode, `${at}: ${JSON.stringify(rb.hosts[0]?.items ?? rb.errors)}`).toBe(0);
+        expect(rb.hosts[0]!.plan.runs, at).toEqual([rerun.runId, cut.runId]);
+        expect(await snapshot(lab, h), at).toBe(pristine.get(h));
+        expect(await apache(lab, h), at).toEqual({ running: true, ports: ['80'] });
+        expect(await statusOf(h, cut.runId), at).toMatchObject({ status: 'rolled-back' });
+      }
+    },
+    600_000,
+  );
 
   it('a run cut, then rolled back directly (no rerun), restores pristine bytes', async () => {
     const h = lab.hosts[0]!;

@@ -36,7 +36,10 @@ export async function apache(lab: TestLab, host: string): Promise<{ running: boo
 }
 
 export async function startApache(lab: TestLab, host: string): Promise<void> {
-  const r = await lab.exec(host, '/usr/local/apache2/bin/apachectl start </dev/null >/dev/null 2>&1; sleep 0.5; /usr/local/apache2/bin/apachectl status');
+  const r = await lab.exec(
+    host,
+    '/usr/local/apache2/bin/apachectl start </dev/null >/dev/null 2>&1; sleep 0.5; /usr/local/apache2/bin/apachectl status',
+  );
   if (r.code !== 0) throw new Error(`apache did not start on ${host}: ${r.stdout} ${r.stderr}`);
 }
 

@@ -133,7 +133,9 @@ describe('rollback on lab hosts', () => {
     const winner = a.exitCode === 0 ? a : b;
     const loser = a.exitCode === 0 ? b : a;
     expect([a.exitCode, b.exitCode].sort()).toEqual([0, 2]);
-    expect(loser.failures).toContain(`locked by another run in progress (run ${winner.runId} by ${userInfo().username} from ${hostname()}, since 20`);
+    expect(loser.failures).toContain(
+      `locked by another run in progress (run ${winner.runId} by ${userInfo().username} from ${hostname()}, since 20`,
+    );
     expect(loser.recap[h]).toMatchObject({ changed: 0, failed: 1 });
   });
 
@@ -141,7 +143,8 @@ describe('rollback on lab hosts', () => {
     const h = lab.hosts[1]!;
     const running = run(inventory, sleepPlaybook(4), { limit: h });
     // The run takes the lock while it gathers facts; wait until it holds it (bounded).
-    for (let i = 0; i < 40 && (await lab.exec(h, 'test -e /var/lib/provision/lock/holder')).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 40 && (await lab.exec(h, 'test -e /var/lib/provision/lock/holder')).code !== 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
     const rb = await rollback(inventory, { limit: h });
     const r = await running;
     expect(r.exitCode, r.failures).toBe(0);
@@ -172,7 +175,9 @@ describe('rollback on lab hosts', () => {
     const check = await cli(rollbackCommand(), ['--check', '--limit', h]);
     expect(check.code).toBe(0);
     expect(check.out).toContain(`${h}: would roll back run `);
-    expect(check.out).toContain('note   cannot undo "run sleep 4 (no creates/removes/unless guard: runs on every run)": the task gave no undo command');
+    expect(check.out).toContain(
+      'note   cannot undo "run sleep 4 (no creates/removes/unless guard: runs on every run)": the task gave no undo command',
+    );
     const none = await cli(rollbackCommand(), ['--run', 'no-such-run', '--limit', h]);
     expect(none.code).toBe(0);
     expect(none.out).toContain(`${h}: nothing to do: run no-such-run made no change on this host (or was pruned)`);

@@ -18,17 +18,20 @@ describe('changes batched per task', () => {
     const big = randomBytes(300 * 1024);
     writeFileSync(join(dir, 'big.bin'), big);
     writeFileSync(join(dir, 'small.txt'), 'small\n');
-    writeFileSync(join(dir, 'site.yml'), [
-      '- hosts: all',
-      '  tasks:',
-      '    - file: { path: /srv/b, state: directory }',
-      '    - copy: { src: small.txt, dest: /srv/b/small.txt }',
-      '    - copy: { src: big.bin, dest: /srv/b/big.bin }',
-      '    - name: a file whose validation fails',
-      '      copy: { content: "x\\n", dest: "/srv/b/{{ item }}", validate: "grep -qv x %s" }',
-      '      loop: [one]',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'site.yml'),
+      [
+        '- hosts: all',
+        '  tasks:',
+        '    - file: { path: /srv/b, state: directory }',
+        '    - copy: { src: small.txt, dest: /srv/b/small.txt }',
+        '    - copy: { src: big.bin, dest: /srv/b/big.bin }',
+        '    - name: a file whose validation fails',
+        '      copy: { content: "x\\n", dest: "/srv/b/{{ item }}", validate: "grep -qv x %s" }',
+        '      loop: [one]',
+        '',
+      ].join('\n'),
+    );
     const r = await cli(['-i', lab.info.inventoryPath, join(dir, 'site.yml'), '--json']);
     const host = lab.hosts[0]!;
     const sha = (await lab.exec(host, 'sha256sum /srv/b/big.bin | cut -c1-64; cat /srv/b/small.txt')).stdout.split('\n');

@@ -34,7 +34,7 @@ beforeAll(() => {
   cpSync(join(import.meta.dirname, '../fixtures/engine'), dir, { recursive: true });
   // The lab's inventory, plus the variables this playbook needs.
   const inv = parse(readFileSync(lab.info.inventoryPath, 'utf8'));
-  inv.all.vars = { ...inv.all.vars, odd_value: ODD, odd_name: "it's a \"file\"; $(x)", db_password: SECRET };
+  inv.all.vars = { ...inv.all.vars, odd_value: ODD, odd_name: 'it\'s a "file"; $(x)', db_password: SECRET };
   inventory = join(dir, 'hosts.yml');
   writeFileSync(inventory, stringify(inv));
 });

@@ -10,11 +10,20 @@ import { runPlaybook } from '../../src/runner/run.ts';
 
 it('connects with become for the hosts of a become play', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pv-become-'));
-  writeFileSync(join(dir, 'hosts.yml'), 'all:\n  vars: { ansible_user: deploy }\n  children:\n    web: { hosts: { w1: { ansible_host: 192.0.2.1 } } }\n    db: { hosts: { d1: { ansible_host: 192.0.2.2 } } }\n');
-  writeFileSync(join(dir, 'site.yml'), '- hosts: web\n  become: true\n  tasks:\n    - debug: { msg: hi }\n- hosts: db\n  tasks:\n    - debug: { msg: hi }\n');
+  writeFileSync(
+    join(dir, 'hosts.yml'),
+    'all:\n  vars: { ansible_user: deploy }\n  children:\n    web: { hosts: { w1: { ansible_host: 192.0.2.1 } } }\n    db: { hosts: { d1: { ansible_host: 192.0.2.2 } } }\n',
+  );
+  writeFileSync(
+    join(dir, 'site.yml'),
+    '- hosts: web\n  become: true\n  tasks:\n    - debug: { msg: hi }\n- hosts: db\n  tasks:\n    - debug: { msg: hi }\n',
+  );
   const seen: Record<string, boolean> = {};
   const r = await runPlaybook({
-    inventory: join(dir, 'hosts.yml'), playbook: join(dir, 'site.yml'), ops: await loadOperations(), emitter: new RunEmitter(),
+    inventory: join(dir, 'hosts.yml'),
+    playbook: join(dir, 'site.yml'),
+    ops: await loadOperations(),
+    emitter: new RunEmitter(),
     open: async (spec) => {
       seen[spec.name] = spec.become;
       throw new ConnectError('no network in this test');

@@ -25,15 +25,25 @@ describe('serial batches (Ansible semantics)', () => {
     [[2], [['a', 'b'], ['c', 'd'], ['e']]],
     [['40%'], [['a', 'b'], ['c', 'd'], ['e']]],
     [['10%'], [['a'], ['b'], ['c'], ['d'], ['e']]],
-    [[1, 3], [['a'], ['b', 'c', 'd'], ['e']]],
-    [[1, '100%'], [['a'], ['b', 'c', 'd', 'e']]],
+    [
+      [1, 3],
+      [['a'], ['b', 'c', 'd'], ['e']],
+    ],
+    [
+      [1, '100%'],
+      [['a'], ['b', 'c', 'd', 'e']],
+    ],
   ] as const)('serial %j', (serial, want) => {
     expect(batches(hosts, serial as Array<number | string> | undefined)).toEqual(want);
   });
 });
 
 describe('rolling: as validated', () => {
-  const raw = { paths: ['/opt/tomcat2/'], balancer: { name: 'tomcats', member: 'tomcat2', hosts: ['web1', 'web2'], port: '8080' }, drain_timeout: '10' };
+  const raw = {
+    paths: ['/opt/tomcat2/'],
+    balancer: { name: 'tomcats', member: 'tomcat2', hosts: ['web1', 'web2'], port: '8080' },
+    drain_timeout: '10',
+  };
   it('renders a unit: its paths, one member per Apache host, the manager URL, timeouts in ms', () => {
     const spec = rollSpecOf(raw);
     expect(spec.paths).toEqual(['/opt/tomcat2']);
@@ -42,7 +52,10 @@ describe('rolling: as validated', () => {
       { host: 'web1', member: { balancer: 'tomcats', route: 'tomcat2', managerUrl: 'http://127.0.0.1:8080/balancer-manager' } },
       { host: 'web2', member: { balancer: 'tomcats', route: 'tomcat2', managerUrl: 'http://127.0.0.1:8080/balancer-manager' } },
     ]);
-    expect(rollSpecOf({ ...raw, balancer: { ...raw.balancer, server_name: 'app.example.com' } }).balancers[0]!.member).toMatchObject({ managerUrl: 'http://app.example.com:8080/balancer-manager', hostHeader: 'app.example.com' });
+    expect(rollSpecOf({ ...raw, balancer: { ...raw.balancer, server_name: 'app.example.com' } }).balancers[0]!.member).toMatchObject({
+      managerUrl: 'http://app.example.com:8080/balancer-manager',
+      hostHeader: 'app.example.com',
+    });
   });
   it('owns its paths and what is below them, not a sibling with the same prefix', () => {
     const spec = rollSpecOf(raw);
@@ -65,16 +78,23 @@ describe('rolling: as validated', () => {
 describe('which changes wait for a unit', () => {
   const handler = { name: 'restart tomcat', listen: [], rolling: {} } as unknown as Task;
   const unit = (home: string): HostTask => ({ rolling: rollSpecOf({ paths: [home] }) }) as unknown as HostTask;
-  const p = { play: { handlers: [handler] }, handlers: new Map([['h1', [[unit('/opt/tomcat'), unit('/opt/tomcat2')]]]]) } as unknown as PlayRun;
+  const p = {
+    play: { handlers: [handler] },
+    handlers: new Map([['h1', [[unit('/opt/tomcat'), unit('/opt/tomcat2')]]]]),
+  } as unknown as PlayRun;
   const h = { name: 'h1' } as HostRun;
   const task = (notify: string[]) => ({ task: { notify } }) as unknown as HostTask;
   const write = (path: string): Change => ({ kind: 'write', path, content: Buffer.from(''), summary: 'w' });
   it('a notifying task: changes under an instance home wait for that instance, others do not', () => {
     expect(deferKey(p, h, task(['restart tomcat']), write('/opt/tomcat/conf/server.xml'))).toBe('0:0');
     expect(deferKey(p, h, task(['restart tomcat']), write('/opt/tomcat2/webapps/app.war'))).toBe('0:1');
-    expect(deferKey(p, h, task(['restart tomcat']), { kind: 'copytree', src: '/opt/tomcat', dest: '/opt/tomcat2', summary: 'c' })).toBe('0:1');
+    expect(deferKey(p, h, task(['restart tomcat']), { kind: 'copytree', src: '/opt/tomcat', dest: '/opt/tomcat2', summary: 'c' })).toBe(
+      '0:1',
+    );
     expect(deferKey(p, h, task(['restart tomcat']), write('/etc/httpd/conf.d/x.conf'))).toBeUndefined();
-    expect(deferKey(p, h, task(['restart tomcat']), { kind: 'firewall', zone: 'public', port: '4000/tcp', state: 'present', summary: 'f' })).toBeUndefined();
+    expect(
+      deferKey(p, h, task(['restart tomcat']), { kind: 'firewall', zone: 'public', port: '4000/tcp', state: 'present', summary: 'f' }),
+    ).toBeUndefined();
   });
   it('a task that does not notify the rolling handler changes its files at once', () => {
     expect(deferKey(p, h, task([]), write('/opt/tomcat/conf/server.xml'))).toBeUndefined();
@@ -82,9 +102,27 @@ describe('which changes wait for a unit', () => {
 });
 
 describe('rollback of a roll', () => {
-  const svc = (n: string) => ({ name: `tomcat ${n}`, start: `/opt/${n}/bin/catalina.sh start`, stop: `/opt/${n}/bin/shutdown.sh`, status: `pgrep -f ${n}` });
-  const roll = (n: string) => ({ unit: `tomcat ${n}`, service: svc(n), wait: { port: 8080, url: 'http://127.0.0.1:8080/app/', logFile: `/opt/${n}/logs/catalina.out`, pattern: 'Server startup in' }, withPeersFail: 'skipping state transfer', balancers: [{ host: 'web1', member: { balancer: 'tomcats', route: n, managerUrl: 'http://127.0.0.1:80/balancer-manager' } }] });
-  const war = (n: string, existed: boolean) => ({ kind: 'write' as const, path: `/opt/${n}/webapps/app.war`, afterSha256: sha('2'), backups: [existed ? (`f ${sha('1')}` as const) : ('absent' as const)], current: [`f ${sha('2')}` as const], roll: roll(n) });
+  const svc = (n: string) => ({
+    name: `tomcat ${n}`,
+    start: `/opt/${n}/bin/catalina.sh start`,
+    stop: `/opt/${n}/bin/shutdown.sh`,
+    status: `pgrep -f ${n}`,
+  });
+  const roll = (n: string) => ({
+    unit: `tomcat ${n}`,
+    service: svc(n),
+    wait: { port: 8080, url: 'http://127.0.0.1:8080/app/', logFile: `/opt/${n}/logs/catalina.out`, pattern: 'Server startup in' },
+    withPeersFail: 'skipping state transfer',
+    balancers: [{ host: 'web1', member: { balancer: 'tomcats', route: n, managerUrl: 'http://127.0.0.1:80/balancer-manager' } }],
+  });
+  const war = (n: string, existed: boolean) => ({
+    kind: 'write' as const,
+    path: `/opt/${n}/webapps/app.war`,
+    afterSha256: sha('2'),
+    backups: [existed ? (`f ${sha('1')}` as const) : ('absent' as const)],
+    current: [`f ${sha('2')}` as const],
+    roll: roll(n),
+  });
   const deploy: FxRun = {
     id: '20260101T000000Z-aaaaaa',
     time: '2026-01-01T00:00:00.000Z',
@@ -111,29 +149,42 @@ describe('rollback of a roll', () => {
     ]);
     expect(plan.services).toEqual([]);
     // The balancer entries stay plain steps: a drain left behind by a cut run is enabled again.
-    expect(plan.steps.map((s) => [s.seq, s.action])).toEqual([[5, 'skip'], [1, 'undo']]);
+    expect(plan.steps.map((s) => [s.seq, s.action])).toEqual([
+      [5, 'skip'],
+      [1, 'undo'],
+    ]);
   });
 
-  it('a unit restarts with the run\'s wait, the peers\' failure pattern only while another member runs', () => {
+  it("a unit restarts with the run's wait, the peers' failure pattern only while another member runs", () => {
     const [u] = planRollback(parseJournal(dump([deploy]))).units;
     const alone = unitItems(u!, false);
-    expect(alone.map((i) => i.text)).toEqual(['stop tomcat t1 (out of the balancer)', 'restore /opt/t1/webapps/app.war', 'start tomcat t1 with the restored files and wait for it']);
+    expect(alone.map((i) => i.text)).toEqual([
+      'stop tomcat t1 (out of the balancer)',
+      'restore /opt/t1/webapps/app.war',
+      'start tomcat t1 with the restored files and wait for it',
+    ]);
     expect(alone[2]!.body).toContain('http://127.0.0.1:8080/app/');
     expect(alone[2]!.body).not.toContain("grep -Eq 'skipping state transfer'");
     expect(unitItems(u!, true)[2]!.body).toContain("grep -Eq 'skipping state transfer'");
   });
 
   it('a unit whose files the run created is not waited for on its application (it may be gone), and one new to the run stays stopped', () => {
-    const first: FxRun = { ...deploy, entries: [
-      { kind: 'service', service: svc('t1'), serviceBefore: 'running', roll: roll('t1') },
-      war('t1', false),
-      { kind: 'service', service: svc('t1'), serviceBefore: 'stopped', roll: roll('t1') },
-      { kind: 'copytree', path: '/opt/t2', backups: ['absent'], current: ['d'], roll: roll('t2') },
-      { kind: 'service', service: svc('t2'), serviceBefore: 'stopped', roll: roll('t2') },
-    ] };
+    const first: FxRun = {
+      ...deploy,
+      entries: [
+        { kind: 'service', service: svc('t1'), serviceBefore: 'running', roll: roll('t1') },
+        war('t1', false),
+        { kind: 'service', service: svc('t1'), serviceBefore: 'stopped', roll: roll('t1') },
+        { kind: 'copytree', path: '/opt/t2', backups: ['absent'], current: ['d'], roll: roll('t2') },
+        { kind: 'service', service: svc('t2'), serviceBefore: 'stopped', roll: roll('t2') },
+      ],
+    };
     const [t1, t2] = planRollback(parseJournal(dump([first]))).units;
     expect(unitItems(t1!, false)[2]!.body).not.toContain('http://127.0.0.1:8080/app/');
     expect(t2!.before).toBe('stopped');
-    expect(unitItems(t2!, true).map((i) => i.text)).toEqual(['stop tomcat t2 (out of the balancer)', 'remove /opt/t2 (did not exist before)']);
+    expect(unitItems(t2!, true).map((i) => i.text)).toEqual([
+      'stop tomcat t2 (out of the balancer)',
+      'remove /opt/t2 (did not exist before)',
+    ]);
   });
 });

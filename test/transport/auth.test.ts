@@ -30,15 +30,13 @@ describe('authentication', () => {
   });
 
   it('explains a wrong or missing passphrase before contacting the host', async () => {
-    const wrong = await SshTransport.connect(
-      specFor(sshd, { privateKeyFile: sshd.passphraseKeyPath, passphrase: 'nope' }),
-    ).catch((e: unknown) => e);
+    const wrong = await SshTransport.connect(specFor(sshd, { privateKeyFile: sshd.passphraseKeyPath, passphrase: 'nope' })).catch(
+      (e: unknown) => e,
+    );
     expect(wrong).toBeInstanceOf(AuthError);
     expect(String(wrong)).toContain(sshd.passphraseKeyPath);
     expect(String(wrong)).toContain('passphrase is wrong');
-    const missing = await SshTransport.connect(specFor(sshd, { privateKeyFile: sshd.passphraseKeyPath })).catch(
-      (e: unknown) => e,
-    );
+    const missing = await SshTransport.connect(specFor(sshd, { privateKeyFile: sshd.passphraseKeyPath })).catch((e: unknown) => e);
     expect(String(missing)).toContain('encrypted and no passphrase was given');
     expect((missing as AuthError).hint).toContain('ssh-agent');
   });
@@ -57,9 +55,9 @@ describe('authentication', () => {
 
   it('reports a rejected key with the user and the methods tried, without retrying', async () => {
     const started = Date.now();
-    const err = await SshTransport.connect(
-      specFor(sshd, { privateKeyFile: sshd.unauthorizedKeyPath, connectAttempts: 3 }),
-    ).catch((e: unknown) => e);
+    const err = await SshTransport.connect(specFor(sshd, { privateKeyFile: sshd.unauthorizedKeyPath, connectAttempts: 3 })).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(AuthError);
     const msg = (err as AuthError).message;
     expect(msg).toContain(`root@127.0.0.1:${sshd.port}`);
@@ -126,9 +124,7 @@ describe('connection failures', () => {
     const addr = silent.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
     try {
-      const err = await SshTransport.connect(specFor(sshd, { port, connectTimeoutMs: 500, connectAttempts: 1 })).catch(
-        (e: unknown) => e,
-      );
+      const err = await SshTransport.connect(specFor(sshd, { port, connectTimeoutMs: 500, connectAttempts: 1 })).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConnectError);
       expect(String(err)).toContain('no SSH handshake within 500 ms');
     } finally {

@@ -14,9 +14,7 @@ beforeAll(async () => {
   sshd = await startSshd();
   root = await SshTransport.connect(specFor(sshd));
   nopasswd = await SshTransport.connect(specFor(sshd, { user: NOPASSWD_USER, become: true }));
-  withPassword = await SshTransport.connect(
-    specFor(sshd, { user: PASSWORD_USER, become: true, becomePassword: PASSWORD_USER_PASSWORD }),
-  );
+  withPassword = await SshTransport.connect(specFor(sshd, { user: PASSWORD_USER, become: true, becomePassword: PASSWORD_USER_PASSWORD }));
 }, 30_000);
 
 afterAll(async () => {
@@ -85,9 +83,7 @@ describe('become with a password', () => {
   });
 
   it('throws AuthError for a wrong become password', async () => {
-    const t = await SshTransport.connect(
-      specFor(sshd, { user: PASSWORD_USER, become: true, becomePassword: 'not-the-password' }),
-    );
+    const t = await SshTransport.connect(specFor(sshd, { user: PASSWORD_USER, become: true, becomePassword: 'not-the-password' }));
     try {
       const err = await t.exec('id -u', { timeoutMs: 20_000 }).catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'AuthError', hint: expect.stringContaining('become_password') });

@@ -69,9 +69,7 @@ describe('exec', () => {
     const c = await SshTransport.connect(specFor(sshd));
     try {
       const started = Date.now();
-      const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => c.exec(`sleep 0.5; echo ${i}`)),
-      );
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => c.exec(`sleep 0.5; echo ${i}`)));
       expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
       // 20 × 0.5 s in sequence would take 10 s; 8 channels at once need about 1.5 s.
       expect(Date.now() - started).toBeLessThan(7_000);

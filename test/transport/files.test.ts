@@ -100,7 +100,12 @@ describe('writeFile', () => {
     await t.writeFile(p, a);
     const reader = t.exec(sh`for i in $(seq 150); do md5sum < ${p}; done`.text);
     for (let i = 0; i < 6; i++) await t.writeFile(p, i % 2 ? a : b);
-    const seen = new Set((await reader).stdout.trim().split('\n').map((l) => l.split(' ')[0]));
+    const seen = new Set(
+      (await reader).stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]),
+    );
     expect([...seen].every((s) => sums.has(s ?? ''))).toBe(true);
     expect(await leftovers()).toEqual([]);
   });

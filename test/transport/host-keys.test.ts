@@ -91,9 +91,7 @@ describe('host key checking', () => {
       const old = otherKey();
       const file = knownHosts(`# header\n[127.0.0.1]:${sshd.port} ${old.line}\n`);
       const before = readFileSync(file, 'utf8');
-      const err = await SshTransport.connect(specFor(sshd, { knownHostsFile: file, hostKeyChecking: mode })).catch(
-        (e: unknown) => e,
-      );
+      const err = await SshTransport.connect(specFor(sshd, { knownHostsFile: file, hostKeyChecking: mode })).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(HostKeyError);
       const msg = (err as HostKeyError).message;
       expect(msg).toContain('CHANGED');

@@ -1,7 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OperationError } from '../../src/core/errors.ts';
-import { find, findAll, findCommented, insertChild, parseXml, removeAttr, removeElement, replaceElement, setAttr, uncomment } from '../../src/xml/index.ts';
+import {
+  find,
+  findAll,
+  findCommented,
+  insertChild,
+  parseXml,
+  removeAttr,
+  removeElement,
+  replaceElement,
+  setAttr,
+  uncomment,
+} from '../../src/xml/index.ts';
 
 const FIX = new URL('../fixtures/tomcat/', import.meta.url).pathname;
 const serverXml = readFileSync(FIX + 'server-10.1.xml', 'utf8');
@@ -55,9 +66,9 @@ describe('find', () => {
 
 describe('setAttr / removeAttr', () => {
   it('edits a value in place keeping its quotes, and escapes', () => {
-    const doc = parseXml("<a  x='1'\n   y=\"2\" />", 'a.xml');
+    const doc = parseXml('<a  x=\'1\'\n   y="2" />', 'a.xml');
     setAttr(doc.root(), 'x', `it's <&>`);
-    expect(doc.serialize()).toBe("<a  x='it&apos;s &lt;&amp;&gt;'\n   y=\"2\" />");
+    expect(doc.serialize()).toBe('<a  x=\'it&apos;s &lt;&amp;&gt;\'\n   y="2" />');
     expect(doc.root().attr('x')).toBe(`it's <&>`);
   });
 
@@ -108,7 +119,9 @@ describe('commented-out elements', () => {
     const el = uncomment(found[0]!);
     expect(el.attr('port')).toBe('8009');
     const out = doc.serialize();
-    expect(out).toContain('    <!-- Define an AJP 1.3 Connector on port 8009 -->\n    <Connector protocol="AJP/1.3"\n               address="::1"');
+    expect(out).toContain(
+      '    <!-- Define an AJP 1.3 Connector on port 8009 -->\n    <Connector protocol="AJP/1.3"\n               address="::1"',
+    );
     expect(out.split('\n').length).toBe(serverXml.split('\n').length - 2);
   });
 

@@ -25,5 +25,7 @@ export const attrs: ChangeDef<'attrs', AttrsEntry> = {
     if (old.content) cache.set({ type: 'file', path: c.path, content: true }, next);
   },
   undo: (e, backedUp) =>
-    backedUp.length ? { action: 'attrs', paths: backedUp, text: `put back mode and owner of ${backedUp.map((p) => p.path).join(', ')}` } : restoreStep(e, backedUp),
+    backedUp.length
+      ? { action: 'attrs', paths: backedUp, text: `put back mode and owner of ${backedUp.map((p) => p.path).join(', ')}` }
+      : restoreStep(e, backedUp),
 };

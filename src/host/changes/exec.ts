@@ -7,7 +7,9 @@ export type ExecEntry = EntryOf<'exec', { undo?: string }>;
 /** The `exec` change kind. */
 export const exec: ChangeDef<'exec', ExecEntry> = {
   kind: 'exec',
-  script: (c) => ({ script: `( ${c.command}\n)` + (c.okCodes ? `; rc=$?; case " ${c.okCodes.join(' ')} 0 " in *" $rc "*) exit 0;; esac; exit $rc` : '') }),
+  script: (c) => ({
+    script: `( ${c.command}\n)` + (c.okCodes ? `; rc=$?; case " ${c.okCodes.join(' ')} 0 " in *" $rc "*) exit 0;; esac; exit $rc` : ''),
+  }),
   journal: (c) => ({ fields: c.undo ? { undo: c.undo } : {}, paths: [] }),
   learn(cache, _c, applied) {
     // Anything may have changed: read again what is needed next (in simulation, nothing did).

@@ -17,7 +17,15 @@ export const mkdir: ChangeDef<'mkdir', MkdirEntry> = {
   },
   journal: (c) => ({ fields: { path: c.path }, paths: [c.path] }),
   learn(cache, c) {
-    setFile(cache, c.path, { exists: true, type: 'directory', mode: c.mode ?? 0o755, owner: c.owner ?? 'root', group: c.group ?? 'root', size: null, sha256: null });
+    setFile(cache, c.path, {
+      exists: true,
+      type: 'directory',
+      mode: c.mode ?? 0o755,
+      owner: c.owner ?? 'root',
+      group: c.group ?? 'root',
+      size: null,
+      sha256: null,
+    });
   },
   undo: restoreStep,
   left: () => ({ type: 'dir' }),

@@ -10,7 +10,8 @@ export const pkg: ChangeDef<'package', PackageEntry> = {
   kind: 'package',
   script(c) {
     const verb = c.state === 'present' ? 'install' : 'remove';
-    const cmd = c.manager === 'apt' ? sh`DEBIAN_FRONTEND=noninteractive apt-get ${verb} -y -q ${c.name}` : sh`${c.manager} ${verb} -y -q ${c.name}`;
+    const cmd =
+      c.manager === 'apt' ? sh`DEBIAN_FRONTEND=noninteractive apt-get ${verb} -y -q ${c.name}` : sh`${c.manager} ${verb} -y -q ${c.name}`;
     return { script: cmd.text };
   },
   journal: (c) => ({ fields: { pkg: { manager: c.manager, name: c.name } }, paths: [] }),
@@ -18,5 +19,9 @@ export const pkg: ChangeDef<'package', PackageEntry> = {
     // Anything may have changed: read again what is needed next (in simulation, nothing did).
     if (applied) cache.invalidate(() => true);
   },
-  undo: (e) => ({ action: 'cannot', paths: [], text: `cannot undo "${e.summary}": packages are not rolled back (remove or reinstall it by hand)` }),
+  undo: (e) => ({
+    action: 'cannot',
+    paths: [],
+    text: `cannot undo "${e.summary}": packages are not rolled back (remove or reinstall it by hand)`,
+  }),
 };

@@ -16,7 +16,9 @@ export type ServiceEntry = EntryOf<'service', { service: ServiceSpec; check?: st
 export const service: ChangeDef<'service', ServiceEntry> = {
   kind: 'service',
   script(c) {
-    const check = c.check ? `if ! { ${c.check}\n} >&2; then echo ${sh`${`configuration check failed: ${c.check}`}`.text} >&2; exit 3; fi` : '';
+    const check = c.check
+      ? `if ! { ${c.check}\n} >&2; then echo ${sh`${`configuration check failed: ${c.check}`}`.text} >&2; exit 3; fi`
+      : '';
     const action = `${actionCommand(c.service, c.action)} >&2 || exit 1`;
     const run = c.keepDrained ? keepDrainedScript(c.keepDrained, action) : action;
     return { script: [check, waitPrelude(c.wait), run, waitScript(c.service.name, c.wait)].filter(Boolean).join('\n') };
@@ -32,7 +34,9 @@ export const service: ChangeDef<'service', ServiceEntry> = {
   undo: (e) => ({ action: 'skip', paths: [], text: `${e.summary}: returned to its pre-run state after the files` }),
   restores: (e) => ({ service: e.service, ...(e.check ? { check: e.check } : {}) }),
   hint: (code) =>
-    code === 3 ? 'the configuration check failed, so the service was left running with its old configuration'
-    : code === 76 ? 'the instance logged a failure while starting (lines above); it stays out of the balancer while the others serve; fix the cause, then rerun or `provision rollback`'
-    : undefined,
+    code === 3
+      ? 'the configuration check failed, so the service was left running with its old configuration'
+      : code === 76
+        ? 'the instance logged a failure while starting (lines above); it stays out of the balancer while the others serve; fix the cause, then rerun or `provision rollback`'
+        : undefined,
 };

@@ -13,7 +13,10 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 export const write: ChangeDef<'write', WriteEntry> = {
   kind: 'write',
   // The transport's atomic write (temp file beside the target, validate, rename), as one step.
-  script: (c) => ({ script: writeScript(c.path, { mode: c.mode, owner: c.owner, group: c.group, validate: c.validate }), stdin: c.content }),
+  script: (c) => ({
+    script: writeScript(c.path, { mode: c.mode, owner: c.owner, group: c.group, validate: c.validate }),
+    stdin: c.content,
+  }),
   journal: (c) => ({ fields: { path: c.path, afterSha256: sha256(c.content) }, paths: [c.path] }),
   learn(cache, c) {
     const old = existing(cache, c.path);

@@ -39,8 +39,10 @@ export function editBlock(text: string, o: BlockEdit): EditResult {
   let at: number;
   if (n0 === null || n1 === null) {
     // No complete block yet: insert at the anchor (its last match), or at EOF/BOF.
-    const after = o.insertafter, before = o.insertbefore;
-    const re = after && after !== 'EOF' ? pyRegExp(after, 'insertafter') : before && before !== 'BOF' ? pyRegExp(before, 'insertbefore') : null;
+    const after = o.insertafter,
+      before = o.insertbefore;
+    const re =
+      after && after !== 'EOF' ? pyRegExp(after, 'insertafter') : before && before !== 'BOF' ? pyRegExp(before, 'insertbefore') : null;
     if (re) {
       let hit: number | null = null;
       lines.forEach((l, i) => {
@@ -59,7 +61,15 @@ export function editBlock(text: string, o: BlockEdit): EditResult {
   lines.splice(at, 0, ...blockLines);
   const result = lines.join('');
   if (result === text) {
-    return { text, msg: present && o.block ? `block between "${begin}" and "${end}" already up to date` : 'no block to remove', changed: false };
+    return {
+      text,
+      msg: present && o.block ? `block between "${begin}" and "${end}" already up to date` : 'no block to remove',
+      changed: false,
+    };
   }
-  return { text: result, msg: blockLines.length ? (n0 !== null && n1 !== null ? 'block updated' : 'block inserted') : 'block removed', changed: true };
+  return {
+    text: result,
+    msg: blockLines.length ? (n0 !== null && n1 !== null ? 'block updated' : 'block inserted') : 'block removed',
+    changed: true,
+  };
 }

@@ -25,9 +25,17 @@ export const blockinfileOp = defineOperation<BlockinfileArgs>({
   name: 'blockinfile',
   schema: objectSchema(
     {
-      path: absPath, block: str, marker: { type: 'string', pattern: '\\{mark\\}' }, marker_begin: { type: 'string', minLength: 1 },
-      marker_end: { type: 'string', minLength: 1 }, state: { enum: ['present', 'absent'] }, insertafter: str, insertbefore: str,
-      create: { type: 'boolean' }, validate: validateSchema, ...attrProps,
+      path: absPath,
+      block: str,
+      marker: { type: 'string', pattern: '\\{mark\\}' },
+      marker_begin: { type: 'string', minLength: 1 },
+      marker_end: { type: 'string', minLength: 1 },
+      state: { enum: ['present', 'absent'] },
+      insertafter: str,
+      insertbefore: str,
+      create: { type: 'boolean' },
+      validate: validateSchema,
+      ...attrProps,
     },
     ['path'],
     { not: { required: ['insertafter', 'insertbefore'] }, description: 'insertafter and insertbefore exclude each other' },
@@ -43,7 +51,14 @@ export const blockinfileOp = defineOperation<BlockinfileArgs>({
     if (text === null && !a.create) fail(`${a.path} does not exist`, 'add create: true to create it, or create it in an earlier task');
     const r = editBlock(text ?? '', a);
     return planWrite(
-      { path: a.path, content: Buffer.from(r.text, 'utf8'), attrs: parseAttrs(a), what: `blockinfile: ${r.msg}`, okReason: `${a.path}: ${r.msg}`, ...(a.validate ? { validate: a.validate } : {}) },
+      {
+        path: a.path,
+        content: Buffer.from(r.text, 'utf8'),
+        attrs: parseAttrs(a),
+        what: `blockinfile: ${r.msg}`,
+        okReason: `${a.path}: ${r.msg}`,
+        ...(a.validate ? { validate: a.validate } : {}),
+      },
       f,
     );
   },

@@ -23,7 +23,12 @@ export const modeSchema = {
     { type: 'integer', minimum: 0, maximum: 511 },
   ],
 };
-export const stringList = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] };
+export const stringList = {
+  anyOf: [
+    { type: 'string', minLength: 1 },
+    { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+  ],
+};
 export const nonEmpty = { type: 'string', minLength: 1 };
 export const absPath = { type: 'string', minLength: 1, pattern: '^/' };
 
@@ -43,7 +48,6 @@ export interface Attrs {
   group?: string;
 }
 
-
 /**
  * Parse a mode. Strings are octal ('0644', '755', '2775'). Numbers are the mode itself, as in
  * Ansible: the playbook loader reads YAML 1.1, where an unquoted `0644` is octal (420). A number
@@ -54,11 +58,15 @@ export function parseMode(mode: string | number | undefined): number | undefined
   if (mode === undefined) return undefined;
   if (typeof mode === 'number') {
     if (!Number.isInteger(mode) || mode < 0 || mode >= 0o1000) {
-      fail(`mode ${mode} is not a permission mode (as octal it is ${mode.toString(8)})`, `quote it as an octal string, e.g. mode: '0${String(mode).padStart(3, '0')}'`);
+      fail(
+        `mode ${mode} is not a permission mode (as octal it is ${mode.toString(8)})`,
+        `quote it as an octal string, e.g. mode: '0${String(mode).padStart(3, '0')}'`,
+      );
     }
     return mode;
   }
-  if (!/^0?[0-7]{3,4}$/.test(mode)) fail(`mode ${JSON.stringify(mode)} is not an octal mode`, "write it as a quoted octal string, e.g. mode: '0644'");
+  if (!/^0?[0-7]{3,4}$/.test(mode))
+    fail(`mode ${JSON.stringify(mode)} is not an octal mode`, "write it as a quoted octal string, e.g. mode: '0644'");
   return parseInt(mode, 8);
 }
 

@@ -27,7 +27,14 @@ export interface CopyArgs extends AttrArgs {
 export const validateSchema = { type: 'string', pattern: '%s' };
 
 export const copySchema = objectSchema(
-  { dest: absPath, content: { type: 'string' }, src: { type: 'string', minLength: 1 }, force: { type: 'boolean' }, validate: validateSchema, ...attrProps },
+  {
+    dest: absPath,
+    content: { type: 'string' },
+    src: { type: 'string', minLength: 1 },
+    force: { type: 'boolean' },
+    validate: validateSchema,
+    ...attrProps,
+  },
   ['dest'],
   { oneOf: [{ required: ['content'] }, { required: ['src'] }], description: 'give exactly one of content or src' },
 );
@@ -39,7 +46,10 @@ export function readLocal(src: string, ctx: PlanContext, what: string): Buffer {
     return readFileSync(full);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return fail(`${what} ${src} cannot be read (${code ?? String(e)}): looked at ${full}`, 'src paths are relative to the playbook directory; check the name');
+    return fail(
+      `${what} ${src} cannot be read (${code ?? String(e)}): looked at ${full}`,
+      'src paths are relative to the playbook directory; check the name',
+    );
   }
 }
 

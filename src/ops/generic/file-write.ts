@@ -68,7 +68,14 @@ export function planWrite(wish: WriteWish, fact: FileFact): Plan {
   const sameContent = fact.exists && fact.sha256 === wanted;
   if (!sameContent) {
     const summary = `${fact.exists ? 'update' : 'create'} ${path} (${wish.what}, sha256 ${short}…${attrs.mode !== undefined || attrs.owner || attrs.group ? ', ' + describeAttrs(null, attrs) : ''})`;
-    const change = writeChange({ path, content, summary, attrs: attrFields(attrs), diff: diffOf(path, fact, content), ...(wish.validate ? { validate: wish.validate } : {}) });
+    const change = writeChange({
+      path,
+      content,
+      summary,
+      attrs: attrFields(attrs),
+      diff: diffOf(path, fact, content),
+      ...(wish.validate ? { validate: wish.validate } : {}),
+    });
     return { changes: [change], okMessage: '' };
   }
   const delta = attrsToChange(fact, attrs);

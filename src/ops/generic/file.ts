@@ -7,8 +7,17 @@ import { sh } from '../../core/quote.ts';
 import { fact, type FactRequest } from '../../facts/types.ts';
 import { defineOperation } from '../types.ts';
 import {
-  absPath, attrFields, attrProps, attrsToChange, describeAttrs, describeKept, fail, isEmpty, objectSchema,
-  parseAttrs, type AttrArgs,
+  absPath,
+  attrFields,
+  attrProps,
+  attrsToChange,
+  describeAttrs,
+  describeKept,
+  fail,
+  isEmpty,
+  objectSchema,
+  parseAttrs,
+  type AttrArgs,
 } from './common.ts';
 import { getFact } from './get-fact.ts';
 
@@ -55,31 +64,50 @@ export const fileOp = defineOperation<FileArgs>({
     if (state === 'directory' && (!f.exists || f.type !== 'directory')) {
       if (f.exists) fail(`${a.path} exists and is a ${f.type}, not a directory`, 'remove it first (state: absent) or pick another path');
       return {
-        changes: [{ kind: 'mkdir', path: a.path, ...attrFields(want), summary: `create directory ${a.path}${isEmpty(want) ? '' : ' (' + describeAttrs(null, want) + ')'}` }],
+        changes: [
+          {
+            kind: 'mkdir',
+            path: a.path,
+            ...attrFields(want),
+            summary: `create directory ${a.path}${isEmpty(want) ? '' : ' (' + describeAttrs(null, want) + ')'}`,
+          },
+        ],
         okMessage: '',
       };
     }
     if (state === 'file' && !f.exists) {
-      fail(`${a.path} does not exist`, 'state: file only changes attributes of an existing file; use state: touch, copy or template to create it');
+      fail(
+        `${a.path} does not exist`,
+        'state: file only changes attributes of an existing file; use state: touch, copy or template to create it',
+      );
     }
     if ((state === 'file' || state === 'touch') && f.exists && f.type === 'directory') {
       fail(`${a.path} is a directory, not a file`, 'use state: directory');
     }
     if (state === 'touch' && !f.exists) {
       const change: Change = {
-        kind: 'write', path: a.path, content: Buffer.alloc(0), ...attrFields(want),
-        diff: { path: a.path, before: null, after: '' }, summary: `create empty file ${a.path}`,
+        kind: 'write',
+        path: a.path,
+        content: Buffer.alloc(0),
+        ...attrFields(want),
+        diff: { path: a.path, before: null, after: '' },
+        summary: `create empty file ${a.path}`,
       };
       return { changes: [change], okMessage: '' };
     }
     const changes: Change[] = [];
     const delta = attrsToChange(f, want);
-    if (!isEmpty(delta)) changes.push({ kind: 'attrs', path: a.path, ...attrFields(delta), summary: `set ${describeAttrs(f, delta)} on ${a.path}` });
+    if (!isEmpty(delta))
+      changes.push({ kind: 'attrs', path: a.path, ...attrFields(delta), summary: `set ${describeAttrs(f, delta)} on ${a.path}` });
     if (a.recurse && (a.owner || a.group)) {
       const stray = getFact.command(facts, strayCommand(a));
       if (stray.stdout.trim() !== '') {
         const who = sh`${`${a.owner ?? ''}${a.group ? ':' + a.group : ''}`}`.text;
-        changes.push({ kind: 'exec', command: `chown -R ${who} ${sh`${a.path}`.text}`, summary: `chown -R ${who} ${a.path} (${stray.stdout.trim()} differs)` });
+        changes.push({
+          kind: 'exec',
+          command: `chown -R ${who} ${sh`${a.path}`.text}`,
+          summary: `chown -R ${who} ${a.path} (${stray.stdout.trim()} differs)`,
+        });
       }
     }
     const kind = state === 'directory' ? 'directory' : 'file';

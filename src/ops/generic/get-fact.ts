@@ -3,8 +3,15 @@
  * through them would give a union; these narrow the request so `plan` gets the right fact type.
  */
 import {
-  fact, type CommandFact, type FactRequest, type Facts, type FileFact, type FirewallFact, type OsFact,
-  type PackageFact, type ServiceFact,
+  fact,
+  type CommandFact,
+  type FactRequest,
+  type Facts,
+  type FileFact,
+  type FirewallFact,
+  type OsFact,
+  type PackageFact,
+  type ServiceFact,
 } from '../../facts/types.ts';
 import { fileFact } from '../kit.ts';
 
@@ -16,8 +23,7 @@ export const getFact = {
   command: (facts: Facts, command: string): CommandFact => facts.get(fact.command(command) as Req<'command'>),
   os: (facts: Facts): OsFact => facts.get(fact.os() as Req<'os'>),
   firewall: (facts: Facts, zone: string): FirewallFact => facts.get(fact.firewall(zone) as Req<'firewall'>),
-  service: (facts: Facts, name: string, status?: string): ServiceFact =>
-    facts.get(fact.service(name, status) as Req<'service'>),
+  service: (facts: Facts, name: string, status?: string): ServiceFact => facts.get(fact.service(name, status) as Req<'service'>),
   package: (facts: Facts, manager: 'apt' | 'yum' | 'dnf', name: string): PackageFact =>
     facts.get(fact.package(manager, name) as Req<'package'>),
 };

@@ -25,10 +25,14 @@ export interface EditResult {
 
 function present(lines: string[], o: LineEdit): EditResult {
   const line = o.line ?? '';
-  const after = o.insertafter, before = o.insertbefore;
-  const insRe = after && after !== 'EOF' ? pyRegExp(after, 'insertafter') : before && before !== 'BOF' ? pyRegExp(before, 'insertbefore') : null;
+  const after = o.insertafter,
+    before = o.insertbefore;
+  const insRe =
+    after && after !== 'EOF' ? pyRegExp(after, 'insertafter') : before && before !== 'BOF' ? pyRegExp(before, 'insertbefore') : null;
   const re = o.regexp !== undefined ? pyRegExp(o.regexp, 'regexp') : null;
-  let found = -1, insertAt = -1, exact = false;
+  let found = -1,
+    insertAt = -1,
+    exact = false;
   let match: RegExpExecArray | null = null;
   // 1. regexp or search_string decides which line is replaced; the last match wins unless firstmatch.
   for (let i = 0; i < lines.length && (re || o.search_string !== undefined); i++) {
@@ -55,7 +59,8 @@ function present(lines: string[], o: LineEdit): EditResult {
   }
   if (found !== -1) {
     const wanted = (o.backrefs && match && re ? expand(line, match) : line) + '\n';
-    if (lines[found] === wanted) return { text: lines.join(''), msg: `line already present (line ${found + 1}${exact ? '' : ', matched'})`, changed: false };
+    if (lines[found] === wanted)
+      return { text: lines.join(''), msg: `line already present (line ${found + 1}${exact ? '' : ', matched'})`, changed: false };
     lines[found] = wanted;
     return { text: lines.join(''), msg: `line ${found + 1} replaced`, changed: true };
   }
@@ -73,7 +78,8 @@ function present(lines: string[], o: LineEdit): EditResult {
   if (after) {
     // Ansible does not insert when the line right after the anchor is already the line.
     const neighbour = insertAt === lines.length ? lines[insertAt - 1] : lines[insertAt];
-    if (neighbour !== undefined && bare(neighbour) === line) return { text: lines.join(''), msg: 'line already present after the anchor', changed: false };
+    if (neighbour !== undefined && bare(neighbour) === line)
+      return { text: lines.join(''), msg: 'line already present after the anchor', changed: false };
     if (insertAt === lines.length && !lines[insertAt - 1]!.endsWith('\n')) lines[insertAt - 1] += '\n';
   }
   lines.splice(insertAt, 0, line + '\n');

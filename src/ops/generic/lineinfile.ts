@@ -26,16 +26,28 @@ export const lineinfileOp = defineOperation<LineinfileArgs>({
   name: 'lineinfile',
   schema: objectSchema(
     {
-      path: absPath, line: str, regexp: str, search_string: str, state: { enum: ['present', 'absent'] },
-      insertafter: str, insertbefore: str, firstmatch: { type: 'boolean' }, backrefs: { type: 'boolean' },
-      create: { type: 'boolean' }, validate: validateSchema, ...attrProps,
+      path: absPath,
+      line: str,
+      regexp: str,
+      search_string: str,
+      state: { enum: ['present', 'absent'] },
+      insertafter: str,
+      insertbefore: str,
+      firstmatch: { type: 'boolean' },
+      backrefs: { type: 'boolean' },
+      create: { type: 'boolean' },
+      validate: validateSchema,
+      ...attrProps,
     },
     ['path'],
     {
       allOf: [
         {
           if: { properties: { state: { const: 'absent' } }, required: ['state'] },
-          then: { anyOf: [{ required: ['line'] }, { required: ['regexp'] }, { required: ['search_string'] }], description: 'state: absent needs line, regexp or search_string' },
+          then: {
+            anyOf: [{ required: ['line'] }, { required: ['regexp'] }, { required: ['search_string'] }],
+            description: 'state: absent needs line, regexp or search_string',
+          },
           else: { required: ['line'] },
         },
         { not: { required: ['insertafter', 'insertbefore'] }, description: 'insertafter and insertbefore exclude each other' },
@@ -57,6 +69,16 @@ export const lineinfileOp = defineOperation<LineinfileArgs>({
     }
     const r = editLines(text ?? '', a);
     const okReason = `${a.path}: ${r.msg}`;
-    return planWrite({ path: a.path, content: Buffer.from(r.text, 'utf8'), attrs: parseAttrs(a), what: `lineinfile: ${r.msg}`, okReason, ...(a.validate ? { validate: a.validate } : {}) }, f);
+    return planWrite(
+      {
+        path: a.path,
+        content: Buffer.from(r.text, 'utf8'),
+        attrs: parseAttrs(a),
+        what: `lineinfile: ${r.msg}`,
+        okReason,
+        ...(a.validate ? { validate: a.validate } : {}),
+      },
+      f,
+    );
   },
 });

@@ -49,7 +49,10 @@ export const packageOp = defineOperation<PackageArgs>({
     else {
       const os = getFact.os(facts);
       if (!os.packageManager) {
-        fail(`no apt, yum or dnf found on ${ctx.host} (${os.id} ${os.version})`, 'install packages another way (command), or set manager: explicitly if it is installed off the PATH');
+        fail(
+          `no apt, yum or dnf found on ${ctx.host} (${os.id} ${os.version})`,
+          'install packages another way (command), or set manager: explicitly if it is installed off the PATH',
+        );
       }
       manager = os.packageManager;
     }
@@ -58,8 +61,10 @@ export const packageOp = defineOperation<PackageArgs>({
     const reasons: string[] = [];
     for (const n of names(a)) {
       const version = getFact.package(facts, manager, n).version;
-      if (want === 'present' && version === null) changes.push({ kind: 'package', manager, name: n, state: 'present', summary: `install ${n} (${manager})` });
-      else if (want === 'absent' && version !== null) changes.push({ kind: 'package', manager, name: n, state: 'absent', summary: `remove ${n} ${version} (${manager})` });
+      if (want === 'present' && version === null)
+        changes.push({ kind: 'package', manager, name: n, state: 'present', summary: `install ${n} (${manager})` });
+      else if (want === 'absent' && version !== null)
+        changes.push({ kind: 'package', manager, name: n, state: 'absent', summary: `remove ${n} ${version} (${manager})` });
       else reasons.push(version === null ? `${n} is not installed` : `${n} ${version} is installed`);
     }
     return { changes, okMessage: reasons.join(', ') + ` (${manager})` };

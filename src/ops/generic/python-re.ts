@@ -11,7 +11,10 @@ export function pyRegExp(pattern: string, arg: string): RegExp {
   try {
     return new RegExp(js);
   } catch (e) {
-    return fail(`${arg}: ${JSON.stringify(pattern)} is not a valid regular expression (${(e as Error).message})`, 'check the escaping: in YAML, single-quote patterns so backslashes stay as written');
+    return fail(
+      `${arg}: ${JSON.stringify(pattern)} is not a valid regular expression (${(e as Error).message})`,
+      'check the escaping: in YAML, single-quote patterns so backslashes stay as written',
+    );
   }
 }
 

@@ -48,11 +48,19 @@ export interface ServiceArgs {
 
 const waitSchema = objectSchema(
   {
-    port: { type: 'integer', minimum: 1, maximum: 65535 }, address: nonEmpty, url: { type: 'string', pattern: '^https?://' },
-    log_file: { type: 'string', pattern: '^/' }, pattern: nonEmpty, fail_pattern: nonEmpty, timeout: { type: 'number', exclusiveMinimum: 0 },
+    port: { type: 'integer', minimum: 1, maximum: 65535 },
+    address: nonEmpty,
+    url: { type: 'string', pattern: '^https?://' },
+    log_file: { type: 'string', pattern: '^/' },
+    pattern: nonEmpty,
+    fail_pattern: nonEmpty,
+    timeout: { type: 'number', exclusiveMinimum: 0 },
   },
   [],
-  { anyOf: [{ required: ['port'] }, { required: ['url'] }, { required: ['log_file', 'pattern'] }], dependencies: { log_file: ['pattern'], pattern: ['log_file'], fail_pattern: ['log_file'], address: ['port'] } },
+  {
+    anyOf: [{ required: ['port'] }, { required: ['url'] }, { required: ['log_file', 'pattern'] }],
+    dependencies: { log_file: ['pattern'], pattern: ['log_file'], fail_pattern: ['log_file'], address: ['port'] },
+  },
 );
 
 function enabledCommand(name: string): string {
@@ -82,8 +90,16 @@ export const serviceOp = defineOperation<ServiceArgs>({
   name: 'service',
   schema: objectSchema(
     {
-      name: nonEmpty, state: { enum: ['started', 'stopped', 'restarted', 'reloaded'] }, enabled: { type: 'boolean' },
-      start: nonEmpty, stop: nonEmpty, status: nonEmpty, reload: nonEmpty, user: nonEmpty, wait_for: waitSchema, check: nonEmpty,
+      name: nonEmpty,
+      state: { enum: ['started', 'stopped', 'restarted', 'reloaded'] },
+      enabled: { type: 'boolean' },
+      start: nonEmpty,
+      stop: nonEmpty,
+      status: nonEmpty,
+      reload: nonEmpty,
+      user: nonEmpty,
+      wait_for: waitSchema,
+      check: nonEmpty,
     },
     ['name'],
     {
@@ -112,7 +128,13 @@ function planService(a: ServiceArgs, facts: Facts): Plan {
   if (a.state) {
     const running = getFact.service(facts, a.name, a.status).running;
     const act = (action: 'start' | 'stop' | 'restart' | 'reload', why: string): void => {
-      changes.push({ kind: 'service', action, service: svc, ...(action === 'stop' ? {} : extra), summary: `${action} ${a.name} via ${how} (${why})` });
+      changes.push({
+        kind: 'service',
+        action,
+        service: svc,
+        ...(action === 'stop' ? {} : extra),
+        summary: `${action} ${a.name} via ${how} (${why})`,
+      });
     };
     if (a.state === 'started') running ? reasons.push(`${a.name} is running`) : act('start', 'not running');
     if (a.state === 'stopped') running ? act('stop', 'running') : reasons.push(`${a.name} is stopped`);
@@ -128,7 +150,12 @@ function planService(a: ServiceArgs, facts: Facts): Plan {
     if (isEnabled === a.enabled) reasons.push(`${a.name} is ${a.enabled ? 'enabled' : 'disabled'} at boot`);
     else {
       const [verb, undo] = a.enabled ? ['enable', 'disable'] : ['disable', 'enable'];
-      changes.push({ kind: 'exec', command: sh`systemctl ${verb} ${a.name}`.text, undo: sh`systemctl ${undo} ${a.name}`.text, summary: `${verb} ${a.name} at boot` });
+      changes.push({
+        kind: 'exec',
+        command: sh`systemctl ${verb} ${a.name}`.text,
+        undo: sh`systemctl ${undo} ${a.name}`.text,
+        summary: `${verb} ${a.name} at boot`,
+      });
     }
   }
   return { changes, okMessage: reasons.join('; ') };

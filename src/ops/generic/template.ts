@@ -32,7 +32,13 @@ export const templateOp = defineOperation<TemplateArgs>({
     const text = renderTemplate(source, resolve(ctx.baseDir, a.src), a.src, ctx);
     const f = getFact.file(facts, a.dest, true);
     return planWrite(
-      { path: a.dest, content: Buffer.from(text, 'utf8'), attrs: parseAttrs(a), what: `template ${a.src}`, ...(a.validate ? { validate: a.validate } : {}) },
+      {
+        path: a.dest,
+        content: Buffer.from(text, 'utf8'),
+        attrs: parseAttrs(a),
+        what: `template ${a.src}`,
+        ...(a.validate ? { validate: a.validate } : {}),
+      },
       f,
     );
   },

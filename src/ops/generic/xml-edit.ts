@@ -3,7 +3,21 @@
  * of src/xml: set or remove an attribute, set an element's text, ensure an element or children
  * exist, remove elements. Each function edits the document and returns what it did (or why not).
  */
-import { decodeEntities, escapeAttr, find, findAll, insertChild, parsePath, parseXml, removeAttr, removeElement, setAttr, type PathStep, type XmlDoc, type XmlEl } from '../../xml/index.ts';
+import {
+  decodeEntities,
+  escapeAttr,
+  find,
+  findAll,
+  insertChild,
+  parsePath,
+  parseXml,
+  removeAttr,
+  removeElement,
+  setAttr,
+  type PathStep,
+  type XmlDoc,
+  type XmlEl,
+} from '../../xml/index.ts';
 import { fail } from './common.ts';
 
 /** A child for `add_children`: an element name, `{name: {attr: value}}`, or XML text. */
@@ -15,17 +29,27 @@ export function steps(xpath: string): { path: string; steps: PathStep[] } {
   try {
     return { path, steps: parsePath(path) };
   } catch (e) {
-    return fail(`xpath ${JSON.stringify(xpath)} is not supported: ${(e as Error).message}`, 'write it as /Root/Child/Element[@attr="value"]: names separated by /, optional [@attr="value"] predicates (no //, no functions)');
+    return fail(
+      `xpath ${JSON.stringify(xpath)} is not supported: ${(e as Error).message}`,
+      'write it as /Root/Child/Element[@attr="value"]: names separated by /, optional [@attr="value"] predicates (no //, no functions)',
+    );
   }
 }
 
 function snippet(name: string, attrs: Record<string, string>): string {
-  return `<${name}${Object.entries(attrs).map(([k, v]) => ` ${k}="${escapeAttr(v)}"`).join('')}/>`;
+  return `<${name}${Object.entries(attrs)
+    .map(([k, v]) => ` ${k}="${escapeAttr(v)}"`)
+    .join('')}/>`;
 }
 
 /** A parsed step back as text (predicate values may contain `/`, so paths are not split as text). */
 function stepText(s: PathStep): string {
-  return s.name + s.preds.map((p) => (p.value === null ? `[@${p.attr}]` : p.value.includes('"') ? `[@${p.attr}='${p.value}']` : `[@${p.attr}="${p.value}"]`)).join('');
+  return (
+    s.name +
+    s.preds
+      .map((p) => (p.value === null ? `[@${p.attr}]` : p.value.includes('"') ? `[@${p.attr}='${p.value}']` : `[@${p.attr}="${p.value}"]`))
+      .join('')
+  );
 }
 
 /** Create the element a simple path names (its predicates become attributes) under its parent. */
@@ -37,7 +61,12 @@ export function ensureElement(doc: XmlDoc, xpath: string): { els: XmlEl[]; creat
   const parentPath = all.slice(0, -1).map(stepText).join('/');
   const parent = all.length > 1 ? find(doc, parentPath) : undefined;
   if (!parent || last.name === '*' || last.preds.some((p) => p.value === null)) {
-    fail(`${xpath} matches nothing in ${doc.file} and cannot be created`, parent ? 'only elements named plainly, with [@attr="value"] predicates, can be created' : `its parent ${parentPath || '(root)'} does not exist: create that first`);
+    fail(
+      `${xpath} matches nothing in ${doc.file} and cannot be created`,
+      parent
+        ? 'only elements named plainly, with [@attr="value"] predicates, can be created'
+        : `its parent ${parentPath || '(root)'} does not exist: create that first`,
+    );
   }
   const attrs = Object.fromEntries(last.preds.map((p) => [p.attr, p.value as string]));
   return { els: [insertChild(parent, snippet(last.name, attrs))], created: true };
@@ -56,7 +85,8 @@ const escapeText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g,
 /** Set the text of a leaf element; returns false when it already has it. */
 export function setText(el: XmlEl, value: string): boolean {
   const now = textOf(el);
-  if (now === null) fail(`<${el.name}> in ${el.doc.file} has child elements; its text cannot be set`, 'point xpath at a leaf element, or use add_children');
+  if (now === null)
+    fail(`<${el.name}> in ${el.doc.file} has child elements; its text cannot be set`, 'point xpath at a leaf element, or use add_children');
   if (now === value) return false;
   const n = el.node;
   if (n.syntax.isSelfClosing || !n.syntax.closeBody) {
@@ -78,7 +108,8 @@ function childXml(spec: ChildSpec): { xml: string; name: string; attrs: Record<s
   }
   if (typeof spec === 'string') return { xml: `<${spec}/>`, name: spec, attrs: {} };
   const entries = Object.entries(spec);
-  if (entries.length !== 1) fail(`add_children item ${JSON.stringify(spec)} must name exactly one element`, 'write it as {ElementName: {attr: value}}');
+  if (entries.length !== 1)
+    fail(`add_children item ${JSON.stringify(spec)} must name exactly one element`, 'write it as {ElementName: {attr: value}}');
   const [name, raw] = entries[0]!;
   const attrs = Object.fromEntries(Object.entries(raw ?? {}).map(([k, v]) => [k, String(v)]));
   return { xml: snippet(name, attrs), name, attrs };

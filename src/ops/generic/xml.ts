@@ -32,16 +32,40 @@ export const xmlOp = defineOperation<XmlArgs>({
   name: 'xml',
   schema: objectSchema(
     {
-      path: absPath, xpath: { type: 'string', minLength: 1 }, attribute: { type: 'string', pattern: '^[A-Za-z_][\\w.:-]*$' }, value: scalar,
+      path: absPath,
+      xpath: { type: 'string', minLength: 1 },
+      attribute: { type: 'string', pattern: '^[A-Za-z_][\\w.:-]*$' },
+      value: scalar,
       state: { enum: ['present', 'absent'] },
-      add_children: { type: 'array', minItems: 1, items: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', minProperties: 1, maxProperties: 1, additionalProperties: { anyOf: [{ type: 'object', additionalProperties: scalar }, { type: 'null' }] } }] } },
+      add_children: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          anyOf: [
+            { type: 'string', minLength: 1 },
+            {
+              type: 'object',
+              minProperties: 1,
+              maxProperties: 1,
+              additionalProperties: { anyOf: [{ type: 'object', additionalProperties: scalar }, { type: 'null' }] },
+            },
+          ],
+        },
+      },
       ...attrProps,
     },
     ['path', 'xpath'],
     {
       allOf: [
-        { if: { required: ['state'], properties: { state: { const: 'absent' } } }, then: { not: { anyOf: [{ required: ['value'] }, { required: ['add_children'] }] } }, else: { dependencies: { attribute: ['value'] } } },
-        { not: { required: ['value', 'add_children'] }, description: 'value and add_children exclude each other; state: absent takes neither' },
+        {
+          if: { required: ['state'], properties: { state: { const: 'absent' } } },
+          then: { not: { anyOf: [{ required: ['value'] }, { required: ['add_children'] }] } },
+          else: { dependencies: { attribute: ['value'] } },
+        },
+        {
+          not: { required: ['value', 'add_children'] },
+          description: 'value and add_children exclude each other; state: absent takes neither',
+        },
       ],
     },
   ),
@@ -81,12 +105,26 @@ export const xmlOp = defineOperation<XmlArgs>({
       }
       if (a.add_children) for (const e of findAll(doc, path)) did.push(...addChildren(e, a.add_children).map((c) => `added ${c}`));
       if (!did.length) {
-        why.push(a.attribute !== undefined ? `${a.xpath} has ${a.attribute}="${String(a.value)}"` : a.value !== undefined ? `${a.xpath} has text "${String(a.value)}"` : a.add_children ? `${a.xpath} has its children` : `${a.xpath} exists`);
+        why.push(
+          a.attribute !== undefined
+            ? `${a.xpath} has ${a.attribute}="${String(a.value)}"`
+            : a.value !== undefined
+              ? `${a.xpath} has text "${String(a.value)}"`
+              : a.add_children
+                ? `${a.xpath} has its children`
+                : `${a.xpath} exists`,
+        );
       }
     }
     const summary = [...new Set(did)].join(', ');
     return planWrite(
-      { path: a.path, content: Buffer.from(doc.serialize(), 'utf8'), attrs: parseAttrs(a), what: `xml ${a.xpath}: ${summary || 'unchanged'}`, okReason: `${a.path}: ${why.join(', ')}` },
+      {
+        path: a.path,
+        content: Buffer.from(doc.serialize(), 'utf8'),
+        attrs: parseAttrs(a),
+        what: `xml ${a.xpath}: ${summary || 'unchanged'}`,
+        okReason: `${a.path}: ${why.join(', ')}`,
+      },
       f,
     );
   },

@@ -61,10 +61,7 @@ function planSource(p: LayoutPlanInput): Change[] {
   const { home, mainConf } = p.resolved;
   const vhostsPath = balancerFile('source', home, p.spec.name);
   const mainBefore = text(p.facts, mainConf, p.host) ?? '';
-  const mainAfter = enableInclude(enableModules(mainBefore, p.modules), [
-    'conf/extra/httpd-vhosts.conf',
-    vhostsPath,
-  ]);
+  const mainAfter = enableInclude(enableModules(mainBefore, p.modules), ['conf/extra/httpd-vhosts.conf', vhostsPath]);
   const vBefore = text(p.facts, vhostsPath, p.host);
   const block = renderBalancerBlock({ ...p.spec, listen: !hasListen(mainBefore, p.spec.port) });
   const vAfter = upsertMarkedBlock(neutralizeShippedExamples(vBefore ?? ''), `balancer ${p.spec.name}`, block);
@@ -109,11 +106,14 @@ function planDebian(p: LayoutPlanInput): Change[] {
   }
   const path = balancerFile('debian', home, p.spec.name);
   const before = text(p.facts, path, p.host);
-  const listening = hasListen(text(p.facts, `${home}/ports.conf`, p.host) ?? '', p.spec.port) || hasListen(text(p.facts, mainConf, p.host) ?? '', p.spec.port);
+  const listening =
+    hasListen(text(p.facts, `${home}/ports.conf`, p.host) ?? '', p.spec.port) ||
+    hasListen(text(p.facts, mainConf, p.host) ?? '', p.spec.port);
   const after = upsertMarkedBlock(before ?? '', `balancer ${p.spec.name}`, renderBalancerBlock({ ...p.spec, listen: !listening }));
   changes.push(...write(path, before, after, `balancer://${p.spec.name} site in ${path}`));
   const site = siteLink(home, p.spec.name);
-  if (!exists(site)) changes.push(link(`../sites-available/provision-balancer-${p.spec.name}.conf`, site, `enable site provision-balancer-${p.spec.name}`));
+  if (!exists(site))
+    changes.push(link(`../sites-available/provision-balancer-${p.spec.name}.conf`, site, `enable site provision-balancer-${p.spec.name}`));
   return changes;
 }
 

@@ -57,22 +57,33 @@ function bad(message: string, hint: string): never {
 export function validateBalancer(spec: BalancerSpec): void {
   if (!NAME.test(spec.name)) bad(`balancer name "${spec.name}" is not valid`, 'use letters, digits, ".", "_", "-"');
   if (!PATH.test(spec.path)) bad(`path "${spec.path}" is not valid`, 'give a URL path that starts with "/", e.g. "/" or "/app/"');
-  if (!/^[A-Za-z0-9_|-]+$/.test(spec.stickysession)) bad(`stickysession "${spec.stickysession}" is not valid`, 'e.g. "JSESSIONID|jsessionid"');
+  if (!/^[A-Za-z0-9_|-]+$/.test(spec.stickysession))
+    bad(`stickysession "${spec.stickysession}" is not valid`, 'e.g. "JSESSIONID|jsessionid"');
   if (spec.serverName !== undefined && !/^[A-Za-z0-9*.-]+(?::\d+)?$/.test(spec.serverName)) {
     bad(`server_name "${spec.serverName}" is not a host name`, 'e.g. "www.example.com"');
   }
-  if (spec.manager !== undefined && !PATH.test(spec.manager)) bad(`manager path "${spec.manager}" is not valid`, 'give a URL path that starts with "/", e.g. "/balancer-manager"');
+  if (spec.manager !== undefined && !PATH.test(spec.manager))
+    bad(`manager path "${spec.manager}" is not valid`, 'give a URL path that starts with "/", e.g. "/balancer-manager"');
   if (spec.members.length === 0) bad('the balancer has no members', 'list one member per Tomcat instance');
   const seen = new Map<string, string>();
   for (const m of spec.members) {
     const where = `${m.host}:${m.port}`;
     if (!HOST.test(m.host)) bad(`member host "${m.host}" is not a host name or address`, 'e.g. "10.0.0.5" or "app1.internal"');
-    if (!NAME.test(m.route)) bad(`route "${m.route}" of ${where} is not valid`, "use the Tomcat's jvmRoute: letters, digits, \".\", \"_\", \"-\"");
-    if (m.secret !== undefined && !TOKEN.test(m.secret)) bad(`the AJP secret of ${where} contains spaces, quotes, \\, $ or control characters`, 'use a secret of printable ASCII without spaces, quotes, \\ or $');
-    if (m.secret !== undefined && m.protocol !== 'ajp') bad(`member ${where} has a secret but speaks ${m.protocol}`, 'a secret applies only to protocol: ajp');
+    if (!NAME.test(m.route))
+      bad(`route "${m.route}" of ${where} is not valid`, 'use the Tomcat\'s jvmRoute: letters, digits, ".", "_", "-"');
+    if (m.secret !== undefined && !TOKEN.test(m.secret))
+      bad(
+        `the AJP secret of ${where} contains spaces, quotes, \\, $ or control characters`,
+        'use a secret of printable ASCII without spaces, quotes, \\ or $',
+      );
+    if (m.secret !== undefined && m.protocol !== 'ajp')
+      bad(`member ${where} has a secret but speaks ${m.protocol}`, 'a secret applies only to protocol: ajp');
     const other = seen.get(m.route);
     if (other) {
-      bad(`route "${m.route}" is used by both ${other} and ${where}`, 'each member needs its own route, equal to that Tomcat\'s jvmRoute (e.g. tomcat1, tomcat2)');
+      bad(
+        `route "${m.route}" is used by both ${other} and ${where}`,
+        "each member needs its own route, equal to that Tomcat's jvmRoute (e.g. tomcat1, tomcat2)",
+      );
     }
     seen.set(m.route, where);
   }

@@ -10,7 +10,9 @@ export const COUNTER_APP = join(ROOT, 'examples/counter-app');
 function walk(dir: string, prefix = ''): string[] {
   return readdirSync(dir)
     .sort()
-    .flatMap((name) => (statSync(join(dir, name)).isDirectory() ? [`${prefix}${name}/`, ...walk(join(dir, name), `${prefix}${name}/`)] : [`${prefix}${name}`]));
+    .flatMap((name) =>
+      statSync(join(dir, name)).isDirectory() ? [`${prefix}${name}/`, ...walk(join(dir, name), `${prefix}${name}/`)] : [`${prefix}${name}`],
+    );
 }
 
 /** A WAR of a directory: entries sorted, fixed timestamps, so the same tree gives the same bytes. */

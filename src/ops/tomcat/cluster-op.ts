@@ -40,14 +40,20 @@ export function receiverPort(inst: InstanceRef, i: number, cluster: ClusterSpec 
 function checkRoutes(list: InstanceRef[], args: TomcatClusterArgs, ctx: PlanContext): void {
   const seen = new Map<string, string>();
   for (const inst of list) {
-    if (!inst.jvmRoute) clash(`${inst.home} has no jvmRoute`, ctx, 'give each instance a jvmRoute equal to its BalancerMember route, e.g. tomcat1');
+    if (!inst.jvmRoute)
+      clash(`${inst.home} has no jvmRoute`, ctx, 'give each instance a jvmRoute equal to its BalancerMember route, e.g. tomcat1');
     const prev = seen.get(inst.jvmRoute);
-    if (prev) clash(`jvmRoute ${inst.jvmRoute} is used by ${prev} and ${inst.home} on ${ctx.host}`, ctx, 'each instance needs its own jvmRoute');
+    if (prev)
+      clash(`jvmRoute ${inst.jvmRoute} is used by ${prev} and ${inst.home} on ${ctx.host}`, ctx, 'each instance needs its own jvmRoute');
     seen.set(inst.jvmRoute, inst.home);
   }
   for (const { host, inst } of playInstances(ctx, args.instancesVar ?? INSTANCES_VAR)) {
     if (host !== ctx.host && inst.jvmRoute && seen.has(inst.jvmRoute)) {
-      clash(`jvmRoute ${inst.jvmRoute} is used on ${ctx.host} (${seen.get(inst.jvmRoute)}) and on ${host} (${inst.home})`, ctx, 'jvmRoutes must be unique across the cluster: sticky sessions route by them');
+      clash(
+        `jvmRoute ${inst.jvmRoute} is used on ${ctx.host} (${seen.get(inst.jvmRoute)}) and on ${host} (${inst.home})`,
+        ctx,
+        'jvmRoutes must be unique across the cluster: sticky sessions route by them',
+      );
     }
   }
 }
@@ -57,7 +63,12 @@ function checkPorts(texts: Array<{ home: string; text: string; rx: number }>, ct
   const claim = (port: number | undefined, what: string) => {
     if (port === undefined || port < 0) return;
     const prev = used.get(port);
-    if (prev) clash(`port ${port} is used by ${prev} and by ${what} on ${ctx.host}`, ctx, 'give each instance its own ports (tomcat_instance ports: {offset: 1}) and receiver port (4000, 4001)');
+    if (prev)
+      clash(
+        `port ${port} is used by ${prev} and by ${what} on ${ctx.host}`,
+        ctx,
+        'give each instance its own ports (tomcat_instance ports: {offset: 1}) and receiver port (4000, 4001)',
+      );
     used.set(port, what);
   };
   for (const { home, text, rx } of texts) {
@@ -84,7 +95,13 @@ export const tomcatCluster = defineOperation<TomcatClusterArgs>({
     const version = versionFromFacts(args.version, list[0]!.home, facts, ctx);
     const files = list.map((inst, i) => {
       const f = facts.get(fileReq(serverXml(inst.home), true));
-      return { inst, f, home: inst.home, rx: receiverPort(inst, i, args.cluster), text: textOf(f, 'server.xml; run tomcat_instance first', ctx) };
+      return {
+        inst,
+        f,
+        home: inst.home,
+        rx: receiverPort(inst, i, args.cluster),
+        text: textOf(f, 'server.xml; run tomcat_instance first', ctx),
+      };
     });
     checkPorts(files, ctx);
     const changes: Change[] = [];
@@ -92,11 +109,23 @@ export const tomcatCluster = defineOperation<TomcatClusterArgs>({
       const address = inst.receiverAddress ?? args.cluster?.receiver?.address ?? 'auto';
       const members = args.cluster?.members;
       if (members && !members.some((m) => m.host === address && m.port === rx)) {
-        clash(`${inst.home}: receiver ${address}:${rx} is not in the static member list`, ctx, 'static membership needs each instance\'s receiverAddress (a real address, not auto) and port listed in cluster.members');
+        clash(
+          `${inst.home}: receiver ${address}:${rx} is not in the static member list`,
+          ctx,
+          "static membership needs each instance's receiverAddress (a real address, not auto) and port listed in cluster.members",
+        );
       }
       const cluster: ClusterSpec = { ...args.cluster, receiver: { ...args.cluster?.receiver, port: rx, address } };
       const next = editServerXml(text, serverXml(inst.home), { jvmRoute: inst.jvmRoute, cluster, version });
-      changes.push(...writeText(serverXml(inst.home), text, next, f, `cluster (receiver ${rx}) and jvmRoute ${inst.jvmRoute} in ${serverXml(inst.home)}`));
+      changes.push(
+        ...writeText(
+          serverXml(inst.home),
+          text,
+          next,
+          f,
+          `cluster (receiver ${rx}) and jvmRoute ${inst.jvmRoute} in ${serverXml(inst.home)}`,
+        ),
+      );
     }
     return { changes, okMessage: `cluster and jvmRoute already set in ${list.map((i) => serverXml(i.home)).join(', ')}` };
   },

@@ -54,7 +54,12 @@ function tag(name: string, attrs: Record<string, string | number | undefined>, c
 }
 
 function member(kind: 'Member' | 'LocalMember', m: StaticMemberSpec): string {
-  return tag(kind, { className: `${TRIBES}.membership.StaticMember`, port: m.port, host: m.host, uniqueId: m.uniqueId ?? memberUniqueId(m.host, m.port) });
+  return tag(kind, {
+    className: `${TRIBES}.membership.StaticMember`,
+    port: m.port,
+    host: m.host,
+    uniqueId: m.uniqueId ?? memberUniqueId(m.host, m.port),
+  });
 }
 
 /** Does this version have StaticMembershipService with an all-members list (9.0.17+)? */
@@ -70,8 +75,17 @@ export function buildClusterXml(spec: ClusterSpec, v: TomcatVersion): string {
   const mgr = spec.manager ?? 'DeltaManager';
   const manager =
     mgr === 'DeltaManager'
-      ? tag('Manager', { className: 'org.apache.catalina.ha.session.DeltaManager', expireSessionsOnShutdown: 'false', notifyListenersOnReplication: 'true' })
-      : tag('Manager', { className: 'org.apache.catalina.ha.session.BackupManager', expireSessionsOnShutdown: 'false', notifyListenersOnReplication: 'true', mapSendOptions: 6 });
+      ? tag('Manager', {
+          className: 'org.apache.catalina.ha.session.DeltaManager',
+          expireSessionsOnShutdown: 'false',
+          notifyListenersOnReplication: 'true',
+        })
+      : tag('Manager', {
+          className: 'org.apache.catalina.ha.session.BackupManager',
+          expireSessionsOnShutdown: 'false',
+          notifyListenersOnReplication: 'true',
+          mapSendOptions: 6,
+        });
   const r = spec.receiver ?? {};
   const rx = { address: r.address ?? 'auto', port: r.port ?? 4000 };
   const mc = spec.membership ?? {};
@@ -87,20 +101,43 @@ export function buildClusterXml(spec: ClusterSpec, v: TomcatVersion): string {
   const modern = hasStaticMembershipService(v);
   const channel: string[] = [];
   if (!members) channel.push(mcast);
-  else if (modern) channel.push(tag('Membership', { className: `${TRIBES}.membership.StaticMembershipService` }, members.map((m) => member('Member', m))));
+  else if (modern)
+    channel.push(
+      tag(
+        'Membership',
+        { className: `${TRIBES}.membership.StaticMembershipService` },
+        members.map((m) => member('Member', m)),
+      ),
+    );
   else channel.push(mcast);
   channel.push(
-    tag('Receiver', { className: `${TRIBES}.transport.nio.NioReceiver`, address: rx.address, port: rx.port, autoBind: r.autoBind ?? 100, selectorTimeout: r.selectorTimeout ?? 5000, maxThreads: r.maxThreads ?? 6 }),
-    tag('Sender', { className: `${TRIBES}.transport.ReplicationTransmitter` }, [tag('Transport', { className: `${TRIBES}.transport.nio.PooledParallelSender` })]),
+    tag('Receiver', {
+      className: `${TRIBES}.transport.nio.NioReceiver`,
+      address: rx.address,
+      port: rx.port,
+      autoBind: r.autoBind ?? 100,
+      selectorTimeout: r.selectorTimeout ?? 5000,
+      maxThreads: r.maxThreads ?? 6,
+    }),
+    tag('Sender', { className: `${TRIBES}.transport.ReplicationTransmitter` }, [
+      tag('Transport', { className: `${TRIBES}.transport.nio.PooledParallelSender` }),
+    ]),
   );
-  const ic = (name: string, attrs: Record<string, string> = {}, kids?: string[]) => tag('Interceptor', { className: `${TRIBES}.group.interceptors.${name}`, ...attrs }, kids);
+  const ic = (name: string, attrs: Record<string, string> = {}, kids?: string[]) =>
+    tag('Interceptor', { className: `${TRIBES}.group.interceptors.${name}`, ...attrs }, kids);
   if (members && !modern) channel.push(ic('TcpPingInterceptor', { staticOnly: 'true' }));
   channel.push(ic('TcpFailureDetector'));
   // MessageDispatch15Interceptor is Tomcat 7's name; 8.5+ only knows MessageDispatchInterceptor.
   channel.push(ic(v.major <= 7 ? 'MessageDispatch15Interceptor' : 'MessageDispatchInterceptor'));
   if (members && !modern) {
     const others = members.filter((m) => !(m.port === rx.port && m.host === rx.address));
-    channel.push(ic('StaticMembershipInterceptor', {}, others.map((m) => member('Member', m))));
+    channel.push(
+      ic(
+        'StaticMembershipInterceptor',
+        {},
+        others.map((m) => member('Member', m)),
+      ),
+    );
   }
   const children = [
     manager,
@@ -109,8 +146,20 @@ export function buildClusterXml(spec: ClusterSpec, v: TomcatVersion): string {
     tag('Valve', { className: 'org.apache.catalina.ha.session.JvmRouteBinderValve' }),
   ];
   if (spec.farmDeployer ?? false) {
-    children.push(tag('Deployer', { className: 'org.apache.catalina.ha.deploy.FarmWarDeployer', tempDir: '/tmp/war-temp/', deployDir: '/tmp/war-deploy/', watchDir: '/tmp/war-listen/', watchEnabled: 'false' }));
+    children.push(
+      tag('Deployer', {
+        className: 'org.apache.catalina.ha.deploy.FarmWarDeployer',
+        tempDir: '/tmp/war-temp/',
+        deployDir: '/tmp/war-deploy/',
+        watchDir: '/tmp/war-listen/',
+        watchEnabled: 'false',
+      }),
+    );
   }
   children.push(tag('ClusterListener', { className: 'org.apache.catalina.ha.session.ClusterSessionListener' }));
-  return tag('Cluster', { className: 'org.apache.catalina.ha.tcp.SimpleTcpCluster', channelSendOptions: spec.channelSendOptions ?? 8 }, children);
+  return tag(
+    'Cluster',
+    { className: 'org.apache.catalina.ha.tcp.SimpleTcpCluster', channelSendOptions: spec.channelSendOptions ?? 8 },
+    children,
+  );
 }

@@ -53,7 +53,15 @@ export const tomcatInstance = defineOperation<TomcatInstanceArgs>({
   schema: instanceSchema,
   facts(a) {
     const p = paths(a);
-    const reqs = [fact.file(p.dest), fact.file(p.srcServer, true), fact.file(p.server, true), fact.file(p.srcCatalina, true), fact.file(p.catalina, true), fact.file(p.setenv, true), fact.file(p.srcSetenv, true)];
+    const reqs = [
+      fact.file(p.dest),
+      fact.file(p.srcServer, true),
+      fact.file(p.server, true),
+      fact.file(p.srcCatalina, true),
+      fact.file(p.catalina, true),
+      fact.file(p.setenv, true),
+      fact.file(p.srcSetenv, true),
+    ];
     return a.version ? reqs : [...reqs, versionRequest(a.source)];
   },
   plan(a, facts, ctx) {
@@ -62,12 +70,20 @@ export const tomcatInstance = defineOperation<TomcatInstanceArgs>({
     const destFact = get(p.dest);
     const copying = p.dest !== a.source && !destFact.exists;
     if (destFact.exists && destFact.type !== 'directory') {
-      throw new OperationError(`${p.dest} exists on ${ctx.host} and is not a directory`, { hint: 'choose another dest, or remove that file' });
+      throw new OperationError(`${p.dest} exists on ${ctx.host} and is not a directory`, {
+        hint: 'choose another dest, or remove that file',
+      });
     }
     const version = versionFromFacts(a.version, a.source, facts, ctx);
     const changes: Change[] = [];
     if (copying) {
-      changes.push({ kind: 'copytree', summary: `copy ${a.source} to ${p.dest} (without logs, work, temp)`, src: a.source, dest: p.dest, exclude: COPY_EXCLUDE });
+      changes.push({
+        kind: 'copytree',
+        summary: `copy ${a.source} to ${p.dest} (without logs, work, temp)`,
+        src: a.source,
+        dest: p.dest,
+        exclude: COPY_EXCLUDE,
+      });
       for (const d of ['logs', 'work', 'temp']) changes.push({ kind: 'mkdir', summary: `create ${p.dest}/${d}`, path: `${p.dest}/${d}` });
     }
     // Server.xml: what the instance's file is (or will be right after the copy).
@@ -77,7 +93,9 @@ export const tomcatInstance = defineOperation<TomcatInstanceArgs>({
     const current = copying ? srcServer : textOf(curServerFact, 'server.xml', ctx);
     const resolved = resolvePorts(srcServer, p.srcServer, a.ports ?? {}, !!a.ajp);
     if (p.dest !== a.source && a.ports?.http === undefined && !a.ports?.offset) {
-      throw new OperationError(`${p.dest} would listen on the same ports as ${a.source}`, { hint: 'give ports: {offset: 1} (recipe) or explicit ports' });
+      throw new OperationError(`${p.dest} would listen on the same ports as ${a.source}`, {
+        hint: 'give ports: {offset: 1} (recipe) or explicit ports',
+      });
     }
     const next = editServerXml(current, p.server, { resolved, ajp: a.ajp, jvmRoute: a.jvmRoute, version });
     changes.push(...writeText(p.server, current, next, curServerFact, `set ports/AJP/jvmRoute in ${p.server}`));
@@ -93,7 +111,9 @@ export const tomcatInstance = defineOperation<TomcatInstanceArgs>({
       const f = copying ? get(p.srcSetenv, true) : get(p.setenv, true);
       const before = f.exists && f.content ? f.content.toString('utf8') : null;
       const after = ensureEnvInSetenv(before, vars);
-      changes.push(...writeText(p.setenv, before, after, f.exists ? f : { ...f, mode: 0o755 }, `write the instance environment to ${p.setenv}`));
+      changes.push(
+        ...writeText(p.setenv, before, after, f.exists ? f : { ...f, mode: 0o755 }, `write the instance environment to ${p.setenv}`),
+      );
     }
     return { changes, okMessage: `${p.dest} exists and its server.xml and environment are as wanted` };
   },

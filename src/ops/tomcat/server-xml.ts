@@ -4,7 +4,18 @@
  * again on the output changes nothing.
  */
 import { OperationError } from '../../core/errors.ts';
-import { find, findAll, findCommented, insertChild, parseXml, removeAttr, setAttr, uncomment, type XmlDoc, type XmlEl } from '../../xml/index.ts';
+import {
+  find,
+  findAll,
+  findCommented,
+  insertChild,
+  parseXml,
+  removeAttr,
+  setAttr,
+  uncomment,
+  type XmlDoc,
+  type XmlEl,
+} from '../../xml/index.ts';
 import { buildClusterXml, type ClusterSpec } from './cluster.ts';
 import { placeElement } from './place.ts';
 import type { TomcatVersion } from './version.ts';
@@ -94,7 +105,10 @@ function enableAjp(doc: XmlDoc, file: string, spec: AjpSpec, port: number | unde
     if (commented) c = uncomment(commented);
     else {
       const service = find(doc, 'Server/Service');
-      if (!service) throw new OperationError(`${file} has no <Service> to add the AJP connector to`, { hint: 'check that this is a Tomcat conf/server.xml' });
+      if (!service)
+        throw new OperationError(`${file} has no <Service> to add the AJP connector to`, {
+          hint: 'check that this is a Tomcat conf/server.xml',
+        });
       const http = httpConnector(doc);
       c = insertChild(service, `<Connector protocol="AJP/1.3" port="${port ?? 8009}"/>`, http ? { after: http } : 'first');
     }

@@ -12,7 +12,8 @@ export function versionRequest(home: string): { type: 'command'; command: string
 export function versionFromFacts(arg: string | undefined, home: string, facts: Facts, ctx: PlanContext): TomcatVersion {
   if (arg !== undefined) {
     const v = parseVersionArg(arg);
-    if (!v) throw new OperationError(`version ${JSON.stringify(arg)} is not a Tomcat version`, { hint: 'write it like "10.1" or "9.0.31"' });
+    if (!v)
+      throw new OperationError(`version ${JSON.stringify(arg)} is not a Tomcat version`, { hint: 'write it like "10.1" or "9.0.31"' });
     return v;
   }
   const out = facts.get(versionRequest(home)).stdout;

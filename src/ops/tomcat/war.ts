@@ -44,11 +44,19 @@ export const war = defineOperation<WarArgs>({
   async plan(args, facts, ctx) {
     const name = warName(args);
     const local = resolve(ctx.baseDir, args.src);
-    const isDir = await stat(local).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat(local).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     // A directory is an exploded app: zipped deterministically, so the checksum is stable.
-    const data = isDir ? buildWarFromDir(local) : await readFile(local).catch((e: NodeJS.ErrnoException) => {
-      throw new OperationError(`cannot read the WAR ${local}: ${e.code ?? e.message}`, { hint: 'src is relative to the playbook directory', cause: e });
-    });
+    const data = isDir
+      ? buildWarFromDir(local)
+      : await readFile(local).catch((e: NodeJS.ErrnoException) => {
+          throw new OperationError(`cannot read the WAR ${local}: ${e.code ?? e.message}`, {
+            hint: 'src is relative to the playbook directory',
+            cause: e,
+          });
+        });
     const prepared = args.distributable === false ? { content: data, injected: false } : prepareWar(data, local);
     const sum = createHash('sha256').update(prepared.content).digest('hex');
     const changes: Change[] = [];
@@ -69,8 +77,8 @@ export const war = defineOperation<WarArgs>({
         path,
         content: prepared.content,
         mode: f.exists && f.mode != null ? f.mode : 0o644,
-        ...(args.owner ?? f.owner ? { owner: args.owner ?? f.owner! } : {}),
-        ...(args.group ?? f.group ? { group: args.group ?? f.group! } : {}),
+        ...((args.owner ?? f.owner) ? { owner: args.owner ?? f.owner! } : {}),
+        ...((args.group ?? f.group) ? { group: args.group ?? f.group! } : {}),
         diff: { path, before: f.exists ? `sha256:${f.sha256}` : null, after: `sha256:${sum}`, binary: true },
       });
     }

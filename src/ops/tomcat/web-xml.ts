@@ -15,7 +15,9 @@ export function ensureDistributable(text: string, file: string): string {
   const doc = parseXml(text, file);
   const app = doc.root();
   if (app.name !== 'web-app') {
-    throw new OperationError(`${file}: root element is <${app.name}>, not <web-app>`, { hint: 'point at the application\'s WEB-INF/web.xml' });
+    throw new OperationError(`${file}: root element is <${app.name}>, not <web-app>`, {
+      hint: "point at the application's WEB-INF/web.xml",
+    });
   }
   if (find(app, 'distributable')) return text;
   const kids = app.children();

@@ -18,7 +18,8 @@ async function edit(text: string | null, args: Omit<BlockinfileArgs, 'path'>): P
 /** The recipe's step 2: the second instance's environment near the top of catalina.sh. */
 const envBlock: Omit<BlockinfileArgs, 'path'> = {
   insertafter: '^#!/bin/sh',
-  block: 'export CATALINA_HOME=/opt/tomcat2\nexport TOMCAT_HOME=/opt/tomcat2\nexport CATALINA_BASE=/opt/tomcat2\nCATALINA_PID=/opt/tomcat2/bin/tomcat.pid',
+  block:
+    'export CATALINA_HOME=/opt/tomcat2\nexport TOMCAT_HOME=/opt/tomcat2\nexport CATALINA_BASE=/opt/tomcat2\nCATALINA_PID=/opt/tomcat2/bin/tomcat.pid',
 };
 
 describe('blockinfile', () => {
@@ -38,7 +39,12 @@ describe('blockinfile', () => {
   it('replaces the block in place when its content changes, keeping the rest', async () => {
     const once = (await edit(original, envBlock))!;
     const changed = (await edit(once, { ...envBlock, block: 'export CATALINA_HOME=/srv/t2' }))!;
-    expect(changed.split('\n').slice(0, 4)).toEqual(['#!/bin/sh', '# BEGIN ANSIBLE MANAGED BLOCK', 'export CATALINA_HOME=/srv/t2', '# END ANSIBLE MANAGED BLOCK']);
+    expect(changed.split('\n').slice(0, 4)).toEqual([
+      '#!/bin/sh',
+      '# BEGIN ANSIBLE MANAGED BLOCK',
+      'export CATALINA_HOME=/srv/t2',
+      '# END ANSIBLE MANAGED BLOCK',
+    ]);
     expect(changed.slice(changed.indexOf('# END ANSIBLE MANAGED BLOCK\n') + 28)).toBe(original.slice('#!/bin/sh\n'.length));
   });
 
@@ -52,8 +58,12 @@ describe('blockinfile', () => {
   it('uses custom markers and anchors like Ansible', async () => {
     const m = { marker: '<!-- {mark} cluster -->', marker_begin: 'start', marker_end: 'stop' };
     expect(await edit('a\nb\n', { ...m, block: 'x' })).toBe('a\nb\n<!-- start cluster -->\nx\n<!-- stop cluster -->\n');
-    expect(await edit('a\nb\n', { block: 'x', insertbefore: 'BOF' })).toBe('# BEGIN ANSIBLE MANAGED BLOCK\nx\n# END ANSIBLE MANAGED BLOCK\na\nb\n');
-    expect(await edit('a\nb\na\n', { block: 'x', insertbefore: '^a' })).toBe('a\nb\n# BEGIN ANSIBLE MANAGED BLOCK\nx\n# END ANSIBLE MANAGED BLOCK\na\n');
+    expect(await edit('a\nb\n', { block: 'x', insertbefore: 'BOF' })).toBe(
+      '# BEGIN ANSIBLE MANAGED BLOCK\nx\n# END ANSIBLE MANAGED BLOCK\na\nb\n',
+    );
+    expect(await edit('a\nb\na\n', { block: 'x', insertbefore: '^a' })).toBe(
+      'a\nb\n# BEGIN ANSIBLE MANAGED BLOCK\nx\n# END ANSIBLE MANAGED BLOCK\na\n',
+    );
     expect(await edit('a', { block: 'x' })).toBe('a\n# BEGIN ANSIBLE MANAGED BLOCK\nx\n# END ANSIBLE MANAGED BLOCK\n');
   });
 
@@ -63,12 +73,22 @@ describe('blockinfile', () => {
   });
 
   it('keeps mode and plans a write with a diff', async () => {
-    const plan = await planOp(blockinfileOp, { path: P, block: 'x', mode: '0750' }, [[fact.file(P, true), fileFact(P, 'a\n', { mode: 0o755 })]]);
-    expect(plan.changes).toEqual([expect.objectContaining({ kind: 'write', mode: 0o750, diff: { path: P, before: 'a\n', after: 'a\n# BEGIN ANSIBLE MANAGED BLOCK\nx\n# END ANSIBLE MANAGED BLOCK\n' } })]);
+    const plan = await planOp(blockinfileOp, { path: P, block: 'x', mode: '0750' }, [
+      [fact.file(P, true), fileFact(P, 'a\n', { mode: 0o755 })],
+    ]);
+    expect(plan.changes).toEqual([
+      expect.objectContaining({
+        kind: 'write',
+        mode: 0o750,
+        diff: { path: P, before: 'a\n', after: 'a\n# BEGIN ANSIBLE MANAGED BLOCK\nx\n# END ANSIBLE MANAGED BLOCK\n' },
+      }),
+    ]);
   });
 
   it('schema: path required, marker must contain {mark}, one anchor only', () => {
-    expect(schemaErrors(blockinfileOp, { block: 'x' })).toEqual(expect.arrayContaining([expect.stringContaining("required property 'path'")]));
+    expect(schemaErrors(blockinfileOp, { block: 'x' })).toEqual(
+      expect.arrayContaining([expect.stringContaining("required property 'path'")]),
+    );
     expect(schemaErrors(blockinfileOp, { path: P, block: 'x', marker: '# managed' })).not.toBeNull();
     expect(schemaErrors(blockinfileOp, { path: P, block: 'x', insertafter: 'a', insertbefore: 'b' })).not.toBeNull();
     expect(schemaErrors(blockinfileOp, { path: P, block: 'x', content: 'y' })).not.toBeNull();

@@ -12,7 +12,13 @@ describe('copy', () => {
   it('creates a missing file from content, with a diff from nothing', async () => {
     const plan = await planOp(copyOp, { dest: D, content: 'hi\n', mode: '0644' }, [[fact.file(D, true), absentFact(D)]]);
     expect(plan.changes).toHaveLength(1);
-    expect(plan.changes[0]).toMatchObject({ kind: 'write', path: D, content: Buffer.from('hi\n'), mode: 0o644, diff: { path: D, before: null, after: 'hi\n' } });
+    expect(plan.changes[0]).toMatchObject({
+      kind: 'write',
+      path: D,
+      content: Buffer.from('hi\n'),
+      mode: 0o644,
+      diff: { path: D, before: null, after: 'hi\n' },
+    });
   });
 
   it('updates a file whose checksum differs and is ok (naming sha and mode) when it matches', async () => {
@@ -61,7 +67,9 @@ describe('copy', () => {
       message: expect.stringContaining('src nope.txt cannot be read (ENOENT)'),
       hint: expect.stringContaining('relative to the playbook'),
     });
-    await expect(planOp(copyOp, { dest: '/etc', content: 'x' }, [[fact.file('/etc', true), dirFact('/etc')]])).rejects.toThrow('/etc is a directory on the host');
+    await expect(planOp(copyOp, { dest: '/etc', content: 'x' }, [[fact.file('/etc', true), dirFact('/etc')]])).rejects.toThrow(
+      '/etc is a directory on the host',
+    );
   });
 
   it('schema: needs dest and exactly one of content/src; validate needs %s', () => {

@@ -6,7 +6,10 @@ import { ctxWith, planOp, schemaErrors } from './helpers.ts';
 describe('debug', () => {
   it('reports msg or a variable, never a change', async () => {
     expect(await planOp(debugOp, { msg: 'route is tomcat1' }, [])).toEqual({ changes: [], okMessage: 'route is tomcat1' });
-    expect(await planOp(debugOp, { var: 'ports' }, [], ctxWith({ ports: [4000, 4001] }))).toEqual({ changes: [], okMessage: 'ports = [4000,4001]' });
+    expect(await planOp(debugOp, { var: 'ports' }, [], ctxWith({ ports: [4000, 4001] }))).toEqual({
+      changes: [],
+      okMessage: 'ports = [4000,4001]',
+    });
     expect((await planOp(debugOp, { var: 'nope' }, [])).okMessage).toBe('nope = VARIABLE IS NOT DEFINED!');
   });
 
@@ -20,7 +23,22 @@ describe('genericOperations', () => {
   it('exports every generic operation once, each with a strict object schema', () => {
     const names = genericOperations.map((o) => o.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(expect.arrayContaining(['file', 'copy', 'template', 'lineinfile', 'blockinfile', 'command', 'shell', 'service', 'package', 'firewall', 'xml', 'debug']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'file',
+        'copy',
+        'template',
+        'lineinfile',
+        'blockinfile',
+        'command',
+        'shell',
+        'service',
+        'package',
+        'firewall',
+        'xml',
+        'debug',
+      ]),
+    );
     for (const op of genericOperations) expect(op.schema).toMatchObject({ type: 'object', additionalProperties: false });
   });
 });

@@ -3,15 +3,32 @@ import { fact, type FirewallFact } from '../../../src/facts/types.ts';
 import { firewallOp, type FirewallArgs } from '../../../src/ops/generic/firewall.ts';
 import { ctxWith, planOp, schemaErrors } from './helpers.ts';
 
-const fw = (over: Partial<FirewallFact> = {}): FirewallFact => ({ installed: true, running: true, permanent: [], runtime: [], richRules: [], ...over });
-const plan = (a: FirewallArgs, f: FirewallFact, vars = {}) => planOp(firewallOp, a, [[fact.firewall(a.zone ?? 'public'), f]], ctxWith(vars));
+const fw = (over: Partial<FirewallFact> = {}): FirewallFact => ({
+  installed: true,
+  running: true,
+  permanent: [],
+  runtime: [],
+  richRules: [],
+  ...over,
+});
+const plan = (a: FirewallArgs, f: FirewallFact, vars = {}) =>
+  planOp(firewallOp, a, [[fact.firewall(a.zone ?? 'public'), f]], ctxWith(vars));
 
 describe('firewall', () => {
   it("opens the recipe's cluster ports missing from permanent or runtime, then reloads once", async () => {
-    const p = await plan({ ports: ['45564/tcp', '45564/udp', '4000/tcp', '4001/tcp'] }, fw({ permanent: ['45564/tcp', '4000/tcp'], runtime: ['45564/tcp'] }));
+    const p = await plan(
+      { ports: ['45564/tcp', '45564/udp', '4000/tcp', '4001/tcp'] },
+      fw({ permanent: ['45564/tcp', '4000/tcp'], runtime: ['45564/tcp'] }),
+    );
     expect(p.changes).toEqual([
       { kind: 'firewall', zone: 'public', port: '45564/udp', state: 'present', summary: 'open 45564/udp in zone public' },
-      { kind: 'firewall', zone: 'public', port: '4000/tcp', state: 'present', summary: 'open 4000/tcp in zone public (permanent and runtime differ)' },
+      {
+        kind: 'firewall',
+        zone: 'public',
+        port: '4000/tcp',
+        state: 'present',
+        summary: 'open 4000/tcp in zone public (permanent and runtime differ)',
+      },
       { kind: 'firewall', zone: 'public', port: '4001/tcp', state: 'present', summary: 'open 4001/tcp in zone public' },
       { kind: 'firewall-reload', summary: 'reload firewalld' },
     ]);
@@ -31,14 +48,27 @@ describe('firewall', () => {
   it('limits to a source with a rich rule, read from the permanent rich rules', async () => {
     const a: FirewallArgs = { port: '4000/tcp', source: '10.0.0.0/24' };
     const open = await plan(a, fw({ permanent: ['4000/tcp'], runtime: ['4000/tcp'] }));
-    expect(open.changes[0]).toEqual({ kind: 'firewall', zone: 'public', port: '4000/tcp', state: 'present', source: '10.0.0.0/24', summary: 'open 4000/tcp from 10.0.0.0/24' });
+    expect(open.changes[0]).toEqual({
+      kind: 'firewall',
+      zone: 'public',
+      port: '4000/tcp',
+      state: 'present',
+      source: '10.0.0.0/24',
+      summary: 'open 4000/tcp from 10.0.0.0/24',
+    });
     const rule = 'rule family="ipv4" source address="10.0.0.0/24" port port="4000" protocol="tcp" accept';
     expect((await plan(a, fw({ richRules: [rule] }))).changes).toEqual([]);
   });
 
   it('fails with a hint when firewalld is missing or stopped', async () => {
-    await expect(plan({ port: '80/tcp' }, fw({ installed: false, running: false }))).rejects.toMatchObject({ message: 'firewalld is not installed on web1', hint: expect.stringContaining('firewall_backend: none') });
-    await expect(plan({ port: '80/tcp' }, fw({ running: false }))).rejects.toMatchObject({ message: 'firewalld is not running on web1', hint: expect.stringContaining('state: started') });
+    await expect(plan({ port: '80/tcp' }, fw({ installed: false, running: false }))).rejects.toMatchObject({
+      message: 'firewalld is not installed on web1',
+      hint: expect.stringContaining('firewall_backend: none'),
+    });
+    await expect(plan({ port: '80/tcp' }, fw({ running: false }))).rejects.toMatchObject({
+      message: 'firewalld is not running on web1',
+      hint: expect.stringContaining('state: started'),
+    });
   });
 
   it('firewall_backend: none turns it off without reading any fact', async () => {
@@ -54,6 +84,8 @@ describe('firewall', () => {
     expect(schemaErrors(firewallOp, { port: '4000/tcp', source: '10.0.0.1; reboot' })).not.toBeNull();
     expect(schemaErrors(firewallOp, { port: '4000/tcp', source: 'fe80::1' })).not.toBeNull();
     expect(schemaErrors(firewallOp, { port: '4000/tcp', source: '10a0b0c1' })).not.toBeNull();
-    expect(schemaErrors(firewallOp, { ports: ['4000/tcp', '45564/udp'], zone: 'public', state: 'enabled', source: '192.168.1.0/24' })).toBeNull();
+    expect(
+      schemaErrors(firewallOp, { ports: ['4000/tcp', '45564/udp'], zone: 'public', state: 'enabled', source: '192.168.1.0/24' }),
+    ).toBeNull();
   });
 });

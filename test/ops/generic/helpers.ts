@@ -30,8 +30,16 @@ export function ctxWith(vars: Record<string, unknown> = {}, baseDir = '/nonexist
 export function fileFact(path: string, content: string | Buffer, over: Partial<FileFact> = {}, withContent = true): FileFact {
   const buf = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
   return {
-    path, exists: true, type: 'file', mode: 0o644, owner: 'root', group: 'root', size: buf.length,
-    sha256: createHash('sha256').update(buf).digest('hex'), ...(withContent ? { content: buf } : {}), ...over,
+    path,
+    exists: true,
+    type: 'file',
+    mode: 0o644,
+    owner: 'root',
+    group: 'root',
+    size: buf.length,
+    sha256: createHash('sha256').update(buf).digest('hex'),
+    ...(withContent ? { content: buf } : {}),
+    ...over,
   };
 }
 

@@ -39,14 +39,21 @@ describe('lineinfile', () => {
   });
 
   it('says why it is ok', async () => {
-    const plan = await planOp(lineinfileOp, { path: P, regexp: '^Port', line: 'Port 22' }, [[fact.file(P, true), fileFact(P, 'a\nPort 22\n')]]);
+    const plan = await planOp(lineinfileOp, { path: P, regexp: '^Port', line: 'Port 22' }, [
+      [fact.file(P, true), fileFact(P, 'a\nPort 22\n')],
+    ]);
     expect(plan.okMessage).toBe('/etc/ssh/sshd_config: line already present (line 2, matched)');
   });
 
   it('plans one write with a diff', async () => {
     const plan = await planOp(lineinfileOp, { path: P, line: 'b' }, [[fact.file(P, true), fileFact(P, 'a\n')]]);
     expect(plan.changes).toEqual([
-      expect.objectContaining({ kind: 'write', path: P, diff: { path: P, before: 'a\n', after: 'a\nb\n' }, summary: expect.stringContaining('lineinfile: line added at the end') }),
+      expect.objectContaining({
+        kind: 'write',
+        path: P,
+        diff: { path: P, before: 'a\n', after: 'a\nb\n' },
+        summary: expect.stringContaining('lineinfile: line added at the end'),
+      }),
     ]);
   });
 
@@ -74,14 +81,20 @@ describe('lineinfile', () => {
 
   it('creates the file only with create: true', async () => {
     expect(await edit(null, { line: 'x', create: true })).toBe('x\n');
-    await expect(edit(null, { line: 'x' })).rejects.toMatchObject({ message: `${P} does not exist`, hint: expect.stringContaining('create: true') });
+    await expect(edit(null, { line: 'x' })).rejects.toMatchObject({
+      message: `${P} does not exist`,
+      hint: expect.stringContaining('create: true'),
+    });
     const plan = await planOp(lineinfileOp, { path: P, line: 'x', state: 'absent' }, [[fact.file(P, true), absentFact(P)]]);
     expect(plan.changes).toEqual([]);
   });
 
   it('refuses to edit through a symbolic link, naming it', async () => {
     const link = { ...absentFact(P), exists: true, type: 'link' as const, mode: 0o777, owner: 'root', group: 'root', size: 20 };
-    await expect(planOp(lineinfileOp, { path: P, line: 'x' }, [[fact.file(P, true), link]])).rejects.toMatchObject({ message: `${P} is a symbolic link`, hint: expect.stringContaining('readlink -f') });
+    await expect(planOp(lineinfileOp, { path: P, line: 'x' }, [[fact.file(P, true), link]])).rejects.toMatchObject({
+      message: `${P} is a symbolic link`,
+      hint: expect.stringContaining('readlink -f'),
+    });
   });
 
   it('reports an invalid regexp by argument', async () => {
@@ -89,11 +102,15 @@ describe('lineinfile', () => {
   });
 
   it('schema: line is required for present; insertafter and insertbefore exclude each other', () => {
-    expect(schemaErrors(lineinfileOp, { path: P, regexp: '^x' })).toEqual(expect.arrayContaining([expect.stringContaining("required property 'line'")]));
+    expect(schemaErrors(lineinfileOp, { path: P, regexp: '^x' })).toEqual(
+      expect.arrayContaining([expect.stringContaining("required property 'line'")]),
+    );
     expect(schemaErrors(lineinfileOp, { path: P, state: 'absent', regexp: '^x' })).toBeNull();
     expect(schemaErrors(lineinfileOp, { path: P, state: 'absent' })).not.toBeNull();
     expect(schemaErrors(lineinfileOp, { path: P, line: 'x', insertafter: 'a', insertbefore: 'b' })).not.toBeNull();
     expect(schemaErrors(lineinfileOp, { path: P, line: 'x', backrefs: true })).not.toBeNull();
-    expect(schemaErrors(lineinfileOp, { path: P, line: 'x', regex: '^x' })).toEqual(expect.arrayContaining([expect.stringContaining('additional properties')]));
+    expect(schemaErrors(lineinfileOp, { path: P, line: 'x', regex: '^x' })).toEqual(
+      expect.arrayContaining([expect.stringContaining('additional properties')]),
+    );
   });
 });

@@ -3,7 +3,15 @@ import { fact, type OsFact } from '../../../src/facts/types.ts';
 import { packageOp } from '../../../src/ops/generic/package.ts';
 import { ctxWith, planOp, schemaErrors, type FactEntry } from './helpers.ts';
 
-const os = (pm: OsFact['packageManager']): OsFact => ({ id: pm === 'apt' ? 'debian' : 'centos', version: '12', hostname: 'h', user: 'root', packageManager: pm, systemd: true, addresses: [] });
+const os = (pm: OsFact['packageManager']): OsFact => ({
+  id: pm === 'apt' ? 'debian' : 'centos',
+  version: '12',
+  hostname: 'h',
+  user: 'root',
+  packageManager: pm,
+  systemd: true,
+  addresses: [],
+});
 
 /** Facts for manager auto: the os fact, and each package under every manager. */
 function auto(pm: OsFact['packageManager'], installed: Record<string, string | null>): FactEntry[] {
@@ -27,7 +35,9 @@ describe('package', () => {
 
   it('removes installed packages with state absent', async () => {
     const plan = await planOp(packageOp, { name: 'telnet', state: 'absent' }, auto('dnf', { telnet: '0.17-85' }));
-    expect(plan.changes).toEqual([{ kind: 'package', manager: 'dnf', name: 'telnet', state: 'absent', summary: 'remove telnet 0.17-85 (dnf)' }]);
+    expect(plan.changes).toEqual([
+      { kind: 'package', manager: 'dnf', name: 'telnet', state: 'absent', summary: 'remove telnet 0.17-85 (dnf)' },
+    ]);
     const done = await planOp(packageOp, { name: 'telnet', state: 'absent' }, auto('dnf', { telnet: null }));
     expect(done.okMessage).toBe('telnet is not installed (dnf)');
   });
@@ -40,7 +50,10 @@ describe('package', () => {
   });
 
   it('fails with a hint when the host has no known package manager', async () => {
-    await expect(planOp(packageOp, { name: 'x' }, auto(null, { x: null }))).rejects.toMatchObject({ message: expect.stringContaining('no apt, yum or dnf'), hint: expect.any(String) });
+    await expect(planOp(packageOp, { name: 'x' }, auto(null, { x: null }))).rejects.toMatchObject({
+      message: expect.stringContaining('no apt, yum or dnf'),
+      hint: expect.any(String),
+    });
   });
 
   it('schema rejects bad names, states and typos', () => {

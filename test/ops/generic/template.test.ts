@@ -20,7 +20,12 @@ describe('template', () => {
     const old = fileFact(D, 'server old\n');
     const first = await planOp(templateOp, { src: 'app.conf.j2', dest: D, mode: '0640' }, [[fact.file(D, true), old]], ctxWith(vars, FIX));
     expect(first.changes[0]).toMatchObject({ kind: 'write', mode: 0o640, diff: { before: 'server old\n' } });
-    const again = await planOp(templateOp, { src: 'app.conf.j2', dest: D, mode: '0640' }, [[fact.file(D, true), afterWrite(old, first.changes[0]!)]], ctxWith(vars, FIX));
+    const again = await planOp(
+      templateOp,
+      { src: 'app.conf.j2', dest: D, mode: '0640' },
+      [[fact.file(D, true), afterWrite(old, first.changes[0]!)]],
+      ctxWith(vars, FIX),
+    );
     expect(again.changes).toEqual([]);
     expect(again.okMessage).toMatch(/^\/etc\/app.conf already has sha256 [0-9a-f]{12}…, mode 0640$/);
   });

@@ -20,7 +20,10 @@ const serverTasks: Omit<XmlArgs, 'path'>[] = [
   { xpath: '/Server', attribute: 'port', value: 8006 },
   { xpath: '/Server/Service/Connector[@protocol="HTTP/1.1"]', attribute: 'port', value: '8081' },
   { xpath: '/Server/Service/Engine', attribute: 'jvmRoute', value: 'tomcat2' },
-  { xpath: '/Server/Service/Engine', add_children: [{ Cluster: { className: 'org.apache.catalina.ha.tcp.SimpleTcpCluster', channelSendOptions: 8 } }] },
+  {
+    xpath: '/Server/Service/Engine',
+    add_children: [{ Cluster: { className: 'org.apache.catalina.ha.tcp.SimpleTcpCluster', channelSendOptions: 8 } }],
+  },
   { xpath: '/Server/Service/Engine/Host/Valve[@className="org.apache.catalina.valves.AccessLogValve"]', state: 'absent' },
 ];
 
@@ -39,7 +42,9 @@ describe('xml', () => {
     const before = readFileSync(`${FIX}web.xml.before`, 'utf8');
     const W = '/opt/tomcat/webapps/app/WEB-INF/web.xml';
     const plan = await planOp(xmlOp, { path: W, xpath: '/web-app/distributable' }, [[fact.file(W, true), fileFact(W, before)]]);
-    expect(plan.changes).toEqual([expect.objectContaining({ kind: 'write', path: W, summary: expect.stringContaining('created /web-app/distributable') })]);
+    expect(plan.changes).toEqual([
+      expect.objectContaining({ kind: 'write', path: W, summary: expect.stringContaining('created /web-app/distributable') }),
+    ]);
     const after = afterWrite(fileFact(W, before), plan.changes[0]!);
     expect(after.content!.toString()).toBe(before.replace('  </welcome-file-list>\n', '  </welcome-file-list>\n  <distributable/>\n'));
     const again = await planOp(xmlOp, { path: W, xpath: '/web-app/distributable' }, [[fact.file(W, true), after]]);
@@ -47,7 +52,11 @@ describe('xml', () => {
   });
 
   it('creates a missing element from its predicates, then sets the attribute', async () => {
-    const out = await edit('<Server>\n  <Service>\n  </Service>\n</Server>\n', { xpath: '/Server/Service/Connector[@protocol="AJP/1.3"]', attribute: 'port', value: 8010 });
+    const out = await edit('<Server>\n  <Service>\n  </Service>\n</Server>\n', {
+      xpath: '/Server/Service/Connector[@protocol="AJP/1.3"]',
+      attribute: 'port',
+      value: 8010,
+    });
     expect(out).toBe('<Server>\n  <Service>\n    <Connector protocol="AJP/1.3" port="8010"/>\n  </Service>\n</Server>\n');
   });
 
@@ -73,9 +82,14 @@ describe('xml', () => {
   });
 
   it('fails with hints: missing file, uncreatable element, unsupported xpath, broken XML', async () => {
-    await expect(planOp(xmlOp, { path: P, xpath: '/a' }, [[fact.file(P, true), absentFact(P)]])).rejects.toMatchObject({ message: `${P} does not exist` });
+    await expect(planOp(xmlOp, { path: P, xpath: '/a' }, [[fact.file(P, true), absentFact(P)]])).rejects.toMatchObject({
+      message: `${P} does not exist`,
+    });
     await expect(edit('<a/>', { xpath: '/a/b/c' })).rejects.toMatchObject({ hint: expect.stringContaining('parent a/b does not exist') });
-    await expect(edit('<a/>', { xpath: '//b' })).rejects.toMatchObject({ message: expect.stringContaining('is not supported'), hint: expect.stringContaining('no //') });
+    await expect(edit('<a/>', { xpath: '//b' })).rejects.toMatchObject({
+      message: expect.stringContaining('is not supported'),
+      hint: expect.stringContaining('no //'),
+    });
     await expect(edit('<a>\n<b></a>', { xpath: '/a' })).rejects.toMatchObject({ message: expect.stringContaining(`${P}:2:`) });
   });
 

@@ -72,7 +72,9 @@ describe('httpd_balancer on the Debian package', () => {
     const site = plan.changes.find((c) => c.kind === 'write')!;
     expectGolden('debian/provision-balancer-app.conf', site.kind === 'write' ? site.content.toString() : '');
     host.apply(plan.changes);
-    expect(readlinkSync(host.at('/etc/apache2/sites-enabled/provision-balancer-app.conf'))).toBe('../sites-available/provision-balancer-app.conf');
+    expect(readlinkSync(host.at('/etc/apache2/sites-enabled/provision-balancer-app.conf'))).toBe(
+      '../sites-available/provision-balancer-app.conf',
+    );
     expect(host.read('/etc/apache2/mods-enabled/proxy_balancer.load')).toContain('LoadModule proxy_balancer_module');
     expect((await host.plan(httpdBalancerOp, args, ctxFor())).changes).toEqual([]);
   });
@@ -118,14 +120,16 @@ describe('layout detection', () => {
   it('reports a missing source build at the apache_home given', async () => {
     host.copyIn(`${FIXTURES}rhel/httpd.conf`, '/etc/httpd/conf/httpd.conf');
     const err = await host.plan(httpdBalancerOp, { ...args, apache_home: '/opt/httpd' }, ctxFor('web7')).catch((e: unknown) => e);
-    expect((err as Error).message).toBe("no source build of Apache found on web7: looked for /opt/httpd/conf/httpd.conf (source build)");
+    expect((err as Error).message).toBe('no source build of Apache found on web7: looked for /opt/httpd/conf/httpd.conf (source build)');
   });
 });
 
 describe('config test and service per layout', () => {
   it('gives the command that checks the whole config, quoting odd paths', () => {
     expect(configTestCommand('source')).toBe('/usr/local/apache2/bin/httpd -d /usr/local/apache2 -f /usr/local/apache2/conf/httpd.conf -t');
-    expect(configTestCommand('source', '/opt/my apache', '/usr/sbin/apache2')).toBe("/usr/sbin/apache2 -d '/opt/my apache' -f '/opt/my apache/conf/httpd.conf' -t");
+    expect(configTestCommand('source', '/opt/my apache', '/usr/sbin/apache2')).toBe(
+      "/usr/sbin/apache2 -d '/opt/my apache' -f '/opt/my apache/conf/httpd.conf' -t",
+    );
     expect(configTestCommand('rhel')).toBe('/usr/sbin/httpd -t');
     expect(configTestCommand('debian')).toBe('/usr/sbin/apache2ctl -t');
     expect(apacheService('rhel')).toEqual({ name: 'httpd' });

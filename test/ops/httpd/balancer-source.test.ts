@@ -101,7 +101,9 @@ describe('httpd_balancer on a source build (the recipe)', () => {
     const plan = await host.plan(httpdBalancerOp, args, ctxFor());
     const last = plan.changes.at(-1)!;
     expect(last.kind === 'service' && last.check).toBe('/usr/sbin/apache2 -d /usr/local/apache2 -f /usr/local/apache2/conf/httpd.conf -t');
-    expect(last.kind === 'service' && last.service.reload).toBe('/usr/sbin/apache2 -d /usr/local/apache2 -f /usr/local/apache2/conf/httpd.conf -k graceful');
+    expect(last.kind === 'service' && last.service.reload).toBe(
+      '/usr/sbin/apache2 -d /usr/local/apache2 -f /usr/local/apache2/conf/httpd.conf -k graceful',
+    );
     host.apply(plan.changes.slice(0, -1));
     expect((await host.plan(httpdBalancerOp, args, ctxFor())).changes).toEqual([]);
   });

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OperationError } from '../../../src/core/errors.ts';
-import { enableInclude, enableModules, hasListen, loadedModules, neutralizeShippedExamples, upsertMarkedBlock } from '../../../src/ops/httpd/conf.ts';
+import {
+  enableInclude,
+  enableModules,
+  hasListen,
+  loadedModules,
+  neutralizeShippedExamples,
+  upsertMarkedBlock,
+} from '../../../src/ops/httpd/conf.ts';
 import { EXAMPLE_NOTE } from '../../../src/ops/httpd/examples.ts';
 import { requiredModules } from '../../../src/ops/httpd/modules.ts';
 import { changedLines } from './host-dir.ts';
@@ -26,14 +33,30 @@ describe('enableModules', () => {
   });
 
   it('handles "# LoadModule", indentation and CRLF, touching nothing else', () => {
-    const text = ['# a comment', '  # LoadModule proxy_module modules/mod_proxy.so', '##LoadModule proxy_ajp_module modules/mod_proxy_ajp.so', 'LoadModule mime_module modules/mod_mime.so', ''].join('\r\n');
+    const text = [
+      '# a comment',
+      '  # LoadModule proxy_module modules/mod_proxy.so',
+      '##LoadModule proxy_ajp_module modules/mod_proxy_ajp.so',
+      'LoadModule mime_module modules/mod_mime.so',
+      '',
+    ].join('\r\n');
     const out = enableModules(text, AJP.slice(0, 2));
-    expect(out).toBe(['# a comment', '  LoadModule proxy_module modules/mod_proxy.so', 'LoadModule proxy_ajp_module modules/mod_proxy_ajp.so', 'LoadModule mime_module modules/mod_mime.so', ''].join('\r\n'));
+    expect(out).toBe(
+      [
+        '# a comment',
+        '  LoadModule proxy_module modules/mod_proxy.so',
+        'LoadModule proxy_ajp_module modules/mod_proxy_ajp.so',
+        'LoadModule mime_module modules/mod_mime.so',
+        '',
+      ].join('\r\n'),
+    );
   });
 
   it('does not take the header example "# LoadModule foo_module" for a module line', () => {
     const text = '# LoadModule foo_module modules/mod_foo.so\n';
-    expect(enableModules(text, [{ name: 'foo', id: 'bar_module', file: 'mod_bar.so' }])).toBe(`${text}LoadModule bar_module modules/mod_bar.so\n`);
+    expect(enableModules(text, [{ name: 'foo', id: 'bar_module', file: 'mod_bar.so' }])).toBe(
+      `${text}LoadModule bar_module modules/mod_bar.so\n`,
+    );
   });
 
   it('appends absent modules after the last LoadModule line, once', () => {
@@ -74,13 +97,17 @@ describe('upsertMarkedBlock', () => {
     expect(one).toBe('user line\n\n# BEGIN provision balancer app\nA\nB\n# END provision balancer app\n');
     expect(upsertMarkedBlock(one, 'balancer app', 'A\nB')).toBe(one);
     const edited = `${one}after\n`;
-    expect(upsertMarkedBlock(edited, 'balancer app', 'C')).toBe('user line\n\n# BEGIN provision balancer app\nC\n# END provision balancer app\nafter\n');
+    expect(upsertMarkedBlock(edited, 'balancer app', 'C')).toBe(
+      'user line\n\n# BEGIN provision balancer app\nC\n# END provision balancer app\nafter\n',
+    );
   });
 
   it('keeps CRLF files CRLF and leaves other balancers blocks alone', () => {
     const crlf = upsertMarkedBlock('x\r\n', 'balancer b', 'B');
     const both = upsertMarkedBlock(crlf, 'balancer a', 'A');
-    expect(both).toBe('x\r\n\r\n# BEGIN provision balancer b\r\nB\r\n# END provision balancer b\r\n\r\n# BEGIN provision balancer a\r\nA\r\n# END provision balancer a\r\n');
+    expect(both).toBe(
+      'x\r\n\r\n# BEGIN provision balancer b\r\nB\r\n# END provision balancer b\r\n\r\n# BEGIN provision balancer a\r\nA\r\n# END provision balancer a\r\n',
+    );
     expect(upsertMarkedBlock(both, 'balancer b', 'B2')).toContain('# BEGIN provision balancer b\r\nB2\r\n# END');
   });
 
@@ -98,7 +125,7 @@ describe('neutralizeShippedExamples', () => {
     expect(neutralizeShippedExamples(out)).toBe(out);
   });
 
-  it('leaves an edited example alone: it is the user\'s config', () => {
+  it("leaves an edited example alone: it is the user's config", () => {
     const edited = vhostsConf.replace('ServerName dummy-host2.example.com', 'ServerName shop.example.org');
     const out = neutralizeShippedExamples(edited);
     expect(out).toContain('<VirtualHost *:80>\n    ServerAdmin webmaster@dummy-host2.example.com');

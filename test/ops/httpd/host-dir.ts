@@ -44,7 +44,16 @@ export class HostDir {
       return { path: req.path, exists: false, type: null, mode: null, owner: null, group: null, size: null, sha256: null };
     }
     const type = st.isSymbolicLink() ? 'link' : st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
-    const f: FileFact = { path: req.path, exists: true, type, mode: st.mode & 0o7777, owner: 'root', group: 'root', size: st.size, sha256: null };
+    const f: FileFact = {
+      path: req.path,
+      exists: true,
+      type,
+      mode: st.mode & 0o7777,
+      owner: 'root',
+      group: 'root',
+      size: st.size,
+      sha256: null,
+    };
     if (req.content && type === 'file') f.content = readFileSync(local);
     return f;
   }

@@ -47,7 +47,7 @@ describe('validateBalancer', () => {
     expect(bad({ members: [] })).toBe('the balancer has no members');
   });
 
-  it('accepts the recipe\'s values', () => {
+  it("accepts the recipe's values", () => {
     expect(bad({ serverName: 'www.example.com' }, { host: '10.0.0.5', protocol: 'ajp', secret: 'Zx9!-_.~%' })).toBe('accepted');
   });
 });

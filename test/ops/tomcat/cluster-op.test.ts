@@ -9,7 +9,8 @@ const INSTANCES = [
   { home: '/opt/tomcat2', jvmRoute: 'tomcat2' },
 ];
 const facts = (s1 = SERVER, s2 = SERVER2) => new MapFacts({ '/opt/tomcat/conf/server.xml': s1, '/opt/tomcat2/conf/server.xml': s2 });
-const plan = (args: TomcatClusterArgs, f = facts(), c = ctx('web1', { tomcat_instances: INSTANCES })) => (async () => tomcatCluster.plan(args, f, c))();
+const plan = (args: TomcatClusterArgs, f = facts(), c = ctx('web1', { tomcat_instances: INSTANCES })) =>
+  (async () => tomcatCluster.plan(args, f, c))();
 
 describe('tomcat_cluster', () => {
   it('puts a cluster in both instances of a host with receivers 4000 and 4001, then changes nothing', async () => {
@@ -31,20 +32,34 @@ describe('tomcat_cluster', () => {
   it('refuses the same jvmRoute on one host, or on another host of the play', async () => {
     const dup = [INSTANCES[0]!, { ...INSTANCES[1]!, jvmRoute: 'tomcat1' }];
     await expect(plan({ instances: dup, version: '10.1' })).rejects.toThrow(/jvmRoute tomcat1 is used by \/opt\/tomcat and \/opt\/tomcat2/);
-    const hostvars = { web1: { tomcat_instances: [INSTANCES[0]] }, web2: { tomcat_instances: [{ home: '/opt/tomcat', jvmRoute: 'tomcat1' }] } };
-    await expect(plan({ version: '10.1' }, facts(), ctx('web1', hostvars.web1, hostvars))).rejects.toThrow(/tomcat1 is used on web1 .* and on web2/);
+    const hostvars = {
+      web1: { tomcat_instances: [INSTANCES[0]] },
+      web2: { tomcat_instances: [{ home: '/opt/tomcat', jvmRoute: 'tomcat1' }] },
+    };
+    await expect(plan({ version: '10.1' }, facts(), ctx('web1', hostvars.web1, hostvars))).rejects.toThrow(
+      /tomcat1 is used on web1 .* and on web2/,
+    );
   });
 
   it('refuses two instances with the same receiver, HTTP or AJP port on one host, before any change', async () => {
     const sameRx = INSTANCES.map((i) => ({ ...i, receiverPort: 4000 }));
-    await expect(plan({ instances: sameRx, version: '10.1' })).rejects.toThrow(/port 4000 is used by \/opt\/tomcat \(cluster receiver\) and by \/opt\/tomcat2 \(cluster receiver\)/);
-    await expect(plan({ version: '10.1' }, facts(SERVER, SERVER))).rejects.toThrow(/port 8080 is used by \/opt\/tomcat \(HTTP\) and by \/opt\/tomcat2 \(HTTP\)/);
+    await expect(plan({ instances: sameRx, version: '10.1' })).rejects.toThrow(
+      /port 4000 is used by \/opt\/tomcat \(cluster receiver\) and by \/opt\/tomcat2 \(cluster receiver\)/,
+    );
+    await expect(plan({ version: '10.1' }, facts(SERVER, SERVER))).rejects.toThrow(
+      /port 8080 is used by \/opt\/tomcat \(HTTP\) and by \/opt\/tomcat2 \(HTTP\)/,
+    );
     const ajpClash = SERVER2.replace('port="8010"', 'port="8081"');
-    await expect(plan({ version: '10.1' }, facts(SERVER, ajpClash))).rejects.toThrow(/port 8081 is used by \/opt\/tomcat2 \(HTTP\) and by \/opt\/tomcat2 \(AJP\)/);
+    await expect(plan({ version: '10.1' }, facts(SERVER, ajpClash))).rejects.toThrow(
+      /port 8081 is used by \/opt\/tomcat2 \(HTTP\) and by \/opt\/tomcat2 \(AJP\)/,
+    );
   });
 
   it('static membership: each receiver must be a listed member', async () => {
-    const members = [{ host: '10.0.0.11', port: 4000 }, { host: '10.0.0.11', port: 4001 }];
+    const members = [
+      { host: '10.0.0.11', port: 4000 },
+      { host: '10.0.0.11', port: 4001 },
+    ];
     await expect(plan({ version: '10.1', cluster: { members } })).rejects.toThrow(/receiver auto:4000 is not in the static member list/);
     const p = await plan({ version: '10.1', cluster: { members, receiver: { address: '10.0.0.11' } } });
     const t = p.changes[1]!.kind === 'write' ? p.changes[1]!.content.toString() : '';

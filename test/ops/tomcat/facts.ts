@@ -11,7 +11,13 @@ export function fileFact(path: string, content?: string | Buffer | null, mode = 
   if (content === null) return { path, exists: false, type: null, mode: null, owner: null, group: null, size: null, sha256: null };
   const buf = content === undefined ? undefined : Buffer.from(content);
   return {
-    path, exists: true, type, mode, owner: 'tomcat', group: 'tomcat', size: buf?.length ?? 4096,
+    path,
+    exists: true,
+    type,
+    mode,
+    owner: 'tomcat',
+    group: 'tomcat',
+    size: buf?.length ?? 4096,
     sha256: buf ? createHash('sha256').update(buf).digest('hex') : null,
     ...(buf ? { content: buf } : {}),
   };
@@ -36,6 +42,10 @@ export class MapFacts implements Facts {
   }
 }
 
-export function ctx(host = 'web1', vars: Record<string, unknown> = {}, hostvars: Record<string, Record<string, unknown>> = { [host]: vars }): PlanContext {
+export function ctx(
+  host = 'web1',
+  vars: Record<string, unknown> = {},
+  hostvars: Record<string, Record<string, unknown>> = { [host]: vars },
+): PlanContext {
   return { host, vars, hostvars, playHosts: Object.keys(hostvars), baseDir: FIX };
 }

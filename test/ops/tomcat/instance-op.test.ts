@@ -7,7 +7,14 @@ import { ctx, fixture, MapFacts } from './facts.ts';
 
 const SERVER = fixture('server-10.1.xml');
 const CATALINA = fixture('catalina.sh');
-const ARGS: TomcatInstanceArgs = { source: '/opt/tomcat', dest: '/opt/tomcat2', ports: { offset: 1, shutdown: 8006 }, ajp: { secret: 'S3cr3t' }, jvmRoute: 'tomcat2', version: '10.1' };
+const ARGS: TomcatInstanceArgs = {
+  source: '/opt/tomcat',
+  dest: '/opt/tomcat2',
+  ports: { offset: 1, shutdown: 8006 },
+  ajp: { secret: 'S3cr3t' },
+  jvmRoute: 'tomcat2',
+  version: '10.1',
+};
 
 /** Host state before the instance exists. */
 function fresh(): MapFacts {
@@ -69,7 +76,15 @@ describe('tomcat_instance', () => {
   it('refuses a copy that would reuse the source ports, and a missing server.xml', async () => {
     const noPorts = { ...ARGS, ports: undefined };
     await expect(async () => tomcatInstance.plan(noPorts, fresh(), ctx())).rejects.toThrow(/same ports/);
-    const facts = new MapFacts({ '/opt/tomcat2': null, '/opt/tomcat/conf/server.xml': null, '/opt/tomcat2/conf/server.xml': null, '/opt/tomcat/bin/catalina.sh': null, '/opt/tomcat2/bin/catalina.sh': null, '/opt/tomcat2/bin/setenv.sh': null, '/opt/tomcat/bin/setenv.sh': null });
+    const facts = new MapFacts({
+      '/opt/tomcat2': null,
+      '/opt/tomcat/conf/server.xml': null,
+      '/opt/tomcat2/conf/server.xml': null,
+      '/opt/tomcat/bin/catalina.sh': null,
+      '/opt/tomcat2/bin/catalina.sh': null,
+      '/opt/tomcat2/bin/setenv.sh': null,
+      '/opt/tomcat/bin/setenv.sh': null,
+    });
     const err = await (async () => tomcatInstance.plan(ARGS, facts, ctx()))().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OperationError);
     expect((err as OperationError).message).toMatch(/\/opt\/tomcat\/conf\/server\.xml .* missing on web1/);
@@ -77,7 +92,12 @@ describe('tomcat_instance', () => {
 
   it('configures the source in place (tomcat1: AJP and jvmRoute, no copy, no env)', async () => {
     const args: TomcatInstanceArgs = { source: '/opt/tomcat', ajp: { secret: 'S3cr3t' }, jvmRoute: 'tomcat1', version: '10.1' };
-    const facts = new MapFacts({ '/opt/tomcat': 'dir', '/opt/tomcat/conf/server.xml': SERVER, '/opt/tomcat/bin/catalina.sh': CATALINA, '/opt/tomcat/bin/setenv.sh': null });
+    const facts = new MapFacts({
+      '/opt/tomcat': 'dir',
+      '/opt/tomcat/conf/server.xml': SERVER,
+      '/opt/tomcat/bin/catalina.sh': CATALINA,
+      '/opt/tomcat/bin/setenv.sh': null,
+    });
     const plan = await tomcatInstance.plan(args, facts, ctx());
     expect(plan.changes.map((c) => c.kind)).toEqual(['write']);
     const text = plan.changes[0]!.kind === 'write' ? plan.changes[0]!.content.toString() : '';

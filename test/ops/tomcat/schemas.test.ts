@@ -7,8 +7,23 @@ const byName = Object.fromEntries(operations.map((op) => [op.name, ajv.compile(o
 
 describe('Tomcat operation schemas', () => {
   it('accept the documented argument shapes', () => {
-    expect(byName.tomcat_instance!({ source: '/opt/tomcat', dest: '/opt/tomcat2', ports: { offset: 1 }, ajp: { secret: 's', address: '0.0.0.0' }, jvmRoute: 'tomcat2', env: 'setenv.sh', version: '10.1' })).toBe(true);
-    expect(byName.tomcat_cluster!({ instances: ['/opt/tomcat', { home: '/opt/tomcat2', jvmRoute: 'tomcat2', receiverPort: 4001 }], cluster: { members: [{ host: '10.0.0.1', port: 4000 }], manager: 'BackupManager' } })).toBe(true);
+    expect(
+      byName.tomcat_instance!({
+        source: '/opt/tomcat',
+        dest: '/opt/tomcat2',
+        ports: { offset: 1 },
+        ajp: { secret: 's', address: '0.0.0.0' },
+        jvmRoute: 'tomcat2',
+        env: 'setenv.sh',
+        version: '10.1',
+      }),
+    ).toBe(true);
+    expect(
+      byName.tomcat_cluster!({
+        instances: ['/opt/tomcat', { home: '/opt/tomcat2', jvmRoute: 'tomcat2', receiverPort: 4001 }],
+        cluster: { members: [{ host: '10.0.0.1', port: 4000 }], manager: 'BackupManager' },
+      }),
+    ).toBe(true);
     expect(byName.war!({ src: 'app.war', name: 'ROOT.war', distributable: false })).toBe(true);
   });
 

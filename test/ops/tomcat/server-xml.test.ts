@@ -6,12 +6,20 @@ import { findAll, parseXml } from '../../../src/xml/index.ts';
 import { fixture } from './facts.ts';
 import { changed } from './lines.ts';
 
-const clusters = (t: string) => { const d = parseXml(t, 'x'); return findAll(d, 'Server/Service/Engine/Cluster').length + findAll(d, 'Server/Service/Engine/Host/Cluster').length; };
+const clusters = (t: string) => {
+  const d = parseXml(t, 'x');
+  return findAll(d, 'Server/Service/Engine/Cluster').length + findAll(d, 'Server/Service/Engine/Host/Cluster').length;
+};
 
 const SRC = fixture('server-10.1.xml');
 const V101 = parseVersionArg('10.1.60')!;
-const STATIC = { members: [{ host: '10.0.0.11', port: 4000 }, { host: '10.0.0.12', port: 4000 }], receiver: { address: '10.0.0.11', port: 4000 } };
-
+const STATIC = {
+  members: [
+    { host: '10.0.0.11', port: 4000 },
+    { host: '10.0.0.12', port: 4000 },
+  ],
+  receiver: { address: '10.0.0.11', port: 4000 },
+};
 
 function instance2(): string {
   const resolved = resolvePorts(SRC, 'server.xml', { offset: 1, shutdown: 8006 }, true);
@@ -62,9 +70,15 @@ describe('server.xml of a second instance (real Tomcat 10.1 file)', () => {
   });
 
   it('adds a connector after the HTTP one when none exists, even commented out', () => {
-    const bare = '<Server port="8005">\n  <Service name="Catalina">\n    <Connector port="8080" redirectPort="8443"/>\n    <Engine name="Catalina" defaultHost="localhost"/>\n  </Service>\n</Server>\n';
+    const bare =
+      '<Server port="8005">\n  <Service name="Catalina">\n    <Connector port="8080" redirectPort="8443"/>\n    <Engine name="Catalina" defaultHost="localhost"/>\n  </Service>\n</Server>\n';
     const out = editServerXml(bare, 'server.xml', { ajp: { secret: 'x' }, version: V101 });
-    expect(out).toBe(bare.replace('redirectPort="8443"/>\n', 'redirectPort="8443"/>\n    <Connector protocol="AJP/1.3" port="8009" address="127.0.0.1" secret="x"/>\n'));
+    expect(out).toBe(
+      bare.replace(
+        'redirectPort="8443"/>\n',
+        'redirectPort="8443"/>\n    <Connector protocol="AJP/1.3" port="8009" address="127.0.0.1" secret="x"/>\n',
+      ),
+    );
   });
 });
 
@@ -75,7 +89,12 @@ describe('<Cluster>', () => {
     const stat = editServerXml(SRC, 'server.xml', { jvmRoute: 'tomcat1', cluster: STATIC, version: V101 });
     expect(stat).toBe(fixture('server-10.1.cluster-static.golden.xml'));
     const { removed } = changed(SRC, stat);
-    expect(removed.map((l) => l.trim())).toEqual(['<Engine name="Catalina" defaultHost="localhost">', '<!--', '<Cluster className="org.apache.catalina.ha.tcp.SimpleTcpCluster"/>', '-->']);
+    expect(removed.map((l) => l.trim())).toEqual([
+      '<Engine name="Catalina" defaultHost="localhost">',
+      '<!--',
+      '<Cluster className="org.apache.catalina.ha.tcp.SimpleTcpCluster"/>',
+      '-->',
+    ]);
     expect(editServerXml(stat, 'server.xml', { jvmRoute: 'tomcat1', cluster: STATIC, version: V101 })).toBe(stat);
   });
 
@@ -108,7 +127,10 @@ describe('<Cluster>', () => {
     expect(out).not.toContain('MessageDispatch15Interceptor');
     expect(clusters(out)).toBe(1);
     expect(out).toContain('<!--\n      <Cluster className="org.apache.catalina.ha.tcp.SimpleTcpCluster"/>\n      -->');
-    const inHost = SRC.replace('unpackWARs="true" autoDeploy="true">', 'unpackWARs="true" autoDeploy="true">\n        <Cluster className="org.apache.catalina.ha.tcp.SimpleTcpCluster"/>');
+    const inHost = SRC.replace(
+      'unpackWARs="true" autoDeploy="true">',
+      'unpackWARs="true" autoDeploy="true">\n        <Cluster className="org.apache.catalina.ha.tcp.SimpleTcpCluster"/>',
+    );
     const moved = editServerXml(inHost, 'server.xml', { cluster: {}, version: V101 });
     expect(clusters(moved)).toBe(1);
     expect(moved).toBe(editServerXml(SRC, 'server.xml', { cluster: {}, version: V101 }));

@@ -41,7 +41,10 @@ const http: number[] = [];
 beforeAll(async () => {
   const version = parseTomcatVersion(execFileSync('sh', ['-c', versionCommand(HOME)]).toString())!;
   const ports = await Promise.all(Array.from({ length: 8 }, freePort));
-  const members = [{ host: '127.0.0.1', port: ports[6]! }, { host: '127.0.0.1', port: ports[7]! }];
+  const members = [
+    { host: '127.0.0.1', port: ports[6]! },
+    { host: '127.0.0.1', port: ports[7]! },
+  ];
   const src = readFileSync('/etc/tomcat10/server.xml', 'utf8');
   for (const i of [0, 1]) {
     const base = join(root, `t${i + 1}`);
@@ -59,7 +62,13 @@ beforeAll(async () => {
     setAttr(find(doc, 'Server/Service/Connector[@protocol="HTTP/1.1"]')!, 'address', '127.0.0.1');
     writeFileSync(join(base, 'conf', 'server.xml'), doc.serialize());
     buildCounterWar(join(base, 'webapps', 'ROOT.war'));
-    const env = { ...process.env, CATALINA_HOME: HOME, CATALINA_BASE: base, CATALINA_PID: join(base, 'tomcat.pid'), CATALINA_TMPDIR: join(base, 'temp') };
+    const env = {
+      ...process.env,
+      CATALINA_HOME: HOME,
+      CATALINA_BASE: base,
+      CATALINA_PID: join(base, 'tomcat.pid'),
+      CATALINA_TMPDIR: join(base, 'temp'),
+    };
     execFileSync(join(HOME, 'bin', 'catalina.sh'), ['start'], { env, stdio: 'ignore' });
     pids.push(Number(readFileSync(join(base, 'tomcat.pid'), 'utf8')));
     http.push(ports[i * 3 + 1]!);
@@ -75,7 +84,20 @@ afterAll(async () => {
       process.kill(pid, 'SIGTERM');
     } catch {}
   }
-  for (let n = 0; n < 40 && pids.some((p) => { try { process.kill(p, 0); return true; } catch { return false; } }); n++) await new Promise((r) => setTimeout(r, 500));
+  for (
+    let n = 0;
+    n < 40 &&
+    pids.some((p) => {
+      try {
+        process.kill(p, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    n++
+  )
+    await new Promise((r) => setTimeout(r, 500));
 });
 
 describe('generated cluster config on a real Tomcat 10.1', () => {

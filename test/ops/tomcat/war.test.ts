@@ -11,7 +11,11 @@ import { ctx, MapFacts } from './facts.ts';
 
 const WEB = '<?xml version="1.0"?>\n<web-app version="4.0">\n  <display-name>a</display-name>\n  <servlet/>\n</web-app>\n';
 const enc = (s: string) => new TextEncoder().encode(s);
-const plainWar = () => zipSync({ 'META-INF/MANIFEST.MF': enc('Manifest-Version: 1.0\n'), 'WEB-INF/web.xml': enc(WEB), 'index.jsp': enc('hi') }, { mtime: new Date() });
+const plainWar = () =>
+  zipSync(
+    { 'META-INF/MANIFEST.MF': enc('Manifest-Version: 1.0\n'), 'WEB-INF/web.xml': enc(WEB), 'index.jsp': enc('hi') },
+    { mtime: new Date() },
+  );
 
 describe('WAR preparation', () => {
   it('adds <distributable/> deterministically, keeping entry order and other bytes', () => {
@@ -21,7 +25,9 @@ describe('WAR preparation', () => {
     expect(a.content.equals(b.content)).toBe(true);
     const entries = unzipSync(a.content);
     expect(Object.keys(entries)).toEqual(['META-INF/MANIFEST.MF', 'WEB-INF/web.xml', 'index.jsp']);
-    expect(new TextDecoder().decode(entries['WEB-INF/web.xml'])).toBe(WEB.replace('</display-name>\n', '</display-name>\n  <distributable/>\n'));
+    expect(new TextDecoder().decode(entries['WEB-INF/web.xml'])).toBe(
+      WEB.replace('</display-name>\n', '</display-name>\n  <distributable/>\n'),
+    );
     expect(new TextDecoder().decode(entries['index.jsp'])).toBe('hi');
     // Already distributable: the original bytes are uploaded untouched.
     expect(prepareWar(a.content, 'app.war')).toEqual({ content: a.content, injected: false });

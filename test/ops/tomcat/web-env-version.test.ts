@@ -19,13 +19,13 @@ const APP_WEB = `<?xml version="1.0"?>
 `;
 
 describe('web.xml <distributable/>', () => {
-  it('goes after display-name and description, in the file\'s indentation, once', () => {
+  it("goes after display-name and description, in the file's indentation, once", () => {
     const out = ensureDistributable(APP_WEB, 'WEB-INF/web.xml');
     expect(out).toBe(APP_WEB.replace('shop</description>\n', 'shop</description>\n    <distributable/>\n'));
     expect(ensureDistributable(out, 'WEB-INF/web.xml')).toBe(out);
   });
 
-  it('is the first child of Tomcat\'s real conf/web.xml, one added line', () => {
+  it("is the first child of Tomcat's real conf/web.xml, one added line", () => {
     const src = fixture('conf-web.xml');
     const out = ensureDistributable(src, 'conf/web.xml');
     expect(changed(src, out)).toEqual({ removed: [], added: ['  <distributable/>'] });
@@ -52,7 +52,13 @@ describe('instance environment block', () => {
     const moved = ensureEnvInCatalinaSh(once, { catalinaHome: "/opt/my tomcat's" });
     expect(changed(once, moved).removed).toHaveLength(4);
     expect(moved).toContain(`export CATALINA_PID='/opt/my tomcat'\\''s/bin/tomcat.pid'`);
-    const out = execFileSync('sh', ['-c', `${moved.split('\n').filter((l) => l.startsWith('export')).join('\n')}\necho "$CATALINA_BASE"`]).toString();
+    const out = execFileSync('sh', [
+      '-c',
+      `${moved
+        .split('\n')
+        .filter((l) => l.startsWith('export'))
+        .join('\n')}\necho "$CATALINA_BASE"`,
+    ]).toString();
     expect(out).toBe("/opt/my tomcat's\n");
   });
 
@@ -68,9 +74,17 @@ describe('instance environment block', () => {
 
 describe('Tomcat version fact', () => {
   it('parses every form the command prints', () => {
-    expect(parseTomcatVersion('server.info=Apache Tomcat/10.1.60 (Debian)\nserver.number=10.1.60.0\n')).toMatchObject({ major: 10, minor: 1, patch: 60 });
+    expect(parseTomcatVersion('server.info=Apache Tomcat/10.1.60 (Debian)\nserver.number=10.1.60.0\n')).toMatchObject({
+      major: 10,
+      minor: 1,
+      patch: 60,
+    });
     expect(parseTomcatVersion('Apache Tomcat Version 8.5.100\n')).toMatchObject({ major: 8, minor: 5, patch: 100 });
-    expect(parseTomcatVersion('Server version: Apache Tomcat/7.0.109\nServer number:  7.0.109.0\n')).toMatchObject({ major: 7, minor: 0, patch: 109 });
+    expect(parseTomcatVersion('Server version: Apache Tomcat/7.0.109\nServer number:  7.0.109.0\n')).toMatchObject({
+      major: 7,
+      minor: 0,
+      patch: 109,
+    });
     expect(parseTomcatVersion('')).toBeNull();
   });
 
