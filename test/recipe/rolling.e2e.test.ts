@@ -52,6 +52,21 @@ describe('rolling changes on the one-host recipe, under load', () => {
     ws.cleanup();
   });
 
+  it('--check names the order the instances would be taken out in; a change to Apache alone restarts no Tomcat', async () => {
+    const pids = await instancePids(lab, instances());
+    const deploy = await cli(['-i', inv(), '--check', '-e', `app_src=${v2}`]);
+    expect(deploy.code, deploy.out).toBe(0);
+    expect(deploy.out).toContain(`would roll one instance at a time: tomcat1 on ${lab.hosts[0]} → tomcat2 on ${lab.hosts[0]}`);
+    expect(deploy.out).toMatch(/would change: \[\S+\] \(item=tomcat1\) => roll 1\/2: drain from the balancer, stop/);
+    // The balancer's name is Apache's alone: its vhost would change, no Tomcat would restart.
+    const apacheOnly = await cli(['-i', inv(), '--check', '-e', 'balancer_name=tomcats2']);
+    expect(apacheOnly.code, apacheOnly.out).toBe(0);
+    expect(apacheOnly.out).toMatch(/would change: \[\S+\] => balancer:\/\/tomcats2 vhost/);
+    expect(apacheOnly.out).not.toContain('would roll');
+    expect(apacheOnly.out).not.toContain('RUNNING HANDLER');
+    expect(await instancePids(lab, instances())).toEqual(pids);
+  });
+
   it(
     'an exploded app directory v1 → v2: no client sees an error or loses its session; both instances serve v2',
     async () => {
