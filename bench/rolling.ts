@@ -127,9 +127,11 @@ async function main(): Promise<void> {
       `| whole deploy run (CLI start to exit) | ${s(median(deploys.map((d) => d.ms)))} |`,
       `| per instance (drain → enable) | ${s(unitMs)} |`,
       ...per.map((p) => `| step: ${p.n} | ${s(p.ms)} (${unitMs ? Math.round((p.ms / unitMs) * 100) : 0}%) |`),
-      `| of start: session state transfer (DeltaManager's "received in") | ${transfers.length ? `${median(transfers)} ms (n=${transfers.length})` : 'not logged'} |`,
+      `| of start: session state transfer (DeltaManager's "received in") ` +
+        `| ${transfers.length ? `${median(transfers)} ms (n=${transfers.length})` : 'not logged'} |`,
       '',
-      `Requests through Apache during the deploys: ${deploys.reduce((a, d) => a + d.requests, 0)}, not 200: ${deploys.reduce((a, d) => a + d.bad, 0)}.`,
+      `Requests through Apache during the deploys: ${deploys.reduce((a, d) => a + d.requests, 0)}, ` +
+        `not 200: ${deploys.reduce((a, d) => a + d.bad, 0)}.`,
       '',
       'Steps: **drain** disables the member in balancer-manager and waits until its in-flight requests',
       "are done; **stop** is `shutdown.sh` until the JVM is gone; **files** are the deploy's changes",

@@ -26,7 +26,9 @@ export async function versions(): Promise<Record<string, string>> {
   const pick = (name: string) => new RegExp(`^${name.replace('.', '\\.')}\\s+(\\S+)`, 'm').exec(coll)?.[1] ?? 'missing';
   const pkg = await out('dpkg-query', ['-W', '-f', '${Version}', 'ansible']);
   return {
-    provision: `${JSON.parse(readFileSync(`${REPO}/package.json`, 'utf8')).version} (git ${await out('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD'])})`,
+    provision:
+      `${JSON.parse(readFileSync(`${REPO}/package.json`, 'utf8')).version} ` +
+      `(git ${await out('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD'])})`,
     node: process.version,
     tsx: JSON.parse(readFileSync(`${REPO}/node_modules/tsx/package.json`, 'utf8')).version,
     'ansible-core': /ansible-playbook \[core ([^\]]+)\]/.exec(ansible)?.[1] ?? 'missing',

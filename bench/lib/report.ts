@@ -47,13 +47,15 @@ function roundTrips(r: Results): string[] {
     const c = x.provision.flatMap((run) => run.connections ?? []);
     const inner = stats(x.provision.map((run) => run.innerMs ?? NaN).filter(Number.isFinite));
     out.push(
-      `| ${n} | ${rt.length ? `${Math.min(...rt)}–${Math.max(...rt)}` : 'n/a'} | ${c.length ? `${Math.min(...c)}–${Math.max(...c)}` : 'n/a'} | ${fmtMs(inner)} |`,
+      `| ${n} | ${rt.length ? `${Math.min(...rt)}–${Math.max(...rt)}` : 'n/a'} ` +
+        `| ${c.length ? `${Math.min(...c)}–${Math.max(...c)}` : 'n/a'} | ${fmtMs(inner)} |`,
     );
   }
   const first = r.first.provision.flatMap((run) => run.roundTrips ?? []);
   if (first.length)
     out.push(
-      `| 1 (first run) | ${Math.min(...first)}–${Math.max(...first)} | | ${fmtMs(stats(r.first.provision.map((x) => x.innerMs ?? NaN).filter(Number.isFinite)))} |`,
+      `| 1 (first run) | ${Math.min(...first)}–${Math.max(...first)} | ` +
+        `| ${fmtMs(stats(r.first.provision.map((x) => x.innerMs ?? NaN).filter(Number.isFinite)))} |`,
     );
   return out;
 }
@@ -67,9 +69,12 @@ function scaleNote(r: Results): string {
   const cores = Number(/× (\d+)/.exec(r.machine.cpu ?? '')?.[1] ?? 1);
   const fw = r.floor!.firewallFact.median;
   return (
-    `Scaling: the lab hosts are namespaces on this machine and share its ${cores} cores with both tools, so host-side work adds up with the host count here, as it would not on real machines. ` +
-    `At ${big} hosts the firewall facts alone come to ≈ ${big} × ${fw.toFixed(0)} ms ÷ ${cores} cores ≈ ${((big * fw) / cores / 1000).toFixed(1)} s if CPU-bound; ` +
-    `provision's ${big}-host rerun took ${(wall(r.rerun[big]?.provision).median / 1000).toFixed(1)} s. Ansible's host-side modules (one Python process per task per host) share the same cores.`
+    `Scaling: the lab hosts are namespaces on this machine and share its ${cores} cores with both tools, ` +
+    `so host-side work adds up with the host count here, as it would not on real machines. ` +
+    `At ${big} hosts the firewall facts alone come to ≈ ${big} × ${fw.toFixed(0)} ms ÷ ${cores} cores ` +
+    `≈ ${((big * fw) / cores / 1000).toFixed(1)} s if CPU-bound; ` +
+    `provision's ${big}-host rerun took ${(wall(r.rerun[big]?.provision).median / 1000).toFixed(1)} s. ` +
+    `Ansible's host-side modules (one Python process per task per host) share the same cores.`
   );
 }
 
@@ -84,17 +89,26 @@ function costs(r: Results): string[] {
   const total = wall(p1).median;
   const inner = stats(p1.map((x) => x.innerMs ?? NaN).filter(Number.isFinite)).median;
   const out = [
-    `Breakdown of a ${n1}-host provision rerun (medians): wall ${total.toFixed(0)} ms = process start and module loading ≈ ${(total - inner).toFixed(0)} ms (\`--help\` alone: ${r.startup.provisionHelp.median.toFixed(0)} ms, bare \`node -e 0\`: ${r.startup.nodeBare.median.toFixed(0)} ms) + the run itself ${inner.toFixed(0)} ms (inventory, playbook, connect, facts, plan, recap).`,
+    `Breakdown of a ${n1}-host provision rerun (medians): wall ${total.toFixed(0)} ms ` +
+      `= process start and module loading ≈ ${(total - inner).toFixed(0)} ms ` +
+      `(\`--help\` alone: ${r.startup.provisionHelp.median.toFixed(0)} ms, ` +
+      `bare \`node -e 0\`: ${r.startup.nodeBare.median.toFixed(0)} ms) ` +
+      `+ the run itself ${inner.toFixed(0)} ms (inventory, playbook, connect, facts, plan, recap).`,
     '',
     ...(r.floor
       ? [
-          `Host side: provision's firewall fact alone (four dbus-send queries to firewalld; it used four \`firewall-cmd\` Python starts before) takes ${r.floor.firewallFact.median.toFixed(0)} ms on an open connection; a fresh \`ssh host true\` takes ${r.floor.sshFresh.median.toFixed(0)} ms. Round trips per host on a 1-host rerun: ${[...new Set(p1.flatMap((x) => x.roundTrips ?? []))].join(', ') || 'n/a'}.`,
+          `Host side: provision's firewall fact alone (four dbus-send queries to firewalld; ` +
+            `it used four \`firewall-cmd\` Python starts before) ` +
+            `takes ${r.floor.firewallFact.median.toFixed(0)} ms on an open connection; ` +
+            `a fresh \`ssh host true\` takes ${r.floor.sshFresh.median.toFixed(0)} ms. ` +
+            `Round trips per host on a 1-host rerun: ${[...new Set(p1.flatMap((x) => x.roundTrips ?? []))].join(', ') || 'n/a'}.`,
           '',
         ]
       : []),
     ...(r.floor ? [scaleNote(r)] : []),
     '',
-    'Main-thread CPU profile of one 1-host rerun (self time by package or source layer; tsx compiles in a loader thread and esbuild, which are not in this profile — they show here as idle or program time):',
+    'Main-thread CPU profile of one 1-host rerun (self time by package or source layer; ' +
+      'tsx compiles in a loader thread and esbuild, which are not in this profile — they show here as idle or program time):',
     '',
     '| where | self ms |',
     '|---|---:|',
@@ -117,16 +131,20 @@ export function renderReport(r: Results): string {
   return [
     '# provision vs Ansible',
     '',
-    `Generated by \`npm run bench\` (bench/run.ts) on ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC in ${r.wallS.toFixed(0)} s; scenario **${r.scenario}**. Do not edit by hand: rerun the bench.`,
+    `Generated by \`npm run bench\` (bench/run.ts) on ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC in ${r.wallS.toFixed(0)} s; ` +
+      `scenario **${r.scenario}**. Do not edit by hand: rerun the bench.`,
     '',
     `- provision: \`node bin/provision.js -i <inventory> ${rel(r.playbooks.provision)} --json --forks <hosts>\``,
-    `- Ansible: \`ansible-playbook -i <inventory> ${rel(r.playbooks.ansible)} -f <hosts>\` with bench/ansible/ansible.cfg: pipelining on, ControlMaster auto + ControlPersist 60s (reruns reuse warm masters; first runs start cold on new hosts), no \`-C\`, gathering explicit, strategy linear, forks = host count, host keys checked against the lab's known_hosts.`,
+    `- Ansible: \`ansible-playbook -i <inventory> ${rel(r.playbooks.ansible)} -f <hosts>\` with bench/ansible/ansible.cfg: ` +
+      'pipelining on, ControlMaster auto + ControlPersist 60s (reruns reuse warm masters; first runs start cold on new hosts), ' +
+      "no `-C`, gathering explicit, strategy linear, forks = host count, host keys checked against the lab's known_hosts.",
     `- Both: \`${Object.entries(r.vars)
       .map(([k, v]) => `-e ${k}=${rel(v).startsWith('..') ? v : rel(v)}`)
-      .join(
-        ' ',
-      )}\`; the same inventory shape; each tool has its own lab of identical \`scale\` hosts (so each rerun sees only its own converged state), and the two alternate run by run (which goes first alternates too).`,
-    '- Times are wall clock from spawn to exit, median (min–max) over the repetitions; a run only counts if it exited 0 with no failed host, and a rerun only if every host reported 0 changes.',
+      .join(' ')}\`; ` +
+      'the same inventory shape; each tool has its own lab of identical `scale` hosts (so each rerun sees only its own converged state), ' +
+      'and the two alternate run by run (which goes first alternates too).',
+    '- Times are wall clock from spawn to exit, median (min–max) over the repetitions; ' +
+      'a run only counts if it exited 0 with no failed host, and a rerun only if every host reported 0 changes.',
     '',
     '## Machine and versions',
     '',
@@ -134,7 +152,9 @@ export function renderReport(r: Results): string {
     '',
     ...(busy(r)
       ? [
-          '⚠ The machine was busy during this run (load average above its core count: other work was running), so every time here is noisier and slower than on an idle machine; the ratios, taken within one alternating run, are less affected.',
+          '⚠ The machine was busy during this run (load average above its core count: other work was running), ' +
+            'so every time here is noisier and slower than on an idle machine; ' +
+            'the ratios, taken within one alternating run, are less affected.',
           '',
         ]
       : []),
@@ -148,7 +168,8 @@ export function renderReport(r: Results): string {
     '|---|---:|---|---|',
     ...goals(r).map(
       (g) =>
-        `| ${g.what} | ${g.what.startsWith('Round') || g.what.startsWith('Conn') ? g.ratio : ratio(g.ratio)} | ${g.bound} | ${g.met ? '✅' : '❌'} |`,
+        `| ${g.what} | ${g.what.startsWith('Round') || g.what.startsWith('Conn') ? g.ratio : ratio(g.ratio)} ` +
+        `| ${g.bound} | ${g.met ? '✅' : '❌'} |`,
     ),
     '',
     '## Floor and startup',
@@ -164,7 +185,8 @@ export function renderReport(r: Results): string {
     '| tool | largest single process (GNU time max RSS) | whole process tree, sampled every 100 ms |',
     '|---|---|---|',
     `| provision | ${fmtMb(mem('provision')?.maxRssKb)} | ${fmtMb(mem('provision')?.treePeakKb)} |`,
-    `| Ansible (main process + ${maxN} forked workers + ssh clients) | ${fmtMb(mem('ansible')?.maxRssKb)} | ${fmtMb(mem('ansible')?.treePeakKb)} |`,
+    `| Ansible (main process + ${maxN} forked workers + ssh clients) ` +
+      `| ${fmtMb(mem('ansible')?.maxRssKb)} | ${fmtMb(mem('ansible')?.treePeakKb)} |`,
     '',
     '## What costs the time',
     '',

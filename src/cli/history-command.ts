@@ -9,7 +9,8 @@ import { addJournalFlags, hostsFrom, type JournalFlags } from './rollback-comman
 export function historyCommand(): Command {
   return addJournalFlags(
     new Command('history').description(
-      'list the runs journaled on each host, newest first: id, time, user@control, playbook, changed, status (complete, failed, interrupted, rolled-back, running)',
+      'list the runs journaled on each host, newest first: id, time, user@control, playbook, changed, ' +
+        'status (complete, failed, interrupted, rolled-back, running)',
     ),
   ).action(async (f: JournalFlags) => {
     const rows = await withHosts(hostsFrom(f), async (hosts) => {

@@ -26,7 +26,8 @@ let verbose = 0;
 export function buildProgram(): Command {
   const program = new Command('provision')
     .description(
-      'Ansible-style provisioning over plain SSH, with real rollback.\nWithout a playbook it runs the recipe: Apache load-balancing clustered Tomcats (playbooks/tomcat-cluster.yml).',
+      'Ansible-style provisioning over plain SSH, with real rollback.\n' +
+        'Without a playbook it runs the recipe: Apache load-balancing clustered Tomcats (playbooks/tomcat-cluster.yml).',
     )
     .argument('[playbook]', 'playbook to run (default: the recipe, playbooks/tomcat-cluster.yml)')
     .option('-i, --inventory <file>', 'Ansible YAML inventory (required)')

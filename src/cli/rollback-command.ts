@@ -67,7 +67,8 @@ export function rollbackCommand(): Command {
   return addJournalFlags(
     new Command('rollback')
       .description(
-        'undo the last run (or --run ID and every later run on each host), newest change first: files restored byte for byte, created paths removed, ports closed, services back to their old config',
+        'undo the last run (or --run ID and every later run on each host), newest change first: ' +
+          'files restored byte for byte, created paths removed, ports closed, services back to their old config',
       )
       .option('--run <id>', 'roll back this run and every later one (default: the last run)')
       .option('-C, --check', 'show what would be undone; change nothing, take no lock')

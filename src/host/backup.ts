@@ -29,8 +29,8 @@ export function journalPrelude(slot: JournalSlot, entry: JournalEntry, paths: st
   if (paths.length) lines.push(sh`printf '%s\n' ${paths.map((p) => Buffer.from(p).toString('base64'))} > "$J/backups/$N.paths"`.text);
   paths.forEach((p, i) => {
     lines.push(
-      sh`if [ -e ${p} ] || [ -L ${p} ]; then rm -rf "$J/backups/$N.${i}"; cp -a -- ${p} "$J/backups/$N.${i}"; else : > "$J/backups/$N.${i}.absent"; fi`
-        .text,
+      sh`if [ -e ${p} ] || [ -L ${p} ]; then rm -rf "$J/backups/$N.${i}"; cp -a -- ${p} "$J/backups/$N.${i}"; `.text +
+        sh`else : > "$J/backups/$N.${i}.absent"; fi`.text,
     );
   });
   return lines.join('\n');

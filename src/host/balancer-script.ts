@@ -34,11 +34,14 @@ function prelude(m: Omit<BalancerMemberRef, 'route'> & { route?: string }, route
     `    /^<h3>/ { cur = index($0, ">" b "</a>") > 0 } cur && /^<tr>/ && index($0, "</a></td><td>" r "</td>") { print; exit }'; }`,
     // Columns: Worker URL, Route, RouteRedir, Factor, Set, Status, Elected, Busy, ...
     `field() { printf '%s' "$ROW" | sed -e 's#</td>#\\n#g' | sed -e 's#<[^>]*>##g' -e 's/^ *//' -e 's/ *$//' | sed -n "$1p"; }`,
-    `read_row() { ROW=$(row) || { echo "skip=no balancer-manager answers at $BM (Apache stopped, or its config has none yet): nothing to drain"; rm -f "$T"; exit 0; }`,
+    'read_row() { ROW=$(row) || { ' +
+      'echo "skip=no balancer-manager answers at $BM (Apache stopped, or its config has none yet): nothing to drain"; ' +
+      'rm -f "$T"; exit 0; }',
     `  [ -n "$ROW" ] || { echo "skip=balancer://$B has no member with route $R on this Apache"; rm -f "$T"; exit 0; }; }`,
     `set_status() { W=$(printf '%s' "$ROW" | sed -n 's#.*[?;]w=\\([^&"]*\\)&amp;nonce=\\([0-9a-fA-F-]*\\).*#\\1#p')`,
     `  N=$(printf '%s' "$ROW" | sed -n 's#.*&amp;nonce=\\([0-9a-fA-F-]*\\).*#\\1#p')`,
-    `  c=$(bm -o /dev/null -w '%{http_code}' -H "Referer: $BM" --data-urlencode "b=$B" --data-urlencode "w=$W" --data-urlencode "nonce=$N" -d "w_status_D=$1" "$BM") || c=000`,
+    `  c=$(bm -o /dev/null -w '%{http_code}' -H "Referer: $BM" ` +
+      '--data-urlencode "b=$B" --data-urlencode "w=$W" --data-urlencode "nonce=$N" -d "w_status_D=$1" "$BM") || c=000',
     `  [ "$c" = 200 ] || { echo "balancer-manager $BM refused the change of $R (HTTP $c)" >&2; rm -f "$T"; exit 1; }; }`,
   ].join('\n');
 }
@@ -65,9 +68,14 @@ export function balancerScript(m: BalancerMemberRef, state: 'disabled' | 'enable
       // falls nor sees a new request (Elected) for ${STUCK_MS / 1000} s is taken as drained, and said so.
       `i=0; k=0; PB=; PE=; while BUSY=$(field 8); EL=$(field 7); [ "\${BUSY:-0}" != 0 ]; do i=$((i+1));`,
       `  if [ "$BUSY" = "$PB" ] && [ "$EL" = "$PE" ]; then k=$((k+1)); else k=0; fi; PB=$BUSY; PE=$EL`,
-      `  [ $k -ge ${STUCK_MS / 200} ] && { echo "state=disabled was=$WAS busy=$BUSY (Apache's count, unchanged with no new request for ${STUCK_MS / 1000}s) waited=$((i*200))ms"; rm -f "$T"; exit 0; }`,
+      `  [ $k -ge ${STUCK_MS / 200} ] && { ` +
+        `echo "state=disabled was=$WAS busy=$BUSY ` +
+        `(Apache's count, unchanged with no new request for ${STUCK_MS / 1000}s) waited=$((i*200))ms"; ` +
+        'rm -f "$T"; exit 0; }',
       `  if [ $i -ge ${tries} ]; then`,
-      `  set_status 0; echo "$R still had $BUSY request(s) in flight after ${Math.round(drainTimeoutMs / 1000)}s: enabled again, not stopped" >&2; rm -f "$T"; exit 77; fi`,
+      '  set_status 0; ' +
+        `echo "$R still had $BUSY request(s) in flight after ${Math.round(drainTimeoutMs / 1000)}s: enabled again, not stopped" >&2; ` +
+        'rm -f "$T"; exit 77; fi',
       `  sleep 0.2; read_row; done`,
       `echo "state=disabled was=$WAS busy=0 waited=$((i*200))ms"`,
     );
@@ -85,7 +93,8 @@ export function keepDrainedScript(b: Omit<BalancerMemberRef, 'route'>, reload: s
   const list = [
     prelude(b),
     // Routes whose Status shows Dis, in this balancer.
-    `DRAINED=$(row >/dev/null; tr -d '\\n' < "$T" 2>/dev/null | sed -e 's#<h3>#\\n<h3>#g' -e 's#<tr>#\\n<tr>#g' | awk -v b="balancer://$B" '`,
+    `DRAINED=$(row >/dev/null; tr -d '\\n' < "$T" 2>/dev/null | ` +
+      `sed -e 's#<h3>#\\n<h3>#g' -e 's#<tr>#\\n<tr>#g' | awk -v b="balancer://$B" '`,
     `  /^<h3>/ { cur = index($0, ">" b "</a>") > 0 } cur && /^<tr>/ && /Dis/ { n = split($0, f, "</td><td>"); if (n > 1) print f[2] }')`,
     'rm -f "$T"',
     reload,
@@ -93,7 +102,8 @@ export function keepDrainedScript(b: Omit<BalancerMemberRef, 'route'>, reload: s
   const again = [
     'for DR in $DRAINED; do',
     // The reloaded children answer within moments; each try is bounded.
-    `  i=0; until ( ${balancerScript({ ...b, route: '' }, 'disabled', 5_000, 'DR')}\n  ) 2>/dev/null | grep -q '^state=disabled' || [ $i -ge 20 ]; do i=$((i+1)); sleep 0.2; done`,
+    `  i=0; until ( ${balancerScript({ ...b, route: '' }, 'disabled', 5_000, 'DR')}\n` +
+      "  ) 2>/dev/null | grep -q '^state=disabled' || [ $i -ge 20 ]; do i=$((i+1)); sleep 0.2; done",
     '  [ $i -lt 20 ] || echo "could not drain $DR again after the reload" >&2',
     'done',
   ];

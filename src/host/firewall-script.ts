@@ -10,7 +10,9 @@ const FWD = 'org.fedoraproject.FirewallD1';
 const PATH = '/org/fedoraproject/FirewallD1';
 
 /** `fw ARGS…`: one dbus-send call; "already enabled"/"not enabled" mean there is nothing to do. */
-const FW_FN = `fw() { o=$(dbus-send --system --print-reply --dest=${FWD} "$@" 2>&1) || case $o in *ALREADY_ENABLED*|*NOT_ENABLED*) ;; *) echo "$o" >&2; return 1;; esac; }`;
+const FW_FN =
+  `fw() { o=$(dbus-send --system --print-reply --dest=${FWD} "$@" 2>&1) || ` +
+  'case $o in *ALREADY_ENABLED*|*NOT_ENABLED*) ;; *) echo "$o" >&2; return 1;; esac; }';
 
 /** Shell that opens or closes one port (or rich rule), permanent then runtime. */
 export function firewallScript(change: Extract<Change, { kind: 'firewall' }>): string {
@@ -30,8 +32,8 @@ export function firewallScript(change: Extract<Change, { kind: 'firewall' }>): s
   return [
     'if command -v dbus-send >/dev/null 2>&1; then',
     FW_FN,
-    sh`P=$(dbus-send --system --print-reply=literal --dest=${FWD} ${`${PATH}/config`} ${`${FWD}.config.getZoneByName`} ${`string:${change.zone}`} | tr -d ' ') || exit 1`
-      .text,
+    sh`P=$(dbus-send --system --print-reply=literal --dest=${FWD} ${`${PATH}/config`} `.text +
+      sh`${`${FWD}.config.getZoneByName`} ${`string:${change.zone}`} | tr -d ' ') || exit 1`.text,
     `fw ${permanent} && fw ${runtime}`,
     'else',
     `firewall-cmd --permanent ${z} ${cmdArg} >/dev/null && firewall-cmd ${z} ${cmdArg} >/dev/null`,
@@ -41,5 +43,10 @@ export function firewallScript(change: Extract<Change, { kind: 'firewall' }>): s
 
 /** Shell that reloads firewalld. */
 export function firewallReloadScript(): string {
-  return `if command -v dbus-send >/dev/null 2>&1; then dbus-send --system --print-reply --dest=${FWD} ${PATH} ${FWD}.reload >/dev/null; else firewall-cmd --reload >/dev/null; fi`;
+  return [
+    'if command -v dbus-send >/dev/null 2>&1',
+    `then dbus-send --system --print-reply --dest=${FWD} ${PATH} ${FWD}.reload >/dev/null`,
+    'else firewall-cmd --reload >/dev/null',
+    'fi',
+  ].join('; ');
 }

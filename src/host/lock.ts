@@ -18,11 +18,25 @@ export interface LockHolder {
 }
 
 /** Shell that prints our sshd session process id: the ancestor whose name starts with sshd. */
-const SSHD_PID = `p=$$; while [ "$p" -gt 1 ] 2>/dev/null; do case "$(cat /proc/$p/comm 2>/dev/null)" in sshd*) break;; esac; p=$(awk '{print $4}' /proc/$p/stat 2>/dev/null || echo 1); done`;
+const SSHD_PID = [
+  'p=$$',
+  'while [ "$p" -gt 1 ] 2>/dev/null',
+  'do case "$(cat /proc/$p/comm 2>/dev/null)" in sshd*) break;; esac',
+  "p=$(awk '{print $4}' /proc/$p/stat 2>/dev/null || echo 1)",
+  'done',
+].join('; ');
 
 // A holder that took the lock a moment ago may not have written its pid yet (mkdir, then the
 // file): wait for it, bounded, so a live run is never reported stale.
-const STALE = `i=0; while [ ! -s ${LOCK_DIR}/holder ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; h=$(sed -n 's/^pid=//p' ${LOCK_DIR}/holder 2>/dev/null); case "$(cat /proc/$h/comm 2>/dev/null)" in sshd*) s=0;; *) s=1;; esac`;
+const STALE = [
+  'i=0',
+  `while [ ! -s ${LOCK_DIR}/holder ] && [ $i -lt 30 ]`,
+  'do sleep 0.1',
+  'i=$((i+1))',
+  'done',
+  `h=$(sed -n 's/^pid=//p' ${LOCK_DIR}/holder 2>/dev/null)`,
+  'case "$(cat /proc/$h/comm 2>/dev/null)" in sshd*) s=0;; *) s=1;; esac',
+].join('; ');
 
 /** Shell for the fact-gathering prelude: take the lock or report its holder. */
 export function acquireScript(runId: string, opts: { breakStale: boolean }): string {

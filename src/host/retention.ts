@@ -23,7 +23,8 @@ export function pruneScript(keep: number): string {
   return [
     `hold=$(sed -n 's/^run=//p' ${LOCK_DIR}/holder 2>/dev/null)`,
     // Sort key: the record's time, then the id; the newest `keep` lines are dropped from the list.
-    `for d in ${RUNS_DIR}/*/; do [ -f "$d/run" ] || continue; id=$(basename "$d"); printf '%s %s\\n' "$(sed -n 's/^time=//p' "$d/run")" "$id"; done | sort | head -n -${k} | while read -r t id; do`,
+    `for d in ${RUNS_DIR}/*/; do [ -f "$d/run" ] || continue; id=$(basename "$d"); ` +
+      `printf '%s %s\\n' "$(sed -n 's/^time=//p' "$d/run")" "$id"; done | sort | head -n -${k} | while read -r t id; do`,
     sh`  [ -n "$id" ] && [ "$id" != "$hold" ] && rm -rf -- ${RUNS_DIR}/"$id"`.text,
     'done; true',
   ].join('\n');

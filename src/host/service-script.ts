@@ -23,7 +23,10 @@ export function actionCommand(s: ServiceSpec, action: 'start' | 'stop' | 'restar
       return start;
     case 'stop':
       // A stop script (catalina.sh stop) returns before the process is gone: wait for it, bounded.
-      return `${stop} || exit 1; ${waitGone(s)}; if { ${statusCommand(s)}\n} >/dev/null 2>&1; then echo ${quote(`${s.name} did not stop within 60s`)} >&2; exit 1; fi`;
+      return (
+        `${stop} || exit 1; ${waitGone(s)}; ` +
+        `if { ${statusCommand(s)}\n} >/dev/null 2>&1; then echo ${quote(`${s.name} did not stop within 60s`)} >&2; exit 1; fi`
+      );
     case 'restart':
       // Stop only if running, then wait for it to be gone before starting again.
       return `if { ${statusCommand(s)}\n} >/dev/null 2>&1; then ${stop} || exit 1; ${waitGone(s)}; fi; ${start}`;
@@ -53,13 +56,14 @@ export function waitScript(name: string, w?: WaitSpec): string {
   const what = [w.port && `port ${w.port}`, w.url, w.logFile && `/${w.pattern}/ in ${w.logFile}`].filter(Boolean).join(' and ');
   // The log's relevant lines since the start go with any failure, so the message shows why.
   const tail = w.logFile
-    ? sh`; tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -E 'SEVERE|ERROR|Exception|startup failed|No session state|skipping state transfer' | tail -n 8 | cut -c1-300 >&2`
-        .text
+    ? sh`; tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | `.text +
+      "grep -E 'SEVERE|ERROR|Exception|startup failed|No session state|skipping state transfer' | tail -n 8 | cut -c1-300 >&2"
     : '';
   const fail =
     w.logFile && w.failPattern
-      ? sh`if tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -Eq ${w.failPattern}; then echo ${`${name} failed to start: its log since the start matches /${w.failPattern}/ (${w.logFile}):`} >&2`
-          .text + `${tail}; exit 76; fi; `
+      ? sh`if tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -Eq ${w.failPattern}; then `.text +
+        sh`echo ${`${name} failed to start: its log since the start matches /${w.failPattern}/ (${w.logFile}):`} >&2`.text +
+        `${tail}; exit 76; fi; `
       : '';
   return [
     `i=0; until ${probes.join(' && ')}; do ${fail}i=$((i+1)); if [ $i -ge ${tries} ]; then`,

@@ -35,14 +35,19 @@ export interface HostJournal {
 }
 
 const B64 = `b64() { base64 | tr -d '\\n'; }`;
-const STATE = `st() { if [ -L "$1" ]; then echo l; elif [ -d "$1" ]; then echo d; elif [ -f "$1" ]; then echo "f $(sha256sum < "$1" | cut -c1-64)"; elif [ -e "$1" ]; then echo o; else echo -; fi; }`;
+const STATE =
+  'st() { if [ -L "$1" ]; then echo l; elif [ -d "$1" ]; then echo d; ' +
+  'elif [ -f "$1" ]; then echo "f $(sha256sum < "$1" | cut -c1-64)"; ' +
+  'elif [ -e "$1" ]; then echo o; else echo -; fi; }';
 
 /** The read script. `entries: false` prints run records and the lock only (history). */
 export function readJournalScript(opts: { entries: boolean } = { entries: true }): string {
   const lines = [
     B64,
     STATE,
-    `if [ -f ${LOCK_DIR}/holder ]; then h=$(sed -n 's/^pid=//p' ${LOCK_DIR}/holder); case "$(cat /proc/$h/comm 2>/dev/null)" in sshd*) s=0;; *) s=1;; esac; echo "K $(sed -n 's/^run=//p' ${LOCK_DIR}/holder | b64) $s"; fi`,
+    `if [ -f ${LOCK_DIR}/holder ]; then h=$(sed -n 's/^pid=//p' ${LOCK_DIR}/holder); ` +
+      'case "$(cat /proc/$h/comm 2>/dev/null)" in sshd*) s=0;; *) s=1;; esac; ' +
+      `echo "K $(sed -n 's/^run=//p' ${LOCK_DIR}/holder | b64) $s"; fi`,
     `for d in ${RUNS_DIR}/*/; do [ -f "$d/run" ] || continue; id=$(basename "$d")`,
     `  printf 'R %s ' "$id"; b64 < "$d/run"; echo`,
     // Entries journaled: the change count of a run cut before it could close its record.
@@ -50,9 +55,12 @@ export function readJournalScript(opts: { entries: boolean } = { entries: true }
   ];
   if (opts.entries) {
     lines.push(
-      `  for e in "$d"entries/*; do [ -f "$e" ] || continue; n=$(basename "$e"); case "$n" in *.tmp) continue;; esac; printf 'E %s %s ' "$id" "$n"; b64 < "$e"; echo; done`,
-      `  for b in "$d"backups/*; do [ -e "$b" ] || [ -L "$b" ] || continue; n=$(basename "$b"); case "$n" in *.paths) ;; *) echo "B $id $n $(st "$b")";; esac; done`,
-      `  for f in "$d"backups/*.paths; do [ -f "$f" ] || continue; n=$(basename "$f" .paths); i=0; while read -r x; do echo "P $id $n $i $(st "$(printf %s "$x" | base64 -d)")"; i=$((i+1)); done < "$f"; done`,
+      '  for e in "$d"entries/*; do [ -f "$e" ] || continue; n=$(basename "$e"); ' +
+        `case "$n" in *.tmp) continue;; esac; printf 'E %s %s ' "$id" "$n"; b64 < "$e"; echo; done`,
+      '  for b in "$d"backups/*; do [ -e "$b" ] || [ -L "$b" ] || continue; n=$(basename "$b"); ' +
+        'case "$n" in *.paths) ;; *) echo "B $id $n $(st "$b")";; esac; done',
+      '  for f in "$d"backups/*.paths; do [ -f "$f" ] || continue; n=$(basename "$f" .paths); i=0; ' +
+        'while read -r x; do echo "P $id $n $i $(st "$(printf %s "$x" | base64 -d)")"; i=$((i+1)); done < "$f"; done',
     );
   }
   lines.push('done', 'true');

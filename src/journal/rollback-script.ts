@@ -45,7 +45,8 @@ function serviceBody(s: ServiceStep): { text: string; body: string } {
     };
   }
   const check = s.check
-    ? `if ! { ${s.check}\n}; then echo ${sh`${`configuration check failed: ${s.check}; ${s.service.name} was not restarted`}`.text}; exit 3; fi\n`
+    ? `if ! { ${s.check}\n}; then ` +
+      `echo ${sh`${`configuration check failed: ${s.check}; ${s.service.name} was not restarted`}`.text}; exit 3; fi\n`
     : '';
   return {
     text: `restart ${s.service.name} with the restored configuration${s.check ? ` (after: ${s.check})` : ''}`,
@@ -63,7 +64,9 @@ export function scriptItems(plan: RollbackPlan): ScriptItem[] {
   if (plan.firewallReload) {
     items.push({
       text: 'reload firewalld so the restored permanent configuration is live',
-      body: 'if firewall-cmd --state >/dev/null 2>&1; then firewall-cmd --reload; else echo "firewalld is not running: the restored files apply at its next start"; fi',
+      body:
+        'if firewall-cmd --state >/dev/null 2>&1; then firewall-cmd --reload; ' +
+        'else echo "firewalld is not running: the restored files apply at its next start"; fi',
     });
   }
   return items;
@@ -75,8 +78,10 @@ export function markScript(runs: string[], by = `${userInfo().username}@${hostna
   return runs
     .map((id) => {
       const f = `${runDir(id)}/run`;
-      return sh`sed -e '/^status=/d' -e '/^rolled_back=/d' ${f} > ${f}.tmp && printf '%s\n' status=rolled-back ${`rolled_back=${when} by ${by}`} >> ${f}.tmp && mv -f ${f}.tmp ${f}`
-        .text;
+      return (
+        sh`sed -e '/^status=/d' -e '/^rolled_back=/d' ${f} > ${f}.tmp && `.text +
+        sh`printf '%s\n' status=rolled-back ${`rolled_back=${when} by ${by}`} >> ${f}.tmp && mv -f ${f}.tmp ${f}`.text
+      );
     })
     .join('\n');
 }
@@ -91,7 +96,8 @@ export function itemsScript(items: ScriptItem[], stopAtFailure = false): string 
     }
     const stop = stopAtFailure ? `; [ $F = 0 ] || { rm -f "$L"; exit 0; }` : '';
     lines.push(
-      `( ${it.body}\n) >"$L" 2>&1 </dev/null; rc=$?; [ $rc = 0 ] || F=1; echo "S ${k} $rc $(tail -c 2000 "$L" | base64 | tr -d '\\n')"${stop}`,
+      `( ${it.body}\n) >"$L" 2>&1 </dev/null; rc=$?; [ $rc = 0 ] || F=1; ` +
+        `echo "S ${k} $rc $(tail -c 2000 "$L" | base64 | tr -d '\\n')"${stop}`,
     );
   });
   lines.push('rm -f "$L"');
@@ -130,7 +136,9 @@ export function unitItems(u: UnitRollback, peersUp: boolean): ScriptItem[] {
         ? { ...base, failPattern: base.failPattern ? `${base.failPattern}|${u.roll.withPeersFail}` : u.roll.withPeersFail }
         : base;
     items.push({
-      text: `start ${service.name} with the restored files${w ? ' and wait for it' : ''}${peersUp && u.roll.withPeersFail ? ' (sessions received from the other members)' : ''}`,
+      text:
+        `start ${service.name} with the restored files${w ? ' and wait for it' : ''}` +
+        `${peersUp && u.roll.withPeersFail ? ' (sessions received from the other members)' : ''}`,
       body: [waitPrelude(w), `${actionCommand(service, 'start')} || exit 1`, waitScript(service.name, w)].filter(Boolean).join('\n'),
     });
   }

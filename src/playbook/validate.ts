@@ -33,7 +33,9 @@ function describe(e: ErrorObject, op: OperationDef<any>): { msg: string; hint?: 
   }
   if (e.keyword === 'enum') {
     return {
-      msg: `${where} of \`${op.name}\` must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}`,
+      msg:
+        `${where} of \`${op.name}\` must be one of ` +
+        `${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}`,
     };
   }
   return { msg: `${where} of \`${op.name}\` ${e.message ?? 'is invalid'}` };

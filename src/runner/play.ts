@@ -111,7 +111,9 @@ export async function applyPlay(p: PlayRun, o: ApplyOptions): Promise<PlayOutcom
     const over = p.play.maxFailPercentage !== undefined ? pct > p.play.maxFailPercentage : failed > 0 && failed === hosts.length;
     if (over && k < list.length - 1)
       return {
-        abort: `${failed} of ${hosts.length} host(s) of batch ${k + 1} failed (max_fail_percentage ${p.play.maxFailPercentage ?? 'unset: all'})`,
+        abort:
+          `${failed} of ${hosts.length} host(s) of batch ${k + 1} failed ` +
+          `(max_fail_percentage ${p.play.maxFailPercentage ?? 'unset: all'})`,
       };
     if (over && p.play.maxFailPercentage !== undefined)
       return { abort: `${failed} of ${hosts.length} host(s) failed (over max_fail_percentage ${p.play.maxFailPercentage})` };
@@ -141,7 +143,9 @@ export function reportPlan(p: PlayRun, rows: Map<string, Row[]>, o: { emitter: R
           k >= 0
             ? {
                 ...r0,
-                message: `roll ${k + 1}/${rolled.length}: drain from the balancer, stop, make its file changes, start, wait for the sessions, enable (${r0.message})`,
+                message:
+                  `roll ${k + 1}/${rolled.length}: drain from the balancer, stop, make its file changes, start, ` +
+                  `wait for the sessions, enable (${r0.message})`,
               }
             : r0;
         count(h, r);

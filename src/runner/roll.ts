@@ -155,10 +155,12 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
       say(o, h, `${name}: ${pending.length} change(s) made while it is stopped`);
     }
     lap('files');
+    const awaited = [wait?.port && `port ${wait.port}`, wait?.url, wait?.pattern && `/${wait.pattern}/ in its log`];
     say(
       o,
       h,
-      `${name}: starting; waiting for ${[wait?.port && `port ${wait.port}`, wait?.url, wait?.pattern && `/${wait.pattern}/ in its log`].filter(Boolean).join(', ') || 'its start'}${peersUp && spec.withPeersFail ? ' and the session state from the other members' : ''}`,
+      `${name}: starting; waiting for ${awaited.filter(Boolean).join(', ') || 'its start'}` +
+        `${peersUp && spec.withPeersFail ? ' and the session state from the other members' : ''}`,
     );
     await h.applyAll(
       [
@@ -175,19 +177,17 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
     done.push(peersUp && spec.withPeersFail ? 'started with the sessions' : 'started');
     lap('start');
     for (const b of spec.balancers) {
-      const out = await o.all
-        .get(b.host)!
-        .applyAll(
-          [
-            {
-              kind: 'balancer',
-              member: b.member,
-              state: 'enabled',
-              summary: `enable ${b.member.route} in balancer://${b.member.balancer} on ${b.host}`,
-            },
-          ],
-          ht.label,
-        );
+      const out = await o.all.get(b.host)!.applyAll(
+        [
+          {
+            kind: 'balancer',
+            member: b.member,
+            state: 'enabled',
+            summary: `enable ${b.member.route} in balancer://${b.member.balancer} on ${b.host}`,
+          },
+        ],
+        ht.label,
+      );
       if (!/skip=/.test(out.join(' '))) done.push(`enabled on ${b.host}`);
     }
     lap('enable');
@@ -210,7 +210,9 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
       e instanceof CommandError ? '; the roll stopped here: this instance stays out of the balancer, the others keep serving' : '';
     // No member seen while others run: the cluster never formed around it (the usual causes, and the fix).
     const alone = /skipping state transfer/.test(msg)
-      ? 'it saw no other cluster member although one runs: open the membership and receiver ports between the members (firewall), check that multicast passes on this network, or use static membership (cluster_membership: static)'
+      ? 'it saw no other cluster member although one runs: ' +
+        'open the membership and receiver ports between the members (firewall), ' +
+        'check that multicast passes on this network, or use static membership (cluster_membership: static)'
       : undefined;
     const hint = alone ?? e?.hint;
     return {
@@ -269,7 +271,9 @@ export async function rollHandler(
       const rest = units.slice(units.indexOf(u) + 1).filter((x) => !x.ht.skip);
       if (rest.length)
         o.emitter.emit('info', {
-          message: `the roll stopped at ${u.ht.item ?? u.ht.label} on ${u.h.name}: not restarted, still serving with their old files: ${rest.map((x) => `${x.ht.item ?? x.ht.label} on ${x.h.name}`).join(', ')}`,
+          message:
+            `the roll stopped at ${u.ht.item ?? u.ht.label} on ${u.h.name}: not restarted, still serving with their old files: ` +
+            `${rest.map((x) => `${x.ht.item ?? x.ht.label} on ${x.h.name}`).join(', ')}`,
         });
       o.emitter.emit('task:end', { task: p.play.handlers[hi]!.name });
       return false;

@@ -210,8 +210,12 @@ async function planAndApply(
     for (const h of hosts) h.failed = true;
     o.emitter.emit('host:failed', {
       host: absent.join(', '),
-      message: `the rolling restart drains Tomcat instances from the balancer on ${absent.join(', ')}, which this run does not include: nothing was changed on any host`,
-      hint: `add the Apache hosts to --limit (e.g. --limit '${'tomcat'}:apache'), or check the host names in the handler's \`rolling.balancer.hosts\``,
+      message:
+        `the rolling restart drains Tomcat instances from the balancer on ${absent.join(', ')}, ` +
+        'which this run does not include: nothing was changed on any host',
+      hint:
+        `add the Apache hosts to --limit (e.g. --limit '${'tomcat'}:apache'), ` +
+        "or check the host names in the handler's `rolling.balancer.hosts`",
     });
     return;
   }

@@ -24,7 +24,10 @@ export class ConnectionPool {
   /** @param open How to open a connection; tests and the lab may pass their own. */
   constructor(private readonly open: (spec: ConnectionSpec) => Promise<Transport> = connect) {}
 
-  /** The host's connection, opening it on first use. Concurrent callers share one attempt; a failed attempt is forgotten so a later call retries. */
+  /**
+   * The host's connection, opening it on first use. Concurrent callers share one attempt; a failed
+   * attempt is forgotten so a later call retries.
+   */
   get(spec: ConnectionSpec): Promise<Transport> {
     let p = this.conns.get(spec.name);
     if (!p) {

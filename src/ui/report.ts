@@ -62,7 +62,8 @@ export function formatHistory(rows: Map<string, HistoryRow[] | Error>, c: Colors
               ? c.cyan(r.status)
               : c.red(r.status);
       out.push(
-        `  ${r.id}  ${r.time}  ${r.user}@${r.control}  ${r.playbook}  changed=${r.changed}  ${st}${r.rolledBack ? c.dim(` (${r.rolledBack})`) : ''}`,
+        `  ${r.id}  ${r.time}  ${r.user}@${r.control}  ${r.playbook}  changed=${r.changed}  ` +
+          `${st}${r.rolledBack ? c.dim(` (${r.rolledBack})`) : ''}`,
       );
     }
   }

@@ -39,7 +39,9 @@ export function attachTty(em: RunEmitter, o: { diff: boolean; write: (s: string)
           const rs = await hosts.get(h)!.promise;
           const worst =
             rs.find((r) => r.status === 'failed') ?? rs.find((r) => r.status === 'changed' || r.status === 'would-change') ?? rs[0];
-          t.title = `${h}: ${worst?.status ?? 'ok'}${worst && worst.status !== 'ok' && worst.status !== 'skipped' ? ` — ${worst.message}` : ''}`;
+          t.title =
+            `${h}: ${worst?.status ?? 'ok'}` +
+            `${worst && worst.status !== 'ok' && worst.status !== 'skipped' ? ` — ${worst.message}` : ''}`;
           if (worst?.status === 'failed') throw new Error(t.title + (worst.hint ? `\n  hint: ${worst.hint}` : ''));
         },
       })),

@@ -31,7 +31,8 @@ function probeScript(list: InstanceTarget[], path: string): string {
         sh`echo "http=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 ${`http://127.0.0.1:${i.httpPort}${path}`})"`.text,
         sh`pgrep -f -- ${`-Dcatalina[.]base=${i.home} `} >/dev/null && echo running=yes || echo running=no`.text,
         // Membership events since the instance last started.
-        `n=$(grep -n ${LAST_START} ${quote(log)} 2>/dev/null | tail -1 | cut -d: -f1); tail -n +"$\{n:-1}" ${quote(log)} 2>/dev/null | grep -E 'memberAdded|memberDisappeared' | sed -E ${EVENT_SED}`,
+        `n=$(grep -n ${LAST_START} ${quote(log)} 2>/dev/null | tail -1 | cut -d: -f1); ` +
+          `tail -n +"$\{n:-1}" ${quote(log)} 2>/dev/null | grep -E 'memberAdded|memberDisappeared' | sed -E ${EVENT_SED}`,
       ].join('\n');
     })
     .join('\n');

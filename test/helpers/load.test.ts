@@ -70,7 +70,8 @@ describe('load analysis', () => {
     ]);
     expect(v[0]!.failedBetween).toBe(2);
     expect(v[0]!.description).toBe(
-      'client 1 request #6 at +0.5 s: count 1 after count 3 (route tomcat1, version 1), 2 failed request(s) between (reset; route tomcat1, version 1, session S1.tomcat1, a new session)',
+      'client 1 request #6 at +0.5 s: count 1 after count 3 (route tomcat1, version 1), 2 failed request(s) between ' +
+        '(reset; route tomcat1, version 1, session S1.tomcat1, a new session)',
     );
     expect(v[3]!.description).toMatch(/^client 3 request #1 at \+0\.0 s: count 2 as its first answer/);
     expect(firstViolations(rs, T0).map((x) => [x.client, x.kind])).toEqual([

@@ -258,7 +258,9 @@ export function countViolations(rs: readonly LoadRecord[], t0?: number): CountVi
           record: r,
           previous,
           failedBetween: failed,
-          description: `client ${client} request #${r.seq} at ${rel(r.start, t0)}: count ${r.count} ${prev}${gap} (${kind}; route ${r.route}, version ${r.version}, session ${r.sessionId}${r.isNew ? ', a new session' : ''})`,
+          description:
+            `client ${client} request #${r.seq} at ${rel(r.start, t0)}: count ${r.count} ${prev}${gap} ` +
+            `(${kind}; route ${r.route}, version ${r.version}, session ${r.sessionId}${r.isNew ? ', a new session' : ''})`,
         });
       }
       previous = r;
@@ -336,15 +338,18 @@ export function summary(res: LoadResult): string {
   const viol = firstViolations(rs, t0);
   const ok = rs.filter((r) => r.status === 200 && r.count !== undefined).length;
   const parts = [
-    `${res.clients} clients, ${rs.length} requests over ${((res.stoppedAt - t0) / 1000).toFixed(1)} s (one every ${res.intervalMs} ms per client; stopped by ${res.stopReason}):`,
-    `${ok} answered 200 with a count, ${bad.length} other statuses, ${conn.length} connection errors, ${bodies.length} 200s without the counter's JSON.`,
+    `${res.clients} clients, ${rs.length} requests over ${((res.stoppedAt - t0) / 1000).toFixed(1)} s ` +
+      `(one every ${res.intervalMs} ms per client; stopped by ${res.stopReason}):`,
+    `${ok} answered 200 with a count, ${bad.length} other statuses, ${conn.length} connection errors, ` +
+      `${bodies.length} 200s without the counter's JSON.`,
   ];
   if (bad.length) parts.push(`Statuses: ${tally(bad, (r) => `${r.status}${r.body ? ` "${r.body.slice(0, 140)}"` : ''}`, t0)}.`);
   if (conn.length) parts.push(`Connection errors: ${tally(conn, (r) => r.error ?? '?', t0)}.`);
   const all = countViolations(rs, t0);
   parts.push(
     viol.length
-      ? `Counts: ${all.length} violation(s) (${all.filter((v) => v.kind === 'reset').length} resets: sessions lost) in ${viol.length} of ${res.clients} clients; first per client: ${viol.map((v) => v.description).join('; ')}.`
+      ? `Counts: ${all.length} violation(s) (${all.filter((v) => v.kind === 'reset').length} resets: sessions lost) ` +
+          `in ${viol.length} of ${res.clients} clients; first per client: ${viol.map((v) => v.description).join('; ')}.`
       : 'Counts: every client went up by exactly 1 on every answer.',
   );
   parts.push(

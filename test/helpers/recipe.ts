@@ -32,7 +32,8 @@ export const TREES = '/opt /usr/local/apache2 /etc/firewalld';
 export async function checksums(lab: TestLab, host: string): Promise<string> {
   const r = await lab.exec(
     host,
-    `find ${TREES} -type f -not -path '*/logs/*' -not -path '*/work/*' -not -path '*/temp/*' -not -name '*.pid' -print0 | sort -z | xargs -0 sha256sum`,
+    `find ${TREES} -type f -not -path '*/logs/*' -not -path '*/work/*' -not -path '*/temp/*' -not -name '*.pid' -print0 ` +
+      '| sort -z | xargs -0 sha256sum',
   );
   return r.stdout;
 }
@@ -40,7 +41,9 @@ export async function checksums(lab: TestLab, host: string): Promise<string> {
 /** PIDs of the host's Tomcats, by CATALINA_BASE. */
 export async function tomcatPids(lab: TestLab, host: string): Promise<string> {
   const script =
-    "pgrep -x java | while read p; do echo \"$p $(tr '\\0' ' ' < /proc/$p/cmdline | sed -E 's/.*-Dcatalina[.]base=([^ ]+).*/\\1/')\"; done | sort -k2";
+    'pgrep -x java | while read p; do ' +
+    "echo \"$p $(tr '\\0' ' ' < /proc/$p/cmdline | sed -E 's/.*-Dcatalina[.]base=([^ ]+).*/\\1/')\"; " +
+    'done | sort -k2';
   return (await lab.exec(host, script)).stdout;
 }
 

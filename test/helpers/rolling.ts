@@ -54,7 +54,8 @@ export async function underLoad(title: string, url: string, action: () => Promis
     const during = latency(res.records, { from: start, to: end });
     const report = [
       `== ${title}: run exit ${run.code} in ${((end - start) / 1000).toFixed(1)} s`,
-      `latency before the run: p50 ${before.p50} ms, p99 ${before.p99} ms (n=${before.n}); during the run: p50 ${during.p50} ms, p99 ${during.p99} ms, max ${during.max} ms (n=${during.n})`,
+      `latency before the run: p50 ${before.p50} ms, p99 ${before.p99} ms (n=${before.n}); ` +
+        `during the run: p50 ${during.p50} ms, p99 ${during.p99} ms, max ${during.max} ms (n=${during.n})`,
       summary(res),
     ].join('\n');
     console.log(report);
@@ -139,10 +140,12 @@ export async function instancePids(lab: TestLab, instances: Instance[]): Promise
 /** catalina.out lines about deployment and session state, for the report (what the lead needs to match). */
 export async function stateLines(lab: TestLab, i: Instance): Promise<string> {
   const pattern =
-    'DeltaManager|session state|noSessionState|state transfer|GET_ALL_SESSIONS|startup failed|listeners failed|SEVERE|Deploying|Undeploying|memberAdded|memberDisappeared|Server startup in';
+    'DeltaManager|session state|noSessionState|state transfer|GET_ALL_SESSIONS|startup failed|listeners failed|' +
+    'SEVERE|Deploying|Undeploying|memberAdded|memberDisappeared|Server startup in';
   const r = await lab.exec(
     i.host,
-    `grep -E '${pattern}' ${i.home}/logs/catalina.out | tail -60; grep -h -A1 'listenerStart' ${i.home}/logs/localhost.*.log 2>/dev/null | tail -6`,
+    `grep -E '${pattern}' ${i.home}/logs/catalina.out | tail -60; ` +
+      `grep -h -A1 'listenerStart' ${i.home}/logs/localhost.*.log 2>/dev/null | tail -6`,
   );
   return r.stdout;
 }

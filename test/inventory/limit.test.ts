@@ -70,7 +70,8 @@ describe('selectHosts: Ansible host patterns', () => {
     })() as InventoryError;
     expect(err).toBeInstanceOf(InventoryError);
     expect(err.message).toBe(
-      'no host or group matches `webserver` in --limit; groups are `all`, `ungrouped`, `webservers`, `dbservers`, `east`, `west`, `prod`, `test`',
+      'no host or group matches `webserver` in --limit; ' +
+        'groups are `all`, `ungrouped`, `webservers`, `dbservers`, `east`, `west`, `prod`, `test`',
     );
     expect(err.hint).toMatch(/^did you mean `webservers`\?/);
     expect(() => sel('all:!nosuch')).toThrow(/no host or group matches `nosuch` in --limit/);

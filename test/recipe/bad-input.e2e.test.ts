@@ -76,7 +76,8 @@ describe('the recipe refuses bad input before any change', () => {
   it('a server.xml that is not well-formed: file, line and column', async () => {
     await lab.exec(
       host(),
-      'cp -a /opt/tomcat/conf/server.xml /root/server.xml.good && sed -i "s#<Engine name=\\"Catalina\\"#<Engine name=\\"Catalina#" /opt/tomcat/conf/server.xml',
+      'cp -a /opt/tomcat/conf/server.xml /root/server.xml.good && ' +
+        'sed -i "s#<Engine name=\\"Catalina\\"#<Engine name=\\"Catalina#" /opt/tomcat/conf/server.xml',
     );
     const broken = await checksums(lab, host());
     try {

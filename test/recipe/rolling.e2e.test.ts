@@ -133,7 +133,8 @@ describe('rolling changes on the one-host recipe, under load', () => {
   );
 
   it(
-    'with --rollback-on-failure, a v3 WAR that cannot start is rolled back on its instance: non-zero exit naming it, v1 everywhere, no client error',
+    'with --rollback-on-failure, a v3 WAR that cannot start is rolled back on its instance: ' +
+      'non-zero exit naming it, v1 everywhere, no client error',
     async () => {
       expect(await versionsOnInstances(lab, instances()), 'before this deploy every instance serves v1').toEqual({
         tomcat1: '1',

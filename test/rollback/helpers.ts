@@ -60,7 +60,13 @@ export function rollback(inventory: string, o: RollbackOptions & { limit?: strin
 }
 
 /** A shell command that kills this SSH connection's sshd session process (the nearest sshd ancestor). */
-export const KILL_OWN_SSHD = `p=$$; while [ "$p" -gt 1 ]; do case "$(cat /proc/$p/comm)" in sshd*) kill -9 $p; sleep 5; exit 0;; esac; p=$(awk '{print $4}' /proc/$p/stat); done`;
+export const KILL_OWN_SSHD = [
+  'p=$$',
+  'while [ "$p" -gt 1 ]',
+  'do case "$(cat /proc/$p/comm)" in sshd*) kill -9 $p; sleep 5; exit 0;; esac',
+  "p=$(awk '{print $4}' /proc/$p/stat)",
+  'done',
+].join('; ');
 
 /** The fixture playbook with a task that cuts the connection (or runs `cmd`) inserted after its n-th task. */
 export function cutPlaybook(n: number, cmd = KILL_OWN_SSHD): string {

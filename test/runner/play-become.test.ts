@@ -12,7 +12,14 @@ it('connects with become for the hosts of a become play', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pv-become-'));
   writeFileSync(
     join(dir, 'hosts.yml'),
-    'all:\n  vars: { ansible_user: deploy }\n  children:\n    web: { hosts: { w1: { ansible_host: 192.0.2.1 } } }\n    db: { hosts: { d1: { ansible_host: 192.0.2.2 } } }\n',
+    [
+      'all:',
+      '  vars: { ansible_user: deploy }',
+      '  children:',
+      '    web: { hosts: { w1: { ansible_host: 192.0.2.1 } } }',
+      '    db: { hosts: { d1: { ansible_host: 192.0.2.2 } } }',
+      '',
+    ].join('\n'),
   );
   writeFileSync(
     join(dir, 'site.yml'),

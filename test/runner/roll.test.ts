@@ -168,23 +168,26 @@ describe('rollback of a roll', () => {
     expect(unitItems(u!, true)[2]!.body).toContain("grep -Eq 'skipping state transfer'");
   });
 
-  it('a unit whose files the run created is not waited for on its application (it may be gone), and one new to the run stays stopped', () => {
-    const first: FxRun = {
-      ...deploy,
-      entries: [
-        { kind: 'service', service: svc('t1'), serviceBefore: 'running', roll: roll('t1') },
-        war('t1', false),
-        { kind: 'service', service: svc('t1'), serviceBefore: 'stopped', roll: roll('t1') },
-        { kind: 'copytree', path: '/opt/t2', backups: ['absent'], current: ['d'], roll: roll('t2') },
-        { kind: 'service', service: svc('t2'), serviceBefore: 'stopped', roll: roll('t2') },
-      ],
-    };
-    const [t1, t2] = planRollback(parseJournal(dump([first]))).units;
-    expect(unitItems(t1!, false)[2]!.body).not.toContain('http://127.0.0.1:8080/app/');
-    expect(t2!.before).toBe('stopped');
-    expect(unitItems(t2!, true).map((i) => i.text)).toEqual([
-      'stop tomcat t2 (out of the balancer)',
-      'remove /opt/t2 (did not exist before)',
-    ]);
-  });
+  it(
+    'a unit whose files the run created is not waited for on its application (it may be gone), ' + 'and one new to the run stays stopped',
+    () => {
+      const first: FxRun = {
+        ...deploy,
+        entries: [
+          { kind: 'service', service: svc('t1'), serviceBefore: 'running', roll: roll('t1') },
+          war('t1', false),
+          { kind: 'service', service: svc('t1'), serviceBefore: 'stopped', roll: roll('t1') },
+          { kind: 'copytree', path: '/opt/t2', backups: ['absent'], current: ['d'], roll: roll('t2') },
+          { kind: 'service', service: svc('t2'), serviceBefore: 'stopped', roll: roll('t2') },
+        ],
+      };
+      const [t1, t2] = planRollback(parseJournal(dump([first]))).units;
+      expect(unitItems(t1!, false)[2]!.body).not.toContain('http://127.0.0.1:8080/app/');
+      expect(t2!.before).toBe('stopped');
+      expect(unitItems(t2!, true).map((i) => i.text)).toEqual([
+        'stop tomcat t2 (out of the balancer)',
+        'remove /opt/t2 (did not exist before)',
+      ]);
+    },
+  );
 });

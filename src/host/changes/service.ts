@@ -37,6 +37,7 @@ export const service: ChangeDef<'service', ServiceEntry> = {
     code === 3
       ? 'the configuration check failed, so the service was left running with its old configuration'
       : code === 76
-        ? 'the instance logged a failure while starting (lines above); it stays out of the balancer while the others serve; fix the cause, then rerun or `provision rollback`'
+        ? 'the instance logged a failure while starting (lines above); it stays out of the balancer while the others serve; ' +
+          'fix the cause, then rerun or `provision rollback`'
         : undefined,
 };

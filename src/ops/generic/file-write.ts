@@ -67,7 +67,9 @@ export function planWrite(wish: WriteWish, fact: FileFact): Plan {
   const short = wanted.slice(0, 12);
   const sameContent = fact.exists && fact.sha256 === wanted;
   if (!sameContent) {
-    const summary = `${fact.exists ? 'update' : 'create'} ${path} (${wish.what}, sha256 ${short}…${attrs.mode !== undefined || attrs.owner || attrs.group ? ', ' + describeAttrs(null, attrs) : ''})`;
+    const summary =
+      `${fact.exists ? 'update' : 'create'} ${path} (${wish.what}, sha256 ${short}…` +
+      `${attrs.mode !== undefined || attrs.owner || attrs.group ? ', ' + describeAttrs(null, attrs) : ''})`;
     const change = writeChange({
       path,
       content,

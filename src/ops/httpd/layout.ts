@@ -81,7 +81,8 @@ export function detectLayout(facts: Facts, choice: LayoutChoice, host: string): 
     host,
     hint: choice.layout
       ? `check the layout (apache_layout: source|rhel|debian) and, for a source build, apache_home (the ServerRoot)`
-      : `install Apache first, or set apache_layout (source|rhel|debian) and, for a source build, apache_home (the ServerRoot, e.g. /usr/local/apache2)`,
+      : 'install Apache first, or set apache_layout (source|rhel|debian) and, ' +
+        'for a source build, apache_home (the ServerRoot, e.g. /usr/local/apache2)',
   });
 }
 

@@ -18,7 +18,10 @@ import { versionFromFacts, versionRequest } from './version-fact.ts';
 export interface TomcatClusterArgs {
   /** This host's instances (default: the host variable `instancesVar`). Each needs a jvmRoute. */
   instances?: Array<InstanceRef | string>;
-  /** Host variable listing each host's instances (default `tomcat_instances`); also read for every play host to refuse duplicate jvmRoutes. */
+  /**
+   * Host variable listing each host's instances (default `tomcat_instances`); also read for every
+   * play host to refuse duplicate jvmRoutes.
+   */
   instancesVar?: string;
   /** The cluster element; the receiver port and address are per instance. */
   cluster?: ClusterSpec;

@@ -31,7 +31,10 @@ export interface ClusterSpec {
   members?: StaticMemberSpec[];
   /** Receiver of this instance (default address `auto`, port 4000, autoBind 100). */
   receiver?: { address?: string; port?: number; autoBind?: number; selectorTimeout?: number; maxThreads?: number };
-  /** Include the recipe's FarmWarDeployer (default false: it only works in a Host-level cluster; in an Engine it logs SEVERE at startup). */
+  /**
+   * Include the recipe's FarmWarDeployer (default false: it only works in a Host-level cluster; in
+   * an Engine it logs SEVERE at startup).
+   */
   farmDeployer?: boolean;
 }
 

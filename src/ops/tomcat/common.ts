@@ -24,7 +24,8 @@ export function textOf(f: FileFact, what: string, ctx: PlanContext): string {
   return requiredText(
     f,
     `${f.path} (${what}) is missing on ${ctx.host}`,
-    `check the path; a Tomcat home has conf/server.xml and bin/catalina.sh (Debian splits them: use the CATALINA_BASE, e.g. /var/lib/tomcat10)`,
+    'check the path; a Tomcat home has conf/server.xml and bin/catalina.sh ' +
+      '(Debian splits them: use the CATALINA_BASE, e.g. /var/lib/tomcat10)',
   );
 }
 
@@ -38,7 +39,9 @@ export function instancesOf(args: { instances?: Array<InstanceRef | string>; ins
   const list = asInstances(args.instances) ?? asInstances(ctx.vars[args.instancesVar ?? INSTANCES_VAR]);
   if (!list?.length) {
     throw new OperationError(`no Tomcat instances for ${ctx.host}`, {
-      hint: `give instances: [...] or set the host variable ${args.instancesVar ?? INSTANCES_VAR}: [{home: /opt/tomcat, jvmRoute: tomcat1}]`,
+      hint:
+        `give instances: [...] or set the host variable ${args.instancesVar ?? INSTANCES_VAR}: ` +
+        '[{home: /opt/tomcat, jvmRoute: tomcat1}]',
     });
   }
   return list;

@@ -19,9 +19,11 @@ export function versionCommand(home: string): string {
   const notes = `${home}/RELEASE-NOTES`;
   return (
     sh`j=${jar}; n=${notes}`.text +
-    '; if command -v unzip >/dev/null 2>&1 && unzip -p "$j" org/apache/catalina/util/ServerInfo.properties 2>/dev/null | grep "^server\\.\\(info\\|number\\)="; then :' +
+    '; if command -v unzip >/dev/null 2>&1' +
+    ' && unzip -p "$j" org/apache/catalina/util/ServerInfo.properties 2>/dev/null | grep "^server\\.\\(info\\|number\\)="; then :' +
     '; elif [ -f "$n" ] && grep -m1 "Apache Tomcat Version" "$n"; then :' +
-    '; elif [ -f "$j" ]; then J=java; [ -n "$JAVA_HOME" ] && J="$JAVA_HOME/bin/java"; "$J" -cp "$j" org.apache.catalina.util.ServerInfo 2>/dev/null | grep -i "server \\(version\\|number\\)"' +
+    '; elif [ -f "$j" ]; then J=java; [ -n "$JAVA_HOME" ] && J="$JAVA_HOME/bin/java"' +
+    '; "$J" -cp "$j" org.apache.catalina.util.ServerInfo 2>/dev/null | grep -i "server \\(version\\|number\\)"' +
     '; else false; fi'
   );
 }

@@ -18,8 +18,12 @@ async function edit(text: string | null, args: Omit<BlockinfileArgs, 'path'>): P
 /** The recipe's step 2: the second instance's environment near the top of catalina.sh. */
 const envBlock: Omit<BlockinfileArgs, 'path'> = {
   insertafter: '^#!/bin/sh',
-  block:
-    'export CATALINA_HOME=/opt/tomcat2\nexport TOMCAT_HOME=/opt/tomcat2\nexport CATALINA_BASE=/opt/tomcat2\nCATALINA_PID=/opt/tomcat2/bin/tomcat.pid',
+  block: [
+    'export CATALINA_HOME=/opt/tomcat2',
+    'export TOMCAT_HOME=/opt/tomcat2',
+    'export CATALINA_BASE=/opt/tomcat2',
+    'CATALINA_PID=/opt/tomcat2/bin/tomcat.pid',
+  ].join('\n'),
 };
 
 describe('blockinfile', () => {

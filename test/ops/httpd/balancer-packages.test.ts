@@ -111,7 +111,8 @@ describe('layout detection', () => {
     const err = await host.plan(httpdBalancerOp, args, ctxFor('web7')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OperationError);
     expect((err as OperationError).message).toBe(
-      'no Apache of a known layout found on web7: looked for /usr/local/apache2/conf/httpd.conf (source build), /etc/httpd/conf/httpd.conf (CentOS/RHEL package), /etc/apache2/apache2.conf (Debian package)',
+      'no Apache of a known layout found on web7: looked for /usr/local/apache2/conf/httpd.conf (source build), ' +
+        '/etc/httpd/conf/httpd.conf (CentOS/RHEL package), /etc/apache2/apache2.conf (Debian package)',
     );
     expect((err as OperationError).host).toBe('web7');
     expect((err as OperationError).hint).toMatch(/apache_layout \(source\|rhel\|debian\)/);

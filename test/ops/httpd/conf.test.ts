@@ -106,7 +106,8 @@ describe('upsertMarkedBlock', () => {
     const crlf = upsertMarkedBlock('x\r\n', 'balancer b', 'B');
     const both = upsertMarkedBlock(crlf, 'balancer a', 'A');
     expect(both).toBe(
-      'x\r\n\r\n# BEGIN provision balancer b\r\nB\r\n# END provision balancer b\r\n\r\n# BEGIN provision balancer a\r\nA\r\n# END provision balancer a\r\n',
+      'x\r\n\r\n# BEGIN provision balancer b\r\nB\r\n# END provision balancer b\r\n' +
+        '\r\n# BEGIN provision balancer a\r\nA\r\n# END provision balancer a\r\n',
     );
     expect(upsertMarkedBlock(both, 'balancer b', 'B2')).toContain('# BEGIN provision balancer b\r\nB2\r\n# END');
   });

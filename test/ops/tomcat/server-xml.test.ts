@@ -70,8 +70,15 @@ describe('server.xml of a second instance (real Tomcat 10.1 file)', () => {
   });
 
   it('adds a connector after the HTTP one when none exists, even commented out', () => {
-    const bare =
-      '<Server port="8005">\n  <Service name="Catalina">\n    <Connector port="8080" redirectPort="8443"/>\n    <Engine name="Catalina" defaultHost="localhost"/>\n  </Service>\n</Server>\n';
+    const bare = [
+      '<Server port="8005">',
+      '  <Service name="Catalina">',
+      '    <Connector port="8080" redirectPort="8443"/>',
+      '    <Engine name="Catalina" defaultHost="localhost"/>',
+      '  </Service>',
+      '</Server>',
+      '',
+    ].join('\n');
     const out = editServerXml(bare, 'server.xml', { ajp: { secret: 'x' }, version: V101 });
     expect(out).toBe(
       bare.replace(
@@ -121,7 +128,14 @@ describe('<Cluster>', () => {
   it('replaces an older Tomcat 7-style <Cluster> (in Engine or Host) and keeps the rest', () => {
     const old = SRC.replace(
       '      <Realm className="org.apache.catalina.realm.LockOutRealm">',
-      '      <Cluster className="org.apache.catalina.ha.tcp.SimpleTcpCluster">\n        <Channel className="org.apache.catalina.tribes.group.GroupChannel">\n          <Interceptor className="org.apache.catalina.tribes.group.interceptors.MessageDispatch15Interceptor"/>\n        </Channel>\n      </Cluster>\n      <Realm className="org.apache.catalina.realm.LockOutRealm">',
+      [
+        '      <Cluster className="org.apache.catalina.ha.tcp.SimpleTcpCluster">',
+        '        <Channel className="org.apache.catalina.tribes.group.GroupChannel">',
+        '          <Interceptor className="org.apache.catalina.tribes.group.interceptors.MessageDispatch15Interceptor"/>',
+        '        </Channel>',
+        '      </Cluster>',
+        '      <Realm className="org.apache.catalina.realm.LockOutRealm">',
+      ].join('\n'),
     );
     const out = editServerXml(old, 'server.xml', { cluster: {}, version: V101 });
     expect(out).not.toContain('MessageDispatch15Interceptor');
