@@ -100,6 +100,9 @@ function attempt(spec: ConnectionSpec): Promise<ClientType> {
     );
     try {
       client.connect(config);
+      // ssh2 leaves Nagle's algorithm on: every small request/reply then waits for delayed ACKs
+      // (about 40 ms per round trip). Set on the socket before the handshake, so it applies to it too.
+      client.setNoDelay(true);
     } catch (err) {
       done({ error: connectError(spec, (err as Error).message, err), retryable: false });
     }
