@@ -175,19 +175,17 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
     done.push(peersUp && spec.withPeersFail ? 'started with the sessions' : 'started');
     lap('start');
     for (const b of spec.balancers) {
-      const out = await o.all
-        .get(b.host)!
-        .applyAll(
-          [
-            {
-              kind: 'balancer',
-              member: b.member,
-              state: 'enabled',
-              summary: `enable ${b.member.route} in balancer://${b.member.balancer} on ${b.host}`,
-            },
-          ],
-          ht.label,
-        );
+      const out = await o.all.get(b.host)!.applyAll(
+        [
+          {
+            kind: 'balancer',
+            member: b.member,
+            state: 'enabled',
+            summary: `enable ${b.member.route} in balancer://${b.member.balancer} on ${b.host}`,
+          },
+        ],
+        ht.label,
+      );
       if (!/skip=/.test(out.join(' '))) done.push(`enabled on ${b.host}`);
     }
     lap('enable');
