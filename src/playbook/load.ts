@@ -8,6 +8,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } fro
 import { PlaybookError, type SourcePos } from '../core/errors.ts';
 import { closest } from '../inventory/suggest.ts';
 import type { OperationDef } from '../ops/types.ts';
+import { unknownNotify } from './notify.ts';
 import type { Play, Playbook, Task } from './types.ts';
 
 /** `defaults` is ours: like a role's defaults/main.yml, the lowest precedence (the inventory overrides it). */
@@ -170,6 +171,12 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
     const path = resolve(baseDir, vf);
     Object.assign(vars, (await readYaml(path, ctx.ops)).doc.toJS());
   }
+  const tasksNode = node.get('tasks', true);
+  const handlersNode = node.get('handlers', true);
+  const tasks = loadTasks(ctx, tasksNode, raw.tasks, 'tasks', false);
+  const handlers = loadTasks(ctx, handlersNode, raw.handlers, 'handlers', true);
+  const bad = unknownNotify([tasksNode, handlersNode], [tasks, handlers], handlers, (n) => at(ctx, n));
+  if (bad) throw playbookError(bad.pos, bad.message, bad.hint);
   return {
     name: typeof raw.name === 'string' ? raw.name : raw.hosts,
     hosts: raw.hosts,
@@ -178,8 +185,8 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
     ...(raw.serial !== undefined ? { serial: serialOf(ctx, node, raw.serial) } : {}),
     ...(raw.max_fail_percentage !== undefined ? { maxFailPercentage: maxFailOf(ctx, node, raw.max_fail_percentage) } : {}),
     vars,
-    tasks: loadTasks(ctx, node.get('tasks', true), raw.tasks, 'tasks', false),
-    handlers: loadTasks(ctx, node.get('handlers', true), raw.handlers, 'handlers', true),
+    tasks,
+    handlers,
     pos,
   };
 }
