@@ -41,7 +41,7 @@ const split = (s?: string) =>
 
 export async function runCommand(playbook: string, f: RunFlags): Promise<number> {
   const ops = await loadOperations();
-  const { vars: extra, secrets } = await cliVars(f);
+  const { vars: extra, origins, secrets } = await cliVars(f);
   const emitter = new RunEmitter();
   const write = (s: string) => process.stdout.write(`${s}\n`);
   let flush = async () => {};
@@ -58,6 +58,7 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
     limit: f.limit,
     tags: { tags: split(f.tags), skipTags: split(f.skipTags) },
     extraVars: extra,
+    extraVarOrigins: origins,
     secrets,
     breakStaleLock: f.breakStaleLock,
     rollbackOnFailure: f.rollbackOnFailure ? (t, host, runId, peers) => rollbackHost(t, host, runId, { peers }) : undefined,

@@ -73,4 +73,20 @@ describe('through the real CLI', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stderr).not.toContain('no-such-inventory');
   });
+
+  it('a recipe variable outside its vars_spec exits 5 naming it, the host and the flag, before connecting', async () => {
+    const inv = join(import.meta.dirname, '../../inventory/hosts.yml');
+    const r = await execa('node', [BIN, '-i', inv, '-e', 'cluster_membership=statik'], {
+      reject: false,
+      timeout: 60_000,
+      env: { CI: 'true' },
+    });
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toContain(
+      'error: -e \'cluster_membership=statik\': variable `cluster_membership` is "statik": must be one of multicast, static',
+    );
+    expect(r.stderr).toContain('(host web1)');
+    expect(r.stderr).toContain('hint: did you mean static? Fix the value given on the command line');
+    expect(r.stdout).not.toMatch(/UNREACHABLE|TASK/);
+  });
 });
