@@ -172,7 +172,8 @@ describe('recipe variables are checked against vars_spec before anything connect
     const err = await failure(join(ROOT, 'inventory/hosts.yml'), { playbook: pb });
     expect(err).toBeInstanceOf(PlaybookError);
     expect(err.message).toBe(
-      `${pb}:3:5: \`type: prot\` of \`port\` is not a type (did you mean \`port\`?); types: ${'str, int, float, bool, list, dict, path, port, raw'}`,
+      `${pb}:3:5: \`type: prot\` of \`port\` is not a type (did you mean \`port\`?); ` +
+        'types: str, int, float, bool, list, dict, path, port, raw',
     );
   });
 });
