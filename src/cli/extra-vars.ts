@@ -9,7 +9,7 @@ import { UsageError } from '../core/errors.ts';
 /** Variables from the command line, and where each was set (for errors about a variable's value). */
 export interface CliVars {
   vars: Record<string, unknown>;
-  /** Variable name → `-e '…'`, `--extra-vars-file vars.yml:3`, … (the last setting wins, as for the values). */
+  /** Variable name → `-e name=…`, `--extra-vars-file vars.yml:3`, … (the last setting wins, as for the values). */
   origins: Record<string, string>;
 }
 
@@ -65,10 +65,10 @@ async function varsFile(flag: string, path: string): Promise<CliVars> {
 /** One `-e` value: `k=v k2=v2`, a JSON/YAML `{…}`, or `@file`. */
 async function oneExtra(item: string): Promise<CliVars> {
   if (item.startsWith('@')) return varsFile('--extra-vars', item);
-  const origin = `-e '${short(item)}'`;
+  // An origin names the variable, never the -e text: it may hold other (secret) values.
   if (item.trim().startsWith('{')) {
     const { vars } = parseMapping(item, `--extra-vars '${short(item)}'`, E_HINT);
-    return { vars, origins: Object.fromEntries(Object.keys(vars).map((k) => [k, origin])) };
+    return { vars, origins: Object.fromEntries(Object.keys(vars).map((k) => [k, `-e '{"${k}": …}'`])) };
   }
   const vars: Record<string, unknown> = {};
   for (const pair of item.split(/\s+/).filter(Boolean)) {
@@ -76,7 +76,7 @@ async function oneExtra(item: string): Promise<CliVars> {
     if (i < 1) throw new UsageError(`--extra-vars: \`${pair}\` is not key=value`, { hint: E_HINT });
     vars[pair.slice(0, i)] = pair.slice(i + 1);
   }
-  return { vars, origins: Object.fromEntries(Object.keys(vars).map((k) => [k, origin])) };
+  return { vars, origins: Object.fromEntries(Object.keys(vars).map((k) => [k, `-e ${k}=…`])) };
 }
 
 /** Every command-line variable, in Ansible's order (later wins); secret values are listed for masking. */
