@@ -135,6 +135,15 @@ describe('recipe variables are checked against vars_spec before anything connect
     expect((await failure(inventory(vars))).message).toContain(message);
   });
 
+  it('host names are addresses too (a Tomcat-only host with ansible_host: app1.internal)', async () => {
+    const inv = parse(readFileSync(join(ROOT, 'inventory/multi-host.yml'), 'utf8'));
+    inv.all.hosts.app1.ansible_host = 'app1.internal';
+    const file = join(mkdtempSync(join(dir, 'multi-')), 'hosts.yml');
+    writeFileSync(file, stringify(inv));
+    const r = await run(file);
+    expect((r.result as { exitCode: number }).exitCode).toBe(3);
+  });
+
   it('a number or boolean written as a string is accepted, as Ansible int/float/bool accept it (the tasks cast it)', async () => {
     const r = await run(inventory({ tomcat_start_timeout: '90', tomcat_drain_timeout: '2.5', manage_services: 'yes' }));
     expect((r.result as { exitCode: number }).exitCode).toBe(3);
