@@ -1,8 +1,6 @@
 /** The main command: run a playbook against an inventory, Ansible-style. */
 import { connectionDefaultsFromFlags } from '../inventory/connection.ts';
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
-import { UsageError } from '../core/errors.ts';
+import { cliVars } from './extra-vars.ts';
 import { loadOperations } from '../ops/registry.ts';
 import { RunEmitter } from '../runner/events.ts';
 import { rollbackHost } from '../journal/rollback.ts';
@@ -33,39 +31,6 @@ export interface RunFlags {
   verbose: number;
 }
 
-async function varsFile(path: string): Promise<Record<string, unknown>> {
-  const p = path.startsWith('@') ? path.slice(1) : path;
-  let text: string;
-  try {
-    text = await readFile(p, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read variables file ${p}`, { hint: 'check the path given to --extra-vars/--extra-vars-file' });
-  }
-  const v = parseYaml(text) as unknown;
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`${p} must hold a YAML/JSON mapping of variables`);
-  return v as Record<string, unknown>;
-}
-
-/** Ansible's -e: `k=v k2=v2`, JSON/YAML `{…}`, or `@file`. */
-async function extraVars(list: string[]): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  for (const item of list) {
-    if (item.startsWith('@')) Object.assign(out, await varsFile(item));
-    else if (item.trim().startsWith('{')) Object.assign(out, parseYaml(item) as object);
-    else {
-      for (const pair of item.split(/\s+/).filter(Boolean)) {
-        const i = pair.indexOf('=');
-        if (i < 1)
-          throw new UsageError(`--extra-vars: \`${pair}\` is not key=value`, {
-            hint: 'write -e key=value, -e \'{"key": 1}\' or -e @vars.yml',
-          });
-        out[pair.slice(0, i)] = pair.slice(i + 1);
-      }
-    }
-  }
-  return out;
-}
-
 const split = (s?: string) =>
   s
     ? s
@@ -76,14 +41,7 @@ const split = (s?: string) =>
 
 export async function runCommand(playbook: string, f: RunFlags): Promise<number> {
   const ops = await loadOperations();
-  const extra = await extraVars(f.extraVars);
-  for (const file of f.extraVarsFile) Object.assign(extra, await varsFile(file));
-  const secrets: string[] = [];
-  for (const file of f.secretVarsFile) {
-    const v = await varsFile(file);
-    Object.assign(extra, v);
-    secrets.push(...Object.values(v).map(String));
-  }
+  const { vars: extra, origins, secrets } = await cliVars(f);
   const emitter = new RunEmitter();
   const write = (s: string) => process.stdout.write(`${s}\n`);
   let flush = async () => {};
@@ -100,6 +58,7 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
     limit: f.limit,
     tags: { tags: split(f.tags), skipTags: split(f.skipTags) },
     extraVars: extra,
+    extraVarOrigins: origins,
     secrets,
     breakStaleLock: f.breakStaleLock,
     rollbackOnFailure: f.rollbackOnFailure ? (t, host, runId, peers) => rollbackHost(t, host, runId, { peers }) : undefined,

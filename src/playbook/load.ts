@@ -4,10 +4,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { PlaybookError, type SourcePos } from '../core/errors.ts';
 import { closest } from '../inventory/suggest.ts';
 import type { OperationDef } from '../ops/types.ts';
+import { keyPositions, loadVarsSpec } from './load-vars.ts';
+import { unknownNotify } from './notify.ts';
 import type { Play, Playbook, Task } from './types.ts';
 
 /** `defaults` is ours: like a role's defaults/main.yml, the lowest precedence (the inventory overrides it). */
@@ -16,6 +18,7 @@ const PLAY_KEYS = [
   'hosts',
   'defaults',
   'vars',
+  'vars_spec',
   'vars_files',
   'tasks',
   'handlers',
@@ -31,6 +34,7 @@ const FREE_FORM = new Set(['command', 'shell']);
 interface Ctx {
   file: string;
   lc: LineCounter;
+  doc: Document;
   ops: Map<string, OperationDef<any>>;
 }
 
@@ -170,6 +174,15 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
     const path = resolve(baseDir, vf);
     Object.assign(vars, (await readYaml(path, ctx.ops)).doc.toJS());
   }
+  const tasksNode = node.get('tasks', true);
+  const handlersNode = node.get('handlers', true);
+  const tasks = loadTasks(ctx, tasksNode, raw.tasks, 'tasks', false);
+  const handlers = loadTasks(ctx, handlersNode, raw.handlers, 'handlers', true);
+  const bad = unknownNotify([tasksNode, handlersNode], [tasks, handlers], handlers, (n) => at(ctx, n));
+  if (bad) throw playbookError(bad.pos, bad.message, bad.hint);
+  const posOf = (n: unknown) => at(ctx, n);
+  const spec = loadVarsSpec(node.get('vars_spec', true), raw.vars_spec, ctx.doc, posOf);
+  if ('message' in spec) throw playbookError(spec.pos, spec.message, 'see docs/vars-spec.md for the form of a spec');
   return {
     name: typeof raw.name === 'string' ? raw.name : raw.hosts,
     hosts: raw.hosts,
@@ -178,8 +191,10 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
     ...(raw.serial !== undefined ? { serial: serialOf(ctx, node, raw.serial) } : {}),
     ...(raw.max_fail_percentage !== undefined ? { maxFailPercentage: maxFailOf(ctx, node, raw.max_fail_percentage) } : {}),
     vars,
-    tasks: loadTasks(ctx, node.get('tasks', true), raw.tasks, 'tasks', false),
-    handlers: loadTasks(ctx, node.get('handlers', true), raw.handlers, 'handlers', true),
+    varsSpec: spec.spec,
+    varPos: { ...keyPositions(node.get('defaults', true), ctx.doc, posOf), ...keyPositions(node.get('vars', true), ctx.doc, posOf) },
+    tasks,
+    handlers,
     pos,
   };
 }
@@ -217,7 +232,7 @@ async function readYaml(file: string, ops: Map<string, OperationDef<any>>) {
       'fix the YAML syntax (indentation, a missing colon or quote)',
     );
   }
-  return { doc, ctx: { file, lc, ops } satisfies Ctx };
+  return { doc, ctx: { file, lc, doc, ops } satisfies Ctx };
 }
 
 /** Load and structurally check a playbook. */

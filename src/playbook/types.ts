@@ -1,5 +1,6 @@
 /** A playbook as loaded: plays of tasks, each task one operation with raw (untemplated) args. */
 import type { SourcePos } from '../core/errors.ts';
+import type { VarSpec } from './vars-spec.ts';
 
 export interface Task {
   /** Display name (defaults to the operation and its first argument). */
@@ -40,6 +41,10 @@ export interface Play {
   /** Lowest-precedence variables (like a role's defaults): the inventory overrides them. */
   defaults: Record<string, unknown>;
   vars: Record<string, unknown>;
+  /** `vars_spec:`: the declared type and form of the variables the play reads, checked on every host before planning. */
+  varsSpec: Record<string, VarSpec>;
+  /** Where each key of `defaults:` and `vars:` was written (`vars:` wins for a name in both). */
+  varPos: Record<string, SourcePos>;
   tasks: Task[];
   handlers: Task[];
   pos: SourcePos;

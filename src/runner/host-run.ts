@@ -12,7 +12,7 @@ import type { HostRecap } from './events.ts';
 import type { Deferred } from './roll.ts';
 import type { RollRecord } from '../host/layout.ts';
 
-/** Upper bound of one batch script: a command line must stay well under Linux's 128 KiB per argument. */
+/** Upper bound of one batch script (it travels on stdin, see transport/stdin-script.ts; bounded to keep each round trip small). */
 const BATCH_BYTES = 64 * 1024;
 /** Here-document delimiter for inline file contents (base64 never produces it). */
 const EOF = 'PROVISION_EOF_7f3a';
@@ -66,7 +66,8 @@ export class HostRun {
   /**
    * Make a task's changes, in order, in as few round trips as possible: each change is its own
    * subshell (its journal entry and backup written first, then the change), and the script stops
-   * at the first one that fails. File contents travel inline (base64), so a batch is bounded.
+   * at the first one that fails. File contents travel inline (base64), so a batch is bounded; the
+   * transport sends the whole script on stdin, so no content (an AJP secret) is ever in a remote argv.
    * `mask`: the task's masker, for what the journal shows people (default the run's).
    */
   async applyAll(changes: Change[], task: string, o: { mask?: (s: string) => string; roll?: RollRecord } = {}): Promise<string[]> {

@@ -22,6 +22,8 @@ export interface RunOptions {
   limit?: string;
   tags?: TagFilter;
   extraVars?: Record<string, unknown>;
+  /** Where each extra variable was set (`-e '…'`, `--extra-vars-file f.yml:3`), for errors about its value. */
+  extraVarOrigins?: Record<string, string>;
   /** Values to mask everywhere, besides the inventory's secret variables. */
   secrets?: string[];
   connection?: ConnectionDefaults;
@@ -38,7 +40,7 @@ export interface RunOptions {
 
 /** Run options with every default filled in. */
 export type ResolvedRunOptions = RunOptions &
-  Required<Pick<RunOptions, 'check' | 'forks' | 'tags' | 'extraVars' | 'secrets' | 'breakStaleLock'>>;
+  Required<Pick<RunOptions, 'check' | 'forks' | 'tags' | 'extraVars' | 'extraVarOrigins' | 'secrets' | 'breakStaleLock'>>;
 
 /** Fill the defaults of a run's options, once. */
 export function runDefaults(o: RunOptions): ResolvedRunOptions {
@@ -48,6 +50,7 @@ export function runDefaults(o: RunOptions): ResolvedRunOptions {
     forks: o.forks ?? DEFAULT_FORKS,
     tags: o.tags ?? { tags: [], skipTags: [] },
     extraVars: o.extraVars ?? {},
+    extraVarOrigins: o.extraVarOrigins ?? {},
     secrets: o.secrets ?? [],
     breakStaleLock: o.breakStaleLock ?? false,
   };

@@ -23,6 +23,7 @@ import { applyPlay, reportPlan } from './play.ts';
 import { runDefaults, type ResolvedRunOptions, type RunOptions } from './options.ts';
 import { factRequests, planRun, type PlayRun } from './plan.ts';
 import { playVars } from '../vars/play-vars.ts';
+import { checkPlayVars, unusedVarWarnings } from './check-vars.ts';
 
 export type { RunOptions } from './options.ts';
 
@@ -49,6 +50,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const inv = await loadInventory(o.inventory);
   const pb = await loadPlaybook(o.playbook, o.ops);
   const mask = makeMasker([...secretValues(inv), ...o.secrets]);
+  for (const message of unusedVarWarnings(pb, inv, o.extraVarOrigins)) o.emitter.emit('info', { message: `[WARNING] ${message}` });
   const runId = newRunId();
   const pool = new ConnectionPool(o.open);
   const results: TaskResult[] = [];
@@ -68,6 +70,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       o.emitter.emit('info', { message: `[WARNING] play "${play.name}": ${err.message}; skipping it` });
     }
     const vars = playVars(inv, play, o.extraVars, names);
+    checkPlayVars(play, names, vars, inv, o.extraVarOrigins, o.extraVars, mask);
     const expand = (list: typeof play.tasks) =>
       new Map(
         names.map(

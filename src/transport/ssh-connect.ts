@@ -111,13 +111,20 @@ function attempt(spec: ConnectionSpec): Promise<ClientType> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The waits between `attempts` connection attempts: doubling from retryDelayMs, at most maxRetryDelayMs. */
+export function retryDelaysMs(attempts: number): number[] {
+  const out: number[] = [];
+  for (let d = CONNECT_DEFAULTS.retryDelayMs; out.length < attempts - 1; d = Math.min(d * 2, CONNECT_DEFAULTS.maxRetryDelayMs)) out.push(d);
+  return out;
+}
+
 /**
  * Open a connection, retrying refused/timed-out/unreachable setups with exponential backoff.
  * Auth and host key failures are never retried.
  */
 export async function openConnection(spec: ConnectionSpec): Promise<ClientType> {
   const attempts = Math.max(1, spec.connectAttempts ?? CONNECT_DEFAULTS.connectAttempts);
-  let delay = CONNECT_DEFAULTS.retryDelayMs;
+  const delays = retryDelaysMs(attempts);
   for (let i = 1; ; i++) {
     try {
       return await attempt(spec);
@@ -129,8 +136,7 @@ export async function openConnection(spec: ConnectionSpec): Promise<ClientType> 
         if (i > 1) error.message += ` (after ${i} attempts)`;
         throw error;
       }
-      await sleep(delay);
-      delay = Math.min(delay * 2, CONNECT_DEFAULTS.maxRetryDelayMs);
+      await sleep(delays[i - 1]!);
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The SSH transport: one ssh2 connection per host, many exec channels on it. Commands are
- * run as given (callers build them with `sh`/`quote`); become wraps them in sudo.
+ * run as given (callers build them with `sh`/`quote`), sent on stdin (stdin-script.ts), never in
+ * the remote command line; become wraps the fixed bootstrap in sudo.
  */
 import type { Client } from 'ssh2';
 import { CommandError, ConnectError } from '../core/errors.ts';
@@ -8,6 +9,7 @@ import { needsBecome, wrapBecome } from './become.ts';
 import { ABSENT_CODE, readScript, writeScript, type WriteOptions } from './remote-file.ts';
 import { openConnection } from './ssh-connect.ts';
 import { runChannel, withTimeout } from './ssh-exec.ts';
+import { viaStdin } from './stdin-script.ts';
 import type { ConnectionSpec, ExecOptions, ExecResult, Transport, TransportStats } from './types.ts';
 
 /** Channels open at once on one connection; OpenSSH's MaxSessions defaults to 10. */
@@ -43,8 +45,10 @@ export class SshTransport implements Transport {
         hint: 'The host dropped the SSH connection (reboot, sshd restart, network); run again.',
       });
     }
-    const stdin = typeof opts.stdin === 'string' ? Buffer.from(opts.stdin) : opts.stdin;
-    const timed = opts.timeoutMs !== undefined ? withTimeout(command, opts.timeoutMs) : command;
+    const data = typeof opts.stdin === 'string' ? Buffer.from(opts.stdin) : opts.stdin;
+    // The command itself goes on stdin: only a fixed bootstrap is in the remote command line.
+    const { command: boot, stdin } = viaStdin(command, data);
+    const timed = opts.timeoutMs !== undefined ? withTimeout(boot, opts.timeoutMs) : boot;
     // Timeout inside sudo, so the (root) timeout process can kill the (root) command.
     const become = needsBecome(this.spec, opts.become) ? wrapBecome(this.spec, timed) : undefined;
     await this.acquire();

@@ -1,6 +1,8 @@
 /**
  * The transport contract. `exec` never throws on a non-zero exit; only connection-level failures
  * throw (`ConnectError`, `AuthError`, `HostKeyError` from src/core/errors.ts). ssh2 stays behind this.
+ * A command never appears in a remote command line (readable by every user in /proc/PID/cmdline):
+ * it is sent on the channel's stdin, ahead of the caller's stdin bytes.
  */
 
 export interface ExecResult {

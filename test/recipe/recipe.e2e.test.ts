@@ -39,7 +39,23 @@ describe('the recipe on one host', () => {
   it('the run succeeds; a second run changes nothing and restarts nothing', async () => {
     const first = await cli(['-i', inv(), '--json']);
     expect(first.code, first.out).toBe(0);
-    expect(first.json!.recap[host()]!.changed).toBeGreaterThan(5);
+    // What a user checks after the first run: each step of the recipe changed this host.
+    const changed = (first.json!.plays as { tasks: { task: string; results: { host: string; status: string }[] }[] }[])
+      .flatMap((p) => p.tasks)
+      .flatMap((t) => t.results.filter((r) => r.host === host() && r.status === 'changed').map(() => t.task));
+    const times = (task: string) => changed.filter((t) => t === task).length;
+    expect(times('Tomcat instance (copy, ports, AJP with secret, environment)'), changed.join('\n')).toBe(2);
+    expect(times('session replication cluster and jvmRoute')).toBe(1);
+    expect(times('the application, distributable, in every instance')).toBe(1);
+    expect(times('cluster and AJP ports open')).toBe(1);
+    expect(times('proxy modules, vhosts Include and the balancer (checked with httpd -t before reload)')).toBe(1);
+    expect(times('restart tomcat')).toBe(2);
+    expect(first.json!.recap[host()]!.changed).toBe(changed.length);
+    const vhosts = (await lab.exec(host(), 'cat /usr/local/apache2/conf/extra/httpd-vhosts.conf')).stdout;
+    expect(vhosts).toMatch(/BalancerMember "?ajp:\/\/127\.0\.0\.1:8009"? .*route=tomcat1/);
+    expect(vhosts).toMatch(/BalancerMember "?ajp:\/\/127\.0\.0\.1:8010"? .*route=tomcat2/);
+    for (const home of ['/opt/tomcat', '/opt/tomcat2'])
+      expect((await lab.exec(host(), `grep -c 'SimpleTcpCluster' ${home}/conf/server.xml`)).stdout.trim()).toBe('1');
     const pids = await tomcatPids(lab, host());
     expect(pids).toMatch(/ \/opt\/tomcat\n.* \/opt\/tomcat2/);
     const files = await checksums(lab, host());

@@ -117,7 +117,13 @@ describe('generated cluster config on a real Tomcat 10.1', () => {
     };
     expect(await get(http[0]!)).toMatchObject({ count: 1, route: 'tomcat1' });
     expect(await get(http[0]!)).toMatchObject({ count: 2, route: 'tomcat1' });
-    await new Promise((r) => setTimeout(r, 1000));
+    // Replication is asynchronous here (channelSendOptions 8): wait, bounded, until the other
+    // instance has the session, reading it without changing it (?read=1, its cookie left alone).
+    const seen = async () => {
+      const r = await fetch(`http://127.0.0.1:${http[1]!}/?read=1`, { headers: { cookie }, signal: AbortSignal.timeout(30_000) });
+      return ((await r.json()) as { count: number }).count;
+    };
+    await expect.poll(seen, { timeout: 30_000, interval: 100 }).toBe(2);
     expect(await get(http[1]!)).toMatchObject({ count: 3, route: 'tomcat2' });
   });
 });
