@@ -3,18 +3,9 @@
  * and errors. Nothing here touches the network.
  */
 import type { FileFact } from '../../facts/types.ts';
-import { fail } from '../kit.ts';
+import { fail, objectSchema } from '../kit.ts';
 
-export { fail };
-
-/** A JSON schema object with `additionalProperties: false`, so a typo in an argument name is an error. */
-export function objectSchema(
-  properties: Record<string, unknown>,
-  required: string[] = [],
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return { type: 'object', properties, required, additionalProperties: false, ...extra };
-}
+export { fail, objectSchema };
 
 /** `mode: '0644'` (string, octal) or a number that is the mode (YAML 1.1 reads unquoted `0644` as 420). */
 export const modeSchema = {
