@@ -40,6 +40,12 @@ function waitGone(s: ServiceSpec): string {
 }
 
 /** Record the log's size before a start so the wait only matches lines written after it. */
+/** A wait that also fails on `extra` in the log (a rolling unit's state-transfer failure while peers run). */
+export function withFailPattern(w: WaitSpec | undefined, extra: string | undefined): WaitSpec | undefined {
+  if (!w || !extra) return w;
+  return { ...w, failPattern: w.failPattern ? `${w.failPattern}|${extra}` : extra };
+}
+
 export function waitPrelude(w?: WaitSpec): string {
   if (!w?.logFile) return '';
   return sh`W0=$(stat -c %s ${w.logFile} 2>/dev/null || echo 0)`.text;

@@ -6,7 +6,7 @@
  */
 import { hostname, userInfo } from 'node:os';
 import { sh } from '../core/quote.ts';
-import { actionCommand, statusCommand, waitPrelude, waitScript } from '../host/service-script.ts';
+import { actionCommand, statusCommand, waitPrelude, waitScript, withFailPattern } from '../host/service-script.ts';
 import { restoreSnippet } from '../host/backup.ts';
 import { runDir, seqName } from '../host/layout.ts';
 import type { RollbackPlan, RollbackStep, ServiceStep, UnitRollback } from './rollback-plan.ts';
@@ -131,10 +131,7 @@ export function unitItems(u: UnitRollback, peersUp: boolean): ScriptItem[] {
     // When the runs created files (a first deploy), the application the run waited for may not exist after the rollback.
     const created = u.steps.some((s) => s.paths.some((p) => !p.existed));
     const base = wait && created && wait.url ? (({ url: _u, ...rest }) => rest)(wait) : wait;
-    const w =
-      base && peersUp && u.roll.withPeersFail
-        ? { ...base, failPattern: base.failPattern ? `${base.failPattern}|${u.roll.withPeersFail}` : u.roll.withPeersFail }
-        : base;
+    const w = withFailPattern(base, peersUp ? u.roll.withPeersFail : undefined);
     items.push({
       text:
         `start ${service.name} with the restored files${w ? ' and wait for it' : ''}` +

@@ -16,7 +16,7 @@ import type { HostTask } from './expand.ts';
 import type { HostRun } from './host-run.ts';
 import { planContext, type PlayRun } from './plan.ts';
 import { owns } from './roll-spec.ts';
-import { statusCommand } from '../host/service-script.ts';
+import { statusCommand, withFailPattern } from '../host/service-script.ts';
 import type { Masker } from './task-run.ts';
 import type { RunEmitter } from './events.ts';
 
@@ -106,10 +106,7 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
         hint: 'use `service: {state: restarted, ...}` in a handler with `rolling:`',
       });
     const name = svc.service.name;
-    const wait =
-      svc.wait && peersUp && spec.withPeersFail
-        ? { ...svc.wait, failPattern: svc.wait.failPattern ? `${svc.wait.failPattern}|${spec.withPeersFail}` : spec.withPeersFail }
-        : svc.wait;
+    const wait = withFailPattern(svc.wait, peersUp ? spec.withPeersFail : undefined);
     const roll: RollRecord = {
       unit: name,
       service: svc.service,
