@@ -23,7 +23,14 @@ function deferred(): Deferred {
 export function attachTty(em: RunEmitter, o: { diff: boolean; write: (s: string) => void }): { flush: () => Promise<void> } {
   let chain = Promise.resolve();
   let current = new Map<string, Deferred>();
-  const finish = () => current.forEach((d) => d.done());
+  // Progress of a running host (a rolling restart's steps): the latest line shows under its task.
+  const running = new Map<string, { output: string }>();
+  const latest = new Map<string, string>();
+  const finish = () => {
+    current.forEach((d) => d.done());
+    running.clear();
+    latest.clear();
+  };
   em.on('play:start', (e) => {
     finish();
     chain = chain.then(() => o.write(`\nPLAY [${e.play}]${e.check ? ' (check mode)' : ''}`));
@@ -35,8 +42,11 @@ export function attachTty(em: RunEmitter, o: { diff: boolean; write: (s: string)
     const list = new Listr(
       e.hosts.map((h) => ({
         title: h,
-        task: async (_: unknown, t: { title: string }) => {
+        task: async (_: unknown, t: { title: string; output: string }) => {
+          running.set(h, t);
+          if (latest.has(h)) t.output = latest.get(h)!;
           const rs = await hosts.get(h)!.promise;
+          running.delete(h);
           const worst =
             rs.find((r) => r.status === 'failed') ?? rs.find((r) => r.status === 'changed' || r.status === 'would-change') ?? rs[0];
           t.title =
@@ -61,6 +71,19 @@ export function attachTty(em: RunEmitter, o: { diff: boolean; write: (s: string)
     d?.push(r);
   });
   em.on('task:end', () => finish());
+  em.on('info', (e) => {
+    // A step of a host's task in progress shows under it; anything else is a line of its own.
+    const to = e.host ? (current.has(e.host) ? [e.host] : []) : running.size ? [...current.keys()] : [];
+    if (to.length) {
+      for (const h of to) {
+        latest.set(h, e.message);
+        const t = running.get(h);
+        if (t) t.output = e.message;
+      }
+      return;
+    }
+    chain = chain.then(() => o.write(ansi.dim(`${e.host ? `[${e.host}] ` : ''}${e.message}`)));
+  });
   em.on(
     'host:unreachable',
     (e) => (chain = chain.then(() => o.write(ansi.red(`UNREACHABLE [${e.host}]: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`)))),
