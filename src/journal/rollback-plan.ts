@@ -65,6 +65,8 @@ export interface RollbackPlan {
   services: ServiceStep[];
   /** Rolling units, in the order they were rolled; their steps and services are not in `steps`/`services`. */
   units: UnitRollback[];
+  /** Steps run after every unit of the rollback is back (balancer members drained by a cut run). */
+  late: RollbackStep[];
   /** A firewall entry is undone: reload firewalld so runtime matches the restored permanent config. */
   firewallReload: boolean;
   drift: Drift[];
@@ -151,6 +153,7 @@ export function planRollback(j: HostJournal, target?: string): RollbackPlan {
     steps: [],
     services: [],
     units: [],
+    late: [],
     firewallReload: false,
     drift: [],
     nothing,
@@ -167,10 +170,11 @@ export function planRollback(j: HostJournal, target?: string): RollbackPlan {
     .map((r) => r.meta.id);
   const status = (r: RunRecord) => effectiveStatus(r, j.lock);
   const order = chosen.flatMap((run) => run.entries.map((r) => ({ run, r })));
-  const steps = [...order]
-    .reverse()
-    .filter(({ r }) => !r.entry.roll)
-    .map(({ run, r }) => stepFor(run, r));
+  const plain = [...order].reverse().filter(({ r }) => !r.entry.roll);
+  // A drain left by a cut run is undone last, after every unit is back: enabling it earlier could
+  // send users to an instance that rollback has not restored yet.
+  const steps = plain.filter(({ r }) => r.entry.kind !== 'balancer').map(({ run, r }) => stepFor(run, r));
+  const late = plain.filter(({ r }) => r.entry.kind === 'balancer').map(({ run, r }) => stepFor(run, r));
   // Entries made inside a rolling unit's window are undone unit by unit, in the order they rolled.
   const units = new Map<string, UnitRollback>();
   for (const { run, r } of order) {
@@ -205,6 +209,7 @@ export function planRollback(j: HostJournal, target?: string): RollbackPlan {
     steps,
     services: [...services.values()],
     units: [...units.values()].filter((u) => u.steps.length > 0),
+    late,
     firewallReload,
     drift: findDrift(order, status),
   };

@@ -17,7 +17,7 @@ export interface ScriptItem {
   body: string;
 }
 
-function stepBody(s: RollbackStep): string {
+export function stepBody(s: RollbackStep): string {
   const dir = runDir(s.run);
   switch (s.action) {
     case 'restore':
@@ -84,6 +84,11 @@ export function markScript(runs: string[], by = `${userInfo().username}@${hostna
       );
     })
     .join('\n');
+}
+
+/** The late steps as items (run by the finish script, after every unit is back). */
+export function lateItems(plan: RollbackPlan): ScriptItem[] {
+  return plan.late.map((s) => ({ text: s.text, body: stepBody(s) }));
 }
 
 /** Items as one script, each reported as `S <k> <code> <output>`; `$F` is 1 once one failed. */

@@ -10,7 +10,7 @@ import type { Transport } from '../transport/types.ts';
 import { balancerScript } from '../host/balancer-script.ts';
 import { statusCommand } from '../host/service-script.ts';
 import type { UnitRollback } from './rollback-plan.ts';
-import { itemsScript, parseReport, unitItems } from './rollback-script.ts';
+import { itemsScript, parseReport, unitItems, type ScriptItem } from './rollback-script.ts';
 import type { ItemResult } from './rollback.ts';
 
 /** One unit to roll back, on its host. */
@@ -106,7 +106,12 @@ function stopHere(units: PendingUnit[], from: number, add: (host: string, ...r: 
     add(u.host, { text: `${u.unit.roll.unit}: not rolled back (the rollback stopped at ${at})`, status: 'failed' });
 }
 
-/** Shell that marks the runs rolled back (when `ok`) and releases the lock. */
-export function finishScript(mark: string, release: string, ok: boolean): string {
-  return [ok && mark ? `${mark}\necho M` : `echo ${quote('not marked: a rolling unit did not come back')}`, release, 'true'].join('\n');
+/**
+ * Shell that ends a host's rollback once every unit is back: its late items (balancer members a
+ * cut run left drained, enabled again), then the runs marked rolled back when all succeeded, then
+ * the lock released. When a unit did not come back (`ok` false) only the lock is released.
+ */
+export function finishScript(late: ScriptItem[], mark: string, release: string, ok: boolean): string {
+  if (!ok) return [`echo ${quote('not marked: a rolling unit did not come back')}`, release, 'true'].join('\n');
+  return [itemsScript(late), `if [ $F = 0 ]; then ${mark || 'true'}\necho M; fi`, release, 'true'].join('\n');
 }

@@ -11,7 +11,7 @@ import { acquireScript, checkLock, releaseScript } from '../host/lock.ts';
 import { runDir, seqName } from '../host/layout.ts';
 import { parseJournal, readJournalScript, type HostJournal } from './read.ts';
 import { planRollback, type RollbackPlan, type UnitRollback } from './rollback-plan.ts';
-import { markScript, parseReport, rollbackScript, scriptItems, unitItems } from './rollback-script.ts';
+import { lateItems, markScript, parseReport, rollbackScript, scriptItems, unitItems } from './rollback-script.ts';
 import { finishScript, rollUnitsBack } from './rollback-units.ts';
 
 /** Options of a rollback on one host. */
@@ -115,6 +115,7 @@ export async function applyRollback(
   const planned = (): ItemResult[] => [
     ...items.map((it, k): ItemResult => ({ text: it.text, status: it.body || k >= plan.steps.length ? 'planned' : 'note' })),
     ...unitText.map((text): ItemResult => ({ text: `(rolling, one instance at a time) ${text}`, status: 'planned' })),
+    ...lateItems(plan).map((it): ItemResult => ({ text: `(once every instance is back) ${it.text}`, status: 'planned' })),
   ];
   const runs = `run ${plan.runs.join(', ')}`;
   if (plan.drift.length && !o.force) {
@@ -134,7 +135,7 @@ export async function applyRollback(
     });
   }
   if (o.check) return done({ outcome: 'planned', items: planned(), diffs: [], message: `would roll back ${runs}` });
-  const finish = plan.units.length === 0;
+  const finish = plan.units.length === 0 && plan.late.length === 0;
   const res = await t.exec(rollbackScript(plan, release, finish), { timeoutMs: o.timeoutMs ?? 600_000 });
   const { results, marked } = parseReport(res.stdout);
   const out: ItemResult[] = items.map((it, k) => {
@@ -183,20 +184,34 @@ export async function finishRollbacks(list: { r: HostRollback; t: Transport }[],
   const todo = list
     .filter((x) => x.r.pending?.plainOk)
     .flatMap((x) => x.r.pending!.units.map((unit) => ({ host: x.r.host, t: x.t, unit })));
-  const { items } = await rollUnitsBack(todo, peers);
+  const { items, ok: allBack } = await rollUnitsBack(todo, peers);
   return Promise.all(
     list.map(async ({ r, t }) => {
       if (!r.pending) return r;
       const unitItems = items.get(r.host) ?? [];
-      const ok = r.pending.plainOk && unitItems.every((i) => i.status !== 'failed') && r.pending.units.length > 0 && items.has(r.host);
-      const res = await t.exec(finishScript(markScript(r.plan.runs), r.pending.release, ok)).catch(() => ({ stdout: '' }));
+      // Every unit of the whole rollback is back (and this host's plain steps went through).
+      const ok = r.pending.plainOk && allBack && unitItems.every((i) => i.status !== 'failed');
+      const late = lateItems(r.plan);
+      const res = await t.exec(finishScript(late, markScript(r.plan.runs), r.pending.release, ok)).catch(() => ({ stdout: '' }));
       const marked = ok && /^M$/m.test(res.stdout);
-      const all = [...r.items, ...unitItems];
+      const lateResults = parseReport(res.stdout).results;
+      const lateOut = late.map((it, k): ItemResult => {
+        const x = lateResults.get(k);
+        if (!x)
+          return { text: it.text, status: ok ? 'failed' : 'note', ...(ok ? {} : { output: 'not run: an instance did not come back' }) };
+        return { text: it.text, status: x.code === 0 ? 'done' : 'failed', ...(x.output ? { output: x.output } : {}) };
+      });
+      const all = [...r.items, ...unitItems, ...lateOut];
       const failed = all.filter((x) => x.status === 'failed').length;
       const runs = `run ${r.plan.runs.join(', ')}`;
       const { pending: _, ...rest } = r;
       return marked
-        ? { ...rest, outcome: 'rolled-back' as const, items: all, message: `rolled back ${runs}, one instance at a time` }
+        ? {
+            ...rest,
+            outcome: 'rolled-back' as const,
+            items: all,
+            message: `rolled back ${runs}${r.pending.units.length ? ', one instance at a time' : ''}`,
+          }
         : {
             ...rest,
             outcome: 'failed' as const,

@@ -88,7 +88,8 @@ function undo(kind: string, entry: { paths: string[] }, variant: 'existed' | 'ab
   });
   if (kind === 'service') lines.push(`B R1 0007.${variant === 'absent' ? 'stopped' : 'running'} -`);
   const plan = planRollback(parseJournal(lines.join('\n')));
-  return { steps: plan.steps, services: plan.services, firewallReload: plan.firewallReload, drift: plan.drift };
+  // Balancer steps run last (plan.late), after every rolling unit is back: in order, they are the steps.
+  return { steps: [...plan.steps, ...plan.late], services: plan.services, firewallReload: plan.firewallReload, drift: plan.drift };
 }
 
 /** The hint of the error a failing change raises, exit code `code`. */

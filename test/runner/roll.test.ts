@@ -148,8 +148,10 @@ describe('rollback of a roll', () => {
       ['tomcat t2', 'running', ['restore /opt/t2/webapps/app.war']],
     ]);
     expect(plan.services).toEqual([]);
-    // The balancer entries stay plain steps: a drain left behind by a cut run is enabled again.
-    expect(plan.steps.map((s) => [s.seq, s.action])).toEqual([
+    // The balancer entries run last, once every unit is back: a drain left by a cut run is enabled
+    // again then, never before its instance is restored.
+    expect(plan.steps).toEqual([]);
+    expect(plan.late.map((s) => [s.seq, s.action])).toEqual([
       [5, 'skip'],
       [1, 'undo'],
     ]);
