@@ -149,3 +149,53 @@ export async function stateLines(lab: TestLab, i: Instance): Promise<string> {
   );
   return r.stdout;
 }
+
+/** Where a scenario runs: the lab, its inventory, the URL through Apache and the instances. */
+export interface Site {
+  lab: TestLab;
+  inv: string;
+  url: string;
+  instances: Instance[];
+}
+
+/** `attr` is in each instance's server.xml exactly once. */
+async function inServerXml(site: Site, attr: string): Promise<void> {
+  for (const i of site.instances) {
+    const n = (await site.lab.exec(i.host, `grep -c '${attr}' ${i.home}/conf/server.xml`)).stdout.trim();
+    expect.soft(n, `${i.name} server.xml`).toBe('1');
+  }
+}
+
+/**
+ * A cluster setting (channelSendOptions 2) under load: every Tomcat restarted, one at a time,
+ * no client error, the setting in every server.xml, still `version` everywhere, verify passes.
+ */
+export async function settingRollsEveryTomcat(site: Site, appSrc: string, version: string): Promise<void> {
+  const pids = await instancePids(site.lab, site.instances);
+  const s = await underLoad('cluster setting, every Tomcat restarted', site.url, () =>
+    provision('-i', site.inv, '-e', `app_src=${appSrc}`, '-e', 'cluster_channel_send_options=2'),
+  );
+  expect.soft(s.run.code, s.run.out).toBe(0);
+  expectNoDisruption(s);
+  const after = await instancePids(site.lab, site.instances);
+  for (const i of site.instances) expect.soft(after[i.name], `${i.name} was restarted`).not.toBe(pids[i.name]);
+  await inServerXml(site, 'channelSendOptions="2"');
+  await expectVersionEverywhere(site.lab, site.instances, version);
+  const v = await verifyUntilOk(site.inv);
+  expect.soft(v.code, v.out).toBe(0);
+}
+
+/**
+ * `provision rollback --run <deploy>` under load: no client error, v1 everywhere, verify passes;
+ * with `settingBack`, the setting changed after the deploy is undone too (channelSendOptions 6).
+ */
+export async function rollbackRolls(site: Site, deployRun: string, o: { settingBack?: boolean } = {}): Promise<void> {
+  expect(deployRun, 'the v2 deploy run id').not.toBe('');
+  const s = await underLoad('rollback of the v2 deploy', site.url, () => provision('rollback', '-i', site.inv, '--run', deployRun));
+  expect.soft(s.run.code, s.run.out).toBe(0);
+  expectNoDisruption(s);
+  await expectVersionEverywhere(site.lab, site.instances, '1');
+  if (o.settingBack) await inServerXml(site, 'channelSendOptions="6"');
+  const v = await verifyUntilOk(site.inv);
+  expect.soft(v.code, v.out).toBe(0);
+}

@@ -12,9 +12,10 @@ import { appDir, appWar, appWorkspace, brokenWar } from '../helpers/apps.ts';
 import { useLab } from '../helpers/lab.ts';
 import { cli } from '../helpers/recipe.ts';
 import {
+  rollbackRolls,
+  settingRollsEveryTomcat,
   expectNoDisruption,
   expectVersionEverywhere,
-  instancePids,
   newRunId,
   runIds,
   stateLines,
@@ -31,6 +32,7 @@ const inv = () => lab.info.inventoryPath;
 const web = () => lab.info.hosts.find((h) => h.groups.includes('apache'))!;
 const url = () => `http://${web().ip}/counter/`;
 // The lab's inventory gives the Nth Tomcat host one instance, jvmRoute tomcatN, on 8080.
+const site = () => ({ lab, inv: inv(), url: url(), instances: instances() });
 const instances = (): Instance[] =>
   lab.info.hosts
     .filter((h) => h.groups.includes('tomcat'))
@@ -91,25 +93,7 @@ describe('rolling changes on a multi-host cluster, under load', () => {
   it(
     'a cluster setting (channelSendOptions 2) restarts every Tomcat, one at a time, with no error',
     async () => {
-      const pids = await instancePids(lab, instances());
-      const s = await underLoad('cluster setting, every Tomcat restarted', url(), () =>
-        provision('-i', inv(), '-e', `app_src=${current}`, '-e', 'cluster_channel_send_options=2'),
-      );
-      expect.soft(s.run.code, s.run.out).toBe(0);
-      expectNoDisruption(s);
-      const after = await instancePids(lab, instances());
-      for (const i of instances()) {
-        expect.soft(after[i.name], `${i.name} was restarted`).not.toBe(pids[i.name]);
-        expect
-          .soft(
-            (await lab.exec(i.host, `grep -c 'channelSendOptions="2"' ${i.home}/conf/server.xml`)).stdout.trim(),
-            `${i.name} server.xml`,
-          )
-          .toBe('1');
-      }
-      await expectVersionEverywhere(lab, instances(), "2'");
-      const v = await verifyUntilOk(inv());
-      expect.soft(v.code, v.out).toBe(0);
+      await settingRollsEveryTomcat(site(), current, "2'");
     },
     SCENARIO_MS,
   );
@@ -117,13 +101,7 @@ describe('rolling changes on a multi-host cluster, under load', () => {
   it(
     'provision rollback of the v2 deploy (and every run after it) rolls too: v1 everywhere, no error',
     async () => {
-      expect(deployRun, 'the v2 deploy run id').not.toBe('');
-      const s = await underLoad('rollback of the v2 deploy', url(), () => provision('rollback', '-i', inv(), '--run', deployRun));
-      expect.soft(s.run.code, s.run.out).toBe(0);
-      expectNoDisruption(s);
-      await expectVersionEverywhere(lab, instances(), '1');
-      const v = await verifyUntilOk(inv());
-      expect.soft(v.code, v.out).toBe(0);
+      await rollbackRolls(site(), deployRun);
     },
     SCENARIO_MS,
   );

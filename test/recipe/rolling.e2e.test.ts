@@ -12,6 +12,8 @@ import { appDir, appWorkspace, brokenWar } from '../helpers/apps.ts';
 import { useLab } from '../helpers/lab.ts';
 import { cli } from '../helpers/recipe.ts';
 import {
+  rollbackRolls,
+  settingRollsEveryTomcat,
   expectNoDisruption,
   expectVersionEverywhere,
   instancePids,
@@ -29,6 +31,7 @@ import {
 const lab = useLab({ profile: 'recipe' });
 const inv = () => lab.info.inventoryPath;
 const url = () => `http://${lab.info.hosts[0]!.ip}/counter/`;
+const site = () => ({ lab, inv: inv(), url: url(), instances: instances() });
 const instances = (): Instance[] => [
   { name: 'tomcat1', host: lab.hosts[0]!, port: 8080, home: '/opt/tomcat' },
   { name: 'tomcat2', host: lab.hosts[0]!, port: 8081, home: '/opt/tomcat2' },
@@ -87,25 +90,7 @@ describe('rolling changes on the one-host recipe, under load', () => {
   it(
     'a cluster setting (channelSendOptions 2) restarts every Tomcat, one at a time, with no error',
     async () => {
-      const pids = await instancePids(lab, instances());
-      const s = await underLoad('cluster setting, every Tomcat restarted', url(), () =>
-        provision('-i', inv(), '-e', `app_src=${v2}`, '-e', 'cluster_channel_send_options=2'),
-      );
-      expect.soft(s.run.code, s.run.out).toBe(0);
-      expectNoDisruption(s);
-      const after = await instancePids(lab, instances());
-      for (const i of instances()) {
-        expect.soft(after[i.name], `${i.name} was restarted`).not.toBe(pids[i.name]);
-        expect
-          .soft(
-            (await lab.exec(i.host, `grep -c 'channelSendOptions="2"' ${i.home}/conf/server.xml`)).stdout.trim(),
-            `${i.name} server.xml`,
-          )
-          .toBe('1');
-      }
-      await expectVersionEverywhere(lab, instances(), '2');
-      const v = await verifyUntilOk(inv());
-      expect.soft(v.code, v.out).toBe(0);
+      await settingRollsEveryTomcat(site(), v2, '2');
     },
     SCENARIO_MS,
   );
@@ -113,21 +98,7 @@ describe('rolling changes on the one-host recipe, under load', () => {
   it(
     'provision rollback of the v2 deploy (and the setting after it) rolls too: v1 everywhere, no error',
     async () => {
-      expect(deployRun, 'the v2 deploy run id').not.toBe('');
-      const s = await underLoad('rollback of the v2 deploy', url(), () => provision('rollback', '-i', inv(), '--run', deployRun));
-      expect.soft(s.run.code, s.run.out).toBe(0);
-      expectNoDisruption(s);
-      await expectVersionEverywhere(lab, instances(), '1');
-      for (const i of instances()) {
-        expect
-          .soft(
-            (await lab.exec(i.host, `grep -c 'channelSendOptions="6"' ${i.home}/conf/server.xml`)).stdout.trim(),
-            `${i.name} server.xml`,
-          )
-          .toBe('1');
-      }
-      const v = await verifyUntilOk(inv());
-      expect.soft(v.code, v.out).toBe(0);
+      await rollbackRolls(site(), deployRun, { settingBack: true });
     },
     SCENARIO_MS,
   );
