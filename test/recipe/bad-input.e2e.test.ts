@@ -2,6 +2,7 @@
  * Bad input for the recipe, each through the CLI on a pristine lab host: a clear error naming the
  * problem, a non-zero exit, and no change on the host (every file's checksum as before).
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { parse, stringify } from 'yaml';
 import { useLab } from '../helpers/lab.ts';
 import { checksums, cli } from '../helpers/recipe.ts';
 
+const RHEL_CONF = new URL('../fixtures/httpd/rhel/httpd.conf', import.meta.url).pathname;
 const lab = useLab({ profile: 'recipe', services: false });
 const host = () => lab.hosts[0]!;
 let dir: string;
@@ -114,6 +116,49 @@ describe('the recipe refuses bad input before any change', () => {
       expect((await lab.exec(host(), 'test -e /opt/tomcat2')).code).toBe(1);
     } finally {
       await lab.exec(host(), 'mv /root/httpd.conf.away /usr/local/apache2/conf/httpd.conf');
+    }
+  });
+
+  it('an instance home with a shell character: the variable, its form, nothing run', async () => {
+    await expectRefused(
+      ['-i', inventory(instances({}, { home: '/opt/tomcat2; touch /tmp/x' }))],
+      /variable `tomcat_instances\[1\]\.home` is "\/opt\/tomcat2; touch \/tmp\/x": must be an absolute path of letters/,
+    );
+    expect((await lab.exec(host(), 'test -e /tmp/x')).code).toBe(1);
+  });
+
+  it('a mistyped apache_home never falls back to another Apache on the host; two Apaches and no choice name both', async () => {
+    // A CentOS package's Apache next to the recipe's source build.
+    await lab.exec(host(), `mkdir -p /etc/httpd/conf && cp ${RHEL_CONF} /etc/httpd/conf/httpd.conf`);
+    try {
+      const typo = await cli(['-i', inventory({ apache_home: '/usr/local/apache' })]);
+      expect(typo.code, typo.out).toBe(2);
+      expect(typo.out).toContain('no source build of Apache found on');
+      expect(typo.out).toContain('looked for /usr/local/apache/conf/httpd.conf (source build)');
+      expect(typo.out).toMatch(/apache_home is \/usr\/local\/apache: check it is the ServerRoot/);
+      const both = await cli(['-i', lab.info.inventoryPath]);
+      expect(both.code, both.out).toBe(2);
+      expect(both.out).toContain('/usr/local/apache2/conf/httpd.conf (source build) and /etc/httpd/conf/httpd.conf (CentOS/RHEL package)');
+      expect(both.out).toMatch(/set apache_layout to source or rhel/);
+      expect(await lab.exec(host(), 'sha256sum /etc/httpd/conf/httpd.conf').then((r) => r.stdout.split(' ')[0])).toBe(
+        createHash('sha256').update(readFileSync(RHEL_CONF)).digest('hex'),
+      );
+      expect(await checksums(lab, host())).toBe(pristine);
+    } finally {
+      await lab.exec(host(), 'rm -rf /etc/httpd');
+    }
+  });
+
+  it('not enough space for a copy: checked while planning, so tomcat1 is not touched either', async () => {
+    await lab.exec(host(), 'mkdir -p /srv/small && mount -t tmpfs -o size=1m tmpfs /srv/small');
+    try {
+      const r = await cli(['-i', inventory(instances({}, { home: '/srv/small/tomcat2' }))]);
+      expect(r.code, r.out).toBe(2);
+      expect(r.out).toMatch(/not enough space in \/srv\/small on \S+ to copy \/opt\/tomcat: needs \d+ MiB, 1 MiB free/);
+      expect(await checksums(lab, host())).toBe(pristine);
+      expect((await lab.exec(host(), 'ls -A /srv/small')).stdout.trim()).toBe('');
+    } finally {
+      await lab.exec(host(), 'umount /srv/small && rmdir /srv/small');
     }
   });
 

@@ -108,7 +108,8 @@ function choiceOf(a: HttpdBalancerArgs, ctx: PlanContext): LayoutChoice {
       hint: `use one of ${LAYOUTS.join(', ')}`,
     });
   }
-  const layout = a.layout ?? (varLayout as ApacheLayout | undefined) ?? (a.apache_home ? 'source' : undefined);
+  // An explicit apache_home (task or host variable) means a source build: never fall back to another Apache.
+  const layout = a.layout ?? (varLayout as ApacheLayout | undefined) ?? (home ? 'source' : undefined);
   return { ...(layout ? { layout } : {}), ...(home ? { apacheHome: home } : {}) };
 }
 

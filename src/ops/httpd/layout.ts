@@ -65,22 +65,36 @@ export function detectionFacts(choice: LayoutChoice): FactRequest[] {
 }
 
 /**
- * The layout whose main config exists; a source build wins over the packages (a host may have the
- * distro package installed next to the recipe's build), then RHEL, then Debian.
+ * The layout whose main config exists. An explicit choice (`apache_layout`, or `apache_home`,
+ * which means a source build) is never replaced by another Apache found on the host; without one,
+ * exactly one known layout must be present: two (a source build next to a distro package) is an
+ * error that lists both, since provision cannot know which one serves the site.
  */
 export function detectLayout(facts: Facts, choice: LayoutChoice, host: string): ResolvedLayout {
   const looked: string[] = [];
+  const found: ResolvedLayout[] = [];
   for (const layout of candidateLayouts(choice)) {
     const mainConf = mainConfPath(layout, choice.apacheHome);
     const f = fileFact(facts, mainConf, true);
-    if (f.exists) return { layout, home: layoutHome(layout, choice.apacheHome), mainConf };
-    looked.push(`${mainConf} (${LABEL[layout]})`);
+    if (f.exists) found.push({ layout, home: layoutHome(layout, choice.apacheHome), mainConf });
+    else looked.push(`${mainConf} (${LABEL[layout]})`);
+  }
+  if (found.length === 1) return found[0]!;
+  if (found.length > 1) {
+    throw new OperationError(`more than one Apache on ${host}: ${found.map((r) => `${r.mainConf} (${LABEL[r.layout]})`).join(' and ')}`, {
+      host,
+      hint:
+        `say which one serves the site: set apache_layout to ${found.map((r) => r.layout).join(' or ')} ` +
+        '(and apache_home for a source build) for this host in the inventory',
+    });
   }
   const what = choice.layout ? `no ${LABEL[choice.layout]} of Apache` : 'no Apache of a known layout';
   throw new OperationError(`${what} found on ${host}: looked for ${looked.join(', ')}`, {
     host,
     hint: choice.layout
-      ? `check the layout (apache_layout: source|rhel|debian) and, for a source build, apache_home (the ServerRoot)`
+      ? choice.layout === 'source' && choice.apacheHome
+        ? `apache_home is ${choice.apacheHome}: check it is the ServerRoot of the Apache that serves the site (it has conf/httpd.conf)`
+        : `check the layout (apache_layout: source|rhel|debian) and, for a source build, apache_home (the ServerRoot)`
       : 'install Apache first, or set apache_layout (source|rhel|debian) and, ' +
         'for a source build, apache_home (the ServerRoot, e.g. /usr/local/apache2)',
   });

@@ -5,7 +5,8 @@
  */
 import type { Change } from '../../core/change.ts';
 import { OperationError } from '../../core/errors.ts';
-import { fact, type FileFact } from '../../facts/types.ts';
+import { sh } from '../../core/quote.ts';
+import { fact, type Facts, type FileFact } from '../../facts/types.ts';
 import { defineOperation } from '../types.ts';
 import { fileRequest as fileReq, writeText } from '../kit.ts';
 import { textOf } from './common.ts';
@@ -39,6 +40,7 @@ function paths(a: TomcatInstanceArgs) {
   const dest = a.dest ?? a.source;
   return {
     dest,
+    parent: dest.replace(/\/+[^/]*\/*$/, '') || '/',
     srcServer: `${a.source}/conf/server.xml`,
     srcCatalina: `${a.source}/bin/catalina.sh`,
     server: `${dest}/conf/server.xml`,
@@ -46,6 +48,42 @@ function paths(a: TomcatInstanceArgs) {
     setenv: `${dest}/bin/setenv.sh`,
     srcSetenv: `${a.source}/bin/setenv.sh`,
   };
+}
+
+/**
+ * Free space where the copy goes and the size of what is copied, in KiB, only while the copy does
+ * not exist yet (a rerun pays nothing). `du` leaves out what the copy leaves out.
+ */
+export function copySpaceCommand(source: string, dest: string, parent: string): string {
+  return sh`[ -e ${dest} ] || { df -Pk -- ${parent} | awk 'NR==2{print "free=" $4}'; du -sk --exclude=logs --exclude=work --exclude=temp -- ${source} | awk '{print "need=" $1}'; }`
+    .text;
+}
+
+/** What the copy needs, checked while planning so that bad input changes nothing on any host. */
+function checkCopy(source: string, dest: string, parent: string, facts: Facts, host: string): void {
+  const get = (path: string): FileFact => facts.get(fileReq(path));
+  const src = get(source);
+  if (!src.exists || src.type !== 'directory') {
+    throw new OperationError(`the Tomcat to copy, ${source}, is not a directory on ${host}`, {
+      hint: 'source must be the home of an installed Tomcat (it has conf/server.xml)',
+    });
+  }
+  const up = get(parent);
+  if (!up.exists || up.type !== 'directory') {
+    throw new OperationError(`cannot create ${dest} on ${host}: its parent directory ${parent} does not exist`, {
+      hint: 'check the instance home (a typo, or a stray character such as ; or $ in the path), or create the parent first',
+    });
+  }
+  const out = facts.get({ type: 'command', command: copySpaceCommand(source, dest, parent) }).stdout;
+  const num = (k: string) => Number(new RegExp(`^${k}=(\\d+)$`, 'm').exec(out)?.[1] ?? NaN);
+  const free = num('free');
+  const need = num('need');
+  if (free < need) {
+    const mib = (k: number) => `${Math.ceil(k / 1024)} MiB`;
+    throw new OperationError(`not enough space in ${parent} on ${host} to copy ${source}: needs ${mib(need)}, ${mib(free)} free`, {
+      hint: 'free some space there, or put the instance on another file system',
+    });
+  }
 }
 
 export const tomcatInstance = defineOperation<TomcatInstanceArgs>({
@@ -62,6 +100,8 @@ export const tomcatInstance = defineOperation<TomcatInstanceArgs>({
       fact.file(p.setenv, true),
       fact.file(p.srcSetenv, true),
     ];
+    if (p.dest !== a.source)
+      reqs.push(fact.file(a.source), fact.file(p.parent), fact.command(copySpaceCommand(a.source, p.dest, p.parent)));
     return a.version ? reqs : [...reqs, versionRequest(a.source)];
   },
   plan(a, facts, ctx) {
@@ -74,6 +114,7 @@ export const tomcatInstance = defineOperation<TomcatInstanceArgs>({
         hint: 'choose another dest, or remove that file',
       });
     }
+    if (copying) checkCopy(a.source, p.dest, p.parent, facts, ctx.host);
     const version = versionFromFacts(a.version, a.source, facts, ctx);
     const changes: Change[] = [];
     if (copying) {

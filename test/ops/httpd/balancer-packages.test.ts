@@ -90,14 +90,34 @@ describe('httpd_balancer on the Debian package', () => {
 });
 
 describe('layout detection', () => {
-  it('prefers the source build over a distro package on the same host', async () => {
+  it('refuses to guess between a source build and a distro package on the same host, naming both', async () => {
     host.copyIn(`${FIXTURES}debian/apache2`, '/etc/apache2');
     host.copyIn(`${LAB_CONF}httpd.conf`, '/usr/local/apache2/conf/httpd.conf');
-    const plan = await host.plan(httpdBalancerOp, args, ctxFor());
+    const err = await host.plan(httpdBalancerOp, args, ctxFor('web3')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OperationError);
+    expect((err as OperationError).message).toBe(
+      'more than one Apache on web3: /usr/local/apache2/conf/httpd.conf (source build) and /etc/apache2/apache2.conf (Debian package)',
+    );
+    expect((err as OperationError).hint).toMatch(/set apache_layout to source or debian/);
+  });
+
+  it('takes the source build when apache_home says so, though a distro package is there too', async () => {
+    host.copyIn(`${FIXTURES}debian/apache2`, '/etc/apache2');
+    host.copyIn(`${LAB_CONF}httpd.conf`, '/usr/local/apache2/conf/httpd.conf');
+    const plan = await host.plan(httpdBalancerOp, args, ctxFor('web1', { apache_home: '/usr/local/apache2' }));
     expect(plan.changes.map((c) => c.kind === 'write' && c.path)).toEqual([
       '/usr/local/apache2/conf/extra/httpd-vhosts.conf',
       '/usr/local/apache2/conf/httpd.conf',
     ]);
+  });
+
+  it('never falls back to another Apache when the apache_home variable is mistyped', async () => {
+    host.copyIn(`${FIXTURES}rhel/httpd.conf`, '/etc/httpd/conf/httpd.conf');
+    const err = await host.plan(httpdBalancerOp, args, ctxFor('web7', { apache_home: '/usr/local/apache' })).catch((e: unknown) => e);
+    expect((err as OperationError).message).toBe(
+      'no source build of Apache found on web7: looked for /usr/local/apache/conf/httpd.conf (source build)',
+    );
+    expect((err as OperationError).hint).toMatch(/apache_home is \/usr\/local\/apache: check it is the ServerRoot/);
   });
 
   it('follows the apache_layout host variable', async () => {
