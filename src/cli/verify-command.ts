@@ -3,8 +3,10 @@ import { Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
 import { connectionSpecFor } from '../inventory/connection.ts';
 import { ConnectionPool } from '../transport/index.ts';
-import { instanceChecks, sessionChecks, type CheckRow } from '../verify/checks.ts';
+import { instanceChecks, type CheckRow } from '../verify/checks.ts';
+import { sessionChecks } from '../verify/session.ts';
 import { loadTargets } from '../verify/targets.ts';
+import { cliVars } from './extra-vars.ts';
 import { DEFAULT_PLAYBOOK } from './paths.ts';
 
 function table(rows: CheckRow[]): string {
@@ -16,24 +18,57 @@ function table(rows: CheckRow[]): string {
   ].join('\n');
 }
 
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+interface VerifyFlags {
+  inventory?: string;
+  json?: boolean;
+  url?: string;
+  sessionCookie: string;
+  extraVars: string[];
+  extraVarsFile: string[];
+  secretVarsFile: string[];
+}
+
 export function verifyCommand(): Command {
   return new Command('verify')
     .description(
-      'prove the cluster works without downtime: each Tomcat answers, sees the other members, and reads a session made through Apache',
+      'prove the cluster works without downtime: each Tomcat answers, sees the other members, and keeps a session made through Apache',
     )
     .argument('[playbook]', 'the playbook whose variables describe the cluster (default: the recipe)')
     .option('-i, --inventory <file>', 'Ansible YAML inventory (required)')
-    .option('--json', 'print the checks as JSON')
-    .action(async (playbook: string | undefined, f: { inventory?: string; json?: boolean }) => {
+    .option('-e, --extra-vars <vars>', "the run's variables: key=value, JSON/YAML mapping, or @file (repeatable)", collect, [])
+    .option('--extra-vars-file <file>', 'YAML file of variables (repeatable)', collect, [])
+    .option('--secret-vars-file <file>', 'YAML file of secret variables (repeatable)', collect, [])
+    .option('--url <path>', "path of a page of the application that makes a session (default: tomcat_check_path, else the app's path)")
+    .option('--session-cookie <name>', 'name of the session cookie', 'JSESSIONID')
+    .option('--json', 'print what was probed and the checks as JSON')
+    .action(async (playbook: string | undefined, f: VerifyFlags) => {
       if (!f.inventory) throw new UsageError('no inventory given', { hint: 'pass --inventory hosts.yml' });
-      const t = await loadTargets(f.inventory, playbook ?? DEFAULT_PLAYBOOK, {});
+      if (f.url !== undefined && !f.url.startsWith('/')) {
+        throw new UsageError(`--url ${f.url}: must be a path starting with /`, { hint: 'for example --url /shop/cart' });
+      }
+      const { vars } = await cliVars(f);
+      const t = await loadTargets(f.inventory, playbook ?? DEFAULT_PLAYBOOK, vars);
+      const probe = { path: f.url ?? t.path, cookie: f.sessionCookie };
       const pool = new ConnectionPool();
       const conn = (host: string) => pool.get(connectionSpecFor(t.inv.hosts.get(host)!, {}, t.vars[host]));
       try {
-        const path = new URL(t.apaches[0]?.url ?? 'http://x/counter/').pathname;
-        const rows = await instanceChecks(t.instances, path, conn);
-        for (const a of t.apaches) rows.push(...(await sessionChecks(a, t.instances, path, conn)));
-        process.stdout.write(f.json ? `${JSON.stringify(rows, null, 2)}\n` : `${table(rows)}\n`);
+        const rows = await instanceChecks(t.instances, probe.path, conn);
+        for (const a of t.apaches) rows.push(...(await sessionChecks(a, t.instances, probe, conn)));
+        const probed = {
+          path: probe.path,
+          sessionCookie: probe.cookie,
+          apache: t.apaches.map((a) => new URL(probe.path, a.url).href),
+          instances: t.instances.map((i) => `${i.host} http://127.0.0.1:${i.httpPort}${probe.path}`),
+        };
+        if (f.json) process.stdout.write(`${JSON.stringify({ probed, checks: rows }, null, 2)}\n`);
+        else {
+          process.stdout.write(
+            `probed ${probe.path} through ${probed.apache.join(', ') || 'no Apache'} and on each instance's HTTP port ` +
+              `(session cookie ${probe.cookie})\n${table(rows)}\n`,
+          );
+        }
         const failed = rows.filter((r) => !r.ok);
         if (failed.length) {
           process.stderr.write(`verify failed: ${[...new Set(failed.map((r) => r.target))].join(', ')}\n`);

@@ -1,11 +1,12 @@
 /**
- * The checks of `provision verify`, without downtime: each Tomcat answers, each sees every other
- * instance as a cluster member (from its log since its last start), and a session created through
- * Apache can be read on every other instance. One SSH round trip per Tomcat host for the first two.
+ * The instance checks of `provision verify`, without downtime: each Tomcat answers on the probed
+ * path and sees every other instance as a cluster member (from its log since its last start). One
+ * SSH round trip per Tomcat host. The session check is in session.ts.
  */
 import { quote, sh } from '../core/quote.ts';
 import type { Transport } from '../transport/types.ts';
-import type { ApacheTarget, InstanceTarget } from './targets.ts';
+import { instanceReason } from './reasons.ts';
+import type { InstanceTarget } from './targets.ts';
 
 export interface CheckRow {
   check: 'answers' | 'members' | 'session';
@@ -85,12 +86,13 @@ export async function instanceChecks(
   );
   for (const i of instances) {
     const p = probes.get(`${i.host} ${i.home}`);
-    const answers = p?.http === '200';
+    const status = Number(p?.http ?? 0);
+    const answers = status >= 200 && status < 400;
     rows.push({
       check: 'answers',
       target: label(i),
       ok: answers,
-      detail: !p?.running ? 'not running' : `HTTP ${p?.http || 'no answer'} on ${path}`,
+      detail: !p?.running ? 'not running' : answers ? `HTTP ${status} on ${path}` : instanceReason(status, path),
     });
     const others = instances.filter((o) => o !== i).map((o) => o.receiver);
     const missing = others.filter((r) => !p?.members.has(r));
@@ -99,74 +101,6 @@ export async function instanceChecks(
       target: label(i),
       ok: !!p?.running && missing.length === 0,
       detail: !p?.running ? 'not running' : missing.length ? `does not see ${missing.join(', ')}` : `sees ${others.length} other member(s)`,
-    });
-  }
-  return rows;
-}
-
-interface Counter {
-  count: number;
-  route: string;
-  sessionId: string;
-}
-
-async function get(url: string, cookie?: string): Promise<{ body: Counter; cookie?: string }> {
-  const res = await fetch(url, { headers: cookie ? { cookie } : {}, signal: AbortSignal.timeout(10_000) });
-  const set = res.headers.getSetCookie().find((c) => c.startsWith('JSESSIONID='));
-  return { body: (await res.json()) as Counter, cookie: set?.split(';')[0] ?? cookie };
-}
-
-/** A session made through Apache (two requests) must read count 2 on every other instance. */
-export async function sessionChecks(
-  apache: ApacheTarget,
-  instances: InstanceTarget[],
-  path: string,
-  conn: (host: string) => Promise<Transport>,
-): Promise<CheckRow[]> {
-  let first: Awaited<ReturnType<typeof get>>;
-  let second: Awaited<ReturnType<typeof get>>;
-  try {
-    first = await get(apache.url);
-    second = await get(apache.url, first.cookie);
-  } catch (err) {
-    return [
-      {
-        check: 'session',
-        target: `Apache ${apache.url}`,
-        ok: false,
-        detail: `no counter answer through Apache: ${(err as Error).message}`,
-      },
-    ];
-  }
-  const { route, sessionId, count } = second.body;
-  if (count !== 2)
-    return [
-      {
-        check: 'session',
-        target: `Apache ${apache.url}`,
-        ok: false,
-        detail: `the session did not stick: counts ${first.body.count}, ${count}`,
-      },
-    ];
-  const rows: CheckRow[] = [{ check: 'session', target: `Apache ${apache.url}`, ok: true, detail: `session on ${route}, count 2` }];
-  for (const i of instances.filter((x) => x.jvmRoute !== route)) {
-    const t = await conn(i.host);
-    const url = `http://127.0.0.1:${i.httpPort}${path}?read=1`;
-    let seen = -1;
-    // Replication is asynchronous: allow it a few seconds, bounded.
-    for (let n = 0; n < 10 && seen !== 2; n++) {
-      if (n) await new Promise((r) => setTimeout(r, 500));
-      const res = await t.exec(sh`curl -s --max-time 5 -b ${`JSESSIONID=${sessionId}`} ${url}`.text);
-      seen = Number((/"count":(\d+)/.exec(res.stdout) ?? [])[1] ?? -1);
-    }
-    rows.push({
-      check: 'session',
-      target: label(i),
-      ok: seen === 2,
-      detail:
-        seen === 2
-          ? `reads the session from ${route} (count 2)`
-          : `does not have the session from ${route} (count ${seen < 0 ? 'none' : seen})`,
     });
   }
   return rows;

@@ -27,6 +27,8 @@ export interface Targets {
   inv: Inventory;
   instances: InstanceTarget[];
   apaches: ApacheTarget[];
+  /** The probed path: the playbook's `tomcat_check_path`, else the application's path. */
+  path: string;
   /** The variables of every host (for connecting). */
   vars: Record<string, Record<string, unknown>>;
 }
@@ -74,15 +76,17 @@ export async function loadTargets(inventory: string, playbook: string, extra: Re
       });
     }
   }
-  const app = String(vars[group('tomcat')[0] ?? '']?.app_name ?? 'counter.war').replace(/\.war$/, '');
-  const path = app === 'ROOT' ? '/' : `/${app}/`;
+  const first = vars[group('tomcat')[0] ?? ''];
+  const app = String(first?.app_name ?? 'counter.war').replace(/\.war$/, '');
+  const checkPath = first?.tomcat_check_path;
+  const path = typeof checkPath === 'string' && checkPath.startsWith('/') ? checkPath : app === 'ROOT' ? '/' : `/${app}/`;
   const apaches = group('apache').map((host) => {
     const v = vars[host]!;
-    return { host, url: `http://${String(v.ansible_host ?? host)}:${Number(v.apache_listen ?? 80)}${path}` };
+    return { host, url: `http://${String(v.ansible_host ?? host)}:${Number(v.apache_listen ?? 80)}/` };
   });
   if (instances.length === 0)
     throw new UsageError(`no Tomcat instances in ${inventory}`, {
       hint: 'put the Tomcat hosts in a group `tomcat` (and Apache in `apache`), as the recipe playbook expects',
     });
-  return { inv, instances, apaches, vars };
+  return { inv, instances, apaches, path, vars };
 }

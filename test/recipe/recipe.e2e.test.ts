@@ -94,7 +94,7 @@ describe('the recipe on one host', () => {
     const good = await cli(['verify', '-i', inv()]);
     expect(good.code, good.out).toBe(0);
     expect(good.out).toMatch(/members\s+tomcat1 \S+\s+ok\s+sees 1 other member/);
-    expect(good.out).toMatch(/session\s+tomcat\d \S+\s+ok\s+reads the session/);
+    expect(good.out).toMatch(/session\s+tomcat\d \S+\s+ok\s+keeps the session made on tomcat\d/);
   });
 
   it('rollback of the first run (and every later one) puts the host back byte for byte, with the old config live', async () => {

@@ -33,8 +33,8 @@ export interface TomcatInstanceArgs {
   version?: string;
 }
 
-/** Left out of the copy: a new instance starts with empty logs, work and temp. */
-export const COPY_EXCLUDE = ['logs/*', 'work/*', 'temp/*'];
+/** Left out of the copy: a new instance starts with empty logs, work and temp, and without the source's PID file. */
+export const COPY_EXCLUDE = ['logs/*', 'work/*', 'temp/*', 'bin/tomcat.pid'];
 
 function paths(a: TomcatInstanceArgs) {
   const dest = a.dest ?? a.source;
@@ -120,7 +120,7 @@ export const tomcatInstance = defineOperation<TomcatInstanceArgs>({
     if (copying) {
       changes.push({
         kind: 'copytree',
-        summary: `copy ${a.source} to ${p.dest} (without logs, work, temp)`,
+        summary: `copy ${a.source} to ${p.dest} (without logs, work, temp, PID file)`,
         src: a.source,
         dest: p.dest,
         exclude: COPY_EXCLUDE,
