@@ -48,6 +48,7 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
   if (f.json) attachJson(emitter, write, { playbook, inventory: f.inventory, check: !!f.check });
   else if (process.stdout.isTTY && !process.env.CI && f.verbose === 0) flush = attachTty(emitter, { diff: !!f.diff, write }).flush;
   else attachLines(emitter, { diff: !!f.diff, verbose: f.verbose, colors: process.stdout.isTTY ? ansi : plain, write });
+  const interrupt = onInterrupt(emitter);
   const summary = await runPlaybook({
     inventory: f.inventory,
     playbook,
@@ -63,7 +64,36 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
     breakStaleLock: f.breakStaleLock,
     rollbackOnFailure: f.rollbackOnFailure ? (t, host, runId, peers) => rollbackHost(t, host, runId, { peers }) : undefined,
     connection: connectionDefaultsFromFlags(f),
-  });
+    interrupt: interrupt.signal,
+  }).finally(interrupt.dispose);
   await flush();
   return summary.exitCode;
+}
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM once: stop starting changes and let the run close cleanly (locks
+ * released, run recorded as interrupted, exit 130). A second one exits at once; the host's lock
+ * is then stale, which the next run recognises (`--break-stale-lock`).
+ */
+function onInterrupt(emitter: RunEmitter): { signal: AbortSignal; dispose: () => void } {
+  const ac = new AbortController();
+  const handler = (sig: NodeJS.Signals) => {
+    if (ac.signal.aborted) {
+      process.stderr.write(`\n${sig} again: stopping at once; a host's lock may be left stale (the next run says so)\n`);
+      process.exit(130);
+    }
+    ac.abort();
+    emitter.emit('info', {
+      message: `${sig}: stopping — the changes in flight finish, nothing new starts, then the locks are released (again to abort at once)`,
+    });
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: ac.signal,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }

@@ -34,6 +34,12 @@ export interface RunOptions {
    * passes the journal's `rollbackHost`: the runner does not depend on the journal).
    */
   rollbackOnFailure?: (transport: Transport, host: string, runId: string, peers: Map<string, Transport>) => Promise<{ message: string }>;
+  /**
+   * Aborted on the first Ctrl-C (SIGINT/SIGTERM): no new change is started, the changes in flight on
+   * each host (a task's script, a rolling unit) finish, the run is recorded as interrupted and the
+   * locks are released (exit 130).
+   */
+  interrupt?: AbortSignal;
   /** Open connections (tests may count or wrap them). */
   open?: (spec: ConnectionSpec) => Promise<Transport>;
 }

@@ -18,7 +18,12 @@ export interface ApplyOptions {
   mask: Masker;
   /** Every host of the run by name (a rolling handler drains members on Apache hosts of other plays). */
   all: Map<string, HostRun>;
+  /** Ctrl-C: what is in flight finishes, nothing new starts. */
+  signal?: AbortSignal;
 }
+
+/** Why a run stops early when it was interrupted (PlayOutcome.abort). */
+export const INTERRUPTED = 'interrupted';
 
 /** Why the run stops before its next play (a roll that stopped, a batch over max_fail_percentage). */
 export interface PlayOutcome {
@@ -43,6 +48,7 @@ async function step(p: PlayRun, o: ApplyOptions, pick: (h: HostRun) => HostTask[
     live.map((h) =>
       limit(async () => {
         for (const ht of pick(h)!) {
+          if (o.signal?.aborted) return;
           const { result } = await runTask(h, ht, planContext(p, h, ht), true, o.mask, handler ? undefined : (c) => deferKey(p, h, ht, c));
           count(h, result);
           o.emitter.emit('task:result', result);
@@ -77,8 +83,12 @@ export function batches<T>(hosts: T[], serial?: Array<number | string>): T[][] {
 /** One batch of a play: its tasks, then its notified handlers (rolling ones roll). */
 async function applyBatch(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {
   for (const h of p.hosts) h.notified.clear();
-  for (let i = 0; i < p.play.tasks.length; i++) await step(p, o, (h) => p.tasks.get(h.name)?.[i], false);
+  for (let i = 0; i < p.play.tasks.length; i++) {
+    if (o.signal?.aborted) return { abort: INTERRUPTED };
+    await step(p, o, (h) => p.tasks.get(h.name)?.[i], false);
+  }
   for (let i = 0; i < p.play.handlers.length; i++) {
+    if (o.signal?.aborted) return { abort: INTERRUPTED };
     const notified = (h: HostRun) => {
       const g = p.handlers.get(h.name)?.[i];
       return !!g && notifies(h.notified, g);
@@ -88,12 +98,13 @@ async function applyBatch(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {
         count(h, r);
         o.emitter.emit('task:result', r);
       });
+      if (o.signal?.aborted) return { abort: INTERRUPTED };
       if (!ok) return { abort: 'the rolling restart stopped at a failed instance' };
       continue;
     }
     await step(p, o, (h) => (notified(h) ? p.handlers.get(h.name)?.[i] : undefined), true);
   }
-  return {};
+  return o.signal?.aborted ? { abort: INTERRUPTED } : {};
 }
 
 export async function applyPlay(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {

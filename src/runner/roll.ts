@@ -46,6 +46,8 @@ export interface RollOptions {
   mask: Masker;
   /** Every host of the run by name (the balancers' Apache hosts may be in another play). */
   all: Map<string, HostRun>;
+  /** Ctrl-C: the unit in flight finishes, no next unit starts. */
+  signal?: AbortSignal;
 }
 
 interface Unit {
@@ -242,6 +244,16 @@ export async function rollHandler(
   if (order.length > 1) o.emitter.emit('info', { message: `rolling restart, one at a time: ${order.join(' → ')}` });
   let startedOne = false;
   for (const u of units) {
+    if (o.signal?.aborted) {
+      const rest = units.slice(units.indexOf(u)).filter((x) => !x.ht.skip);
+      if (rest.length)
+        o.emitter.emit('info', {
+          message:
+            `interrupted: not rolled, still serving with their old files: ` +
+            `${rest.map((x) => `${x.ht.item ?? x.ht.label} on ${x.h.name}`).join(', ')}`,
+        });
+      break;
+    }
     if (u.ht.skip) {
       // Not restarted (e.g. manage_services false): its held-back changes are made as they are.
       await applyDeferred(u.h, u.h.deferred.get(u.key) ?? []);

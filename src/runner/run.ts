@@ -19,7 +19,7 @@ import { expandTask, type HostTask } from './expand.ts';
 import { HostRun } from './host-run.ts';
 import { acquireScript, checkLock, releaseScript } from '../host/lock.ts';
 import { historyKeep, pruneScript } from '../host/retention.ts';
-import { applyPlay, reportPlan } from './play.ts';
+import { applyPlay, INTERRUPTED, reportPlan } from './play.ts';
 import { runDefaults, type ResolvedRunOptions, type RunOptions } from './options.ts';
 import { factRequests, planRun, type PlayRun } from './plan.ts';
 import { playVars } from '../vars/play-vars.ts';
@@ -133,12 +133,22 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
         [...hostRuns.values()],
         runId,
         mask,
+        o.interrupt,
       );
     }
   } finally {
     // Decided before close(), which clears lockHeld: a host that failed only on someone else's lock is not ours to undo.
     const toRollBack = o.rollbackOnFailure && !o.check ? [...hostRuns.values()].filter((h) => h.failed && h.lockHeld) : [];
-    await Promise.all([...hostRuns.values()].map((h) => limit(() => close(h))));
+    const interrupted = !!o.interrupt?.aborted;
+    await Promise.all([...hostRuns.values()].map((h) => limit(() => close(h, interrupted))));
+    if (interrupted && !o.check) {
+      o.emitter.emit('info', {
+        message:
+          `interrupted: the changes in flight finished, nothing new was started, the locks are released and run ${runId} ` +
+          'is recorded as interrupted. To finish, run the same command again (it makes only what is left); ' +
+          `to undo what this run did: provision rollback -i ${o.inventory} --run ${runId}`,
+      });
+    }
     // After close(): it rewrites the run record as failed, which the rollback then marks rolled back.
     await Promise.all(
       toRollBack.map((h) =>
@@ -158,7 +168,13 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     }
     await pool.closeAll();
   }
-  const exitCode = Object.values(recap).some((r) => r.unreachable) ? 3 : Object.values(recap).some((r) => r.failed > 0) ? 2 : 0;
+  const exitCode = Object.values(recap).some((r) => r.unreachable)
+    ? 3
+    : Object.values(recap).some((r) => r.failed > 0)
+      ? 2
+      : o.interrupt?.aborted
+        ? 130
+        : 0;
   o.emitter.emit('run:end', { recap, durationMs: Date.now() - started });
   return { runId, recap, results, exitCode };
 }
@@ -174,6 +190,7 @@ async function planAndApply(
   hosts: HostRun[],
   runId: string,
   mask: (s: string) => string,
+  signal?: AbortSignal,
 ): Promise<void> {
   const { forks } = o;
   const gathered = await Promise.all(
@@ -222,6 +239,7 @@ async function planAndApply(
     });
     return;
   }
+  if (signal?.aborted) return;
   const plan = await planRun(plays, hosts, { forks, mask, check: o.check });
   if (o.check || plan.failed) {
     plays.forEach((p, i) => reportPlan(p, plan.rows[i]!, { emitter: o.emitter, check: o.check }));
@@ -233,7 +251,9 @@ async function planAndApply(
   }
   const all = new Map(hosts.map((h) => [h.name, h]));
   for (const p of plays) {
-    const r = await applyPlay(p, { forks, emitter: o.emitter, mask, all });
+    if (signal?.aborted) return;
+    const r = await applyPlay(p, { forks, emitter: o.emitter, mask, all, ...(signal ? { signal } : {}) });
+    if (r.abort === INTERRUPTED) return;
     if (r.abort) {
       o.emitter.emit('info', { message: `${r.abort}: no later play runs` });
       // Hosts that did not fail keep their state; the recap and exit code show the failure.
@@ -243,10 +263,10 @@ async function planAndApply(
 }
 
 /** Release the lock and close the run record, in one round trip; never throws. */
-async function close(h: HostRun): Promise<void> {
+async function close(h: HostRun, interrupted: boolean): Promise<void> {
   // Old runs are pruned under our lock, before it is released.
   const script = [
-    h.closeScript(h.failed ? 'failed' : 'complete'),
+    h.closeScript(h.failed ? 'failed' : interrupted ? 'interrupted' : 'complete'),
     !h.failed && h.lockHeld ? pruneScript(historyKeep(h.vars)) : '',
     h.lockHeld ? releaseScript(h.runId) : '',
   ]

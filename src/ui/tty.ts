@@ -55,7 +55,8 @@ export function attachTty(em: RunEmitter, o: { diff: boolean; write: (s: string)
           if (worst?.status === 'failed') throw new Error(t.title + (worst.hint ? `\n  hint: ${worst.hint}` : ''));
         },
       })),
-      { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false } },
+      // No listr2 signal listeners: the CLI handles Ctrl-C (finish what is in flight, release the locks).
+      { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseErrors: false } },
     );
     chain = chain.then(async () => {
       o.write(`TASK [${e.task}]${e.handler ? ' (handler)' : ''}`);

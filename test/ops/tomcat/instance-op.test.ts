@@ -66,7 +66,11 @@ describe('tomcat_instance', () => {
   it('copies an absent instance and plans its files from the source', async () => {
     const plan = shown(tomcatInstance, ARGS, await tomcatInstance.plan(ARGS, fresh(), ctx()));
     expect(plan.changes.map((c) => c.kind)).toEqual(['copytree', 'mkdir', 'mkdir', 'mkdir', 'write', 'write']);
-    expect(plan.changes[0]).toMatchObject({ src: '/opt/tomcat', dest: '/opt/tomcat2', exclude: ['logs/*', 'work/*', 'temp/*', 'bin/tomcat.pid'] });
+    expect(plan.changes[0]).toMatchObject({
+      src: '/opt/tomcat',
+      dest: '/opt/tomcat2',
+      exclude: ['logs/*', 'work/*', 'temp/*', 'bin/tomcat.pid'],
+    });
     const server = plan.changes[4]!;
     if (server.kind !== 'write') throw new Error('not a write');
     expect(server.path).toBe('/opt/tomcat2/conf/server.xml');
