@@ -115,7 +115,8 @@ describe('recipe variables are checked against vars_spec before anything connect
     );
     expect(err.hint).toMatch(/^did you mean `source`\?/);
     expect(err.message).toContain(
-      'also: `tomcat_instances[0].home` is "opt/tomcat": must be an absolute path of letters, digits and . _ - + @ / (no spaces or shell characters)',
+      'also: `tomcat_instances[0].home` is "opt/tomcat": must be an absolute path of letters, digits and . _ - + @ / ' +
+        '(no spaces or shell characters)',
     );
     expect(err.message).toContain('also: `tomcat_instances[0].jvmRoute` is "tomcat.1": must be letters, digits, - and _ (no dots)');
     expect(err.message).toContain('also: `tomcat_instances[0].ports.ajp` is 70000: must be a port number, a whole number from 1 to 65535');

@@ -97,7 +97,8 @@ describe('verify with an application that is not the counter app', () => {
   it('a stopped instance fails its checks by name', async () => {
     await lab.exec(
       host(),
-      '/opt/tomcat2/bin/shutdown.sh >/dev/null 2>&1; for i in $(seq 60); do pgrep -f "catalina[.]base=/opt/tomcat2 " >/dev/null || break; sleep 0.5; done',
+      '/opt/tomcat2/bin/shutdown.sh >/dev/null 2>&1; ' +
+        'for i in $(seq 60); do pgrep -f "catalina[.]base=/opt/tomcat2 " >/dev/null || break; sleep 0.5; done',
     );
     const r = await cli(['verify', '-i', inv(), ...vars()]);
     expect(r.code).toBe(2);

@@ -55,8 +55,9 @@ function paths(a: TomcatInstanceArgs) {
  * not exist yet (a rerun pays nothing). `du` leaves out what the copy leaves out.
  */
 export function copySpaceCommand(source: string, dest: string, parent: string): string {
-  return sh`[ -e ${dest} ] || { df -Pk -- ${parent} | awk 'NR==2{print "free=" $4}'; du -sk --exclude=logs --exclude=work --exclude=temp -- ${source} | awk '{print "need=" $1}'; }`
-    .text;
+  const df = sh`df -Pk -- ${parent} | awk 'NR==2{print "free=" $4}'`.text;
+  const du = sh`du -sk --exclude=logs --exclude=work --exclude=temp -- ${source} | awk '{print "need=" $1}'`.text;
+  return `${sh`[ -e ${dest} ]`.text} || { ${df}; ${du}; }`;
 }
 
 /** What the copy needs, checked while planning so that bad input changes nothing on any host. */
