@@ -47,7 +47,8 @@ export function buildProgram(): Command {
       ).choices(['strict', 'accept-new', 'off']),
     )
     .option('--break-stale-lock', 'break a host lock whose run is no longer connected')
-    .option('--rollback-on-failure', 'roll a failed host back to where this run found it')
+    .option('--keep-failed', 'leave a host that failed while applying as it is, for inspection (default: it is rolled back)')
+    .option('--rollback-on-failure', 'roll a failed host back to where this run found it (the default; kept for old scripts)')
     .option('-u, --user <user>', 'SSH user when the inventory sets no ansible_user')
     .option('--private-key <file>', 'SSH key when the inventory sets no ansible_ssh_private_key_file')
     .option('-b, --become', 'use sudo on the hosts (when the inventory sets no ansible_become)')

@@ -1,5 +1,6 @@
 /** The main command: run a playbook against an inventory, Ansible-style. */
 import { connectionDefaultsFromFlags } from '../inventory/connection.ts';
+import { UsageError } from '../core/errors.ts';
 import { cliVars } from './extra-vars.ts';
 import { loadOperations } from '../ops/registry.ts';
 import { RunEmitter } from '../runner/events.ts';
@@ -24,6 +25,7 @@ export interface RunFlags {
   hostKeyChecking?: 'strict' | 'accept-new' | 'off';
   breakStaleLock?: boolean;
   rollbackOnFailure?: boolean;
+  keepFailed?: boolean;
   user?: string;
   privateKey?: string;
   become?: boolean;
@@ -40,6 +42,11 @@ const split = (s?: string) =>
     : [];
 
 export async function runCommand(playbook: string, f: RunFlags): Promise<number> {
+  if (f.keepFailed && f.rollbackOnFailure) {
+    throw new UsageError('--keep-failed and --rollback-on-failure ask for opposite things', {
+      hint: 'a failed host is rolled back by default; give --keep-failed alone to leave it for inspection',
+    });
+  }
   const ops = await loadOperations();
   const { vars: extra, origins, secrets } = await cliVars(f);
   const emitter = new RunEmitter();
@@ -62,7 +69,8 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
     extraVarOrigins: origins,
     secrets,
     breakStaleLock: f.breakStaleLock,
-    rollbackOnFailure: f.rollbackOnFailure ? (t, host, runId, peers) => rollbackHost(t, host, runId, { peers }) : undefined,
+    // No half-done host: one that fails while applying is put back (rolling, for a rolling unit) unless --keep-failed.
+    rollbackOnFailure: f.keepFailed ? undefined : (t, host, runId, peers) => rollbackHost(t, host, runId, { peers }),
     connection: connectionDefaultsFromFlags(f),
     interrupt: interrupt.signal,
   }).finally(interrupt.dispose);

@@ -141,6 +141,11 @@ export class HostRun {
   }
 
   /** Shell that closes the run record (when one was opened) with its final status. */
+  /** Whether this run journaled a change on the host (so there is something to roll back). */
+  get journaled(): boolean {
+    return this.recordOpen;
+  }
+
   closeScript(status: RunStatus): string {
     return this.recordOpen ? this.metaScript(status) : '';
   }

@@ -138,7 +138,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     }
   } finally {
     // Decided before close(), which clears lockHeld: a host that failed only on someone else's lock is not ours to undo.
-    const toRollBack = o.rollbackOnFailure && !o.check ? [...hostRuns.values()].filter((h) => h.failed && h.lockHeld) : [];
+    const toRollBack = o.rollbackOnFailure && !o.check ? [...hostRuns.values()].filter((h) => h.failed && h.lockHeld && h.journaled) : [];
     const interrupted = !!o.interrupt?.aborted;
     await Promise.all([...hostRuns.values()].map((h) => limit(() => close(h, interrupted))));
     if (interrupted && !o.check) {
@@ -157,7 +157,10 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
           const r = await o.rollbackOnFailure!(h.transport, h.name, h.runId, peers).catch((e: Error) => e);
           o.emitter.emit('info', {
             host: h.name,
-            message: r instanceof Error ? `rollback on failure failed: ${r.message}` : `rolled back: ${r.message}`,
+            message:
+              r instanceof Error
+                ? `failed, and putting it back where this run found it failed too: ${r.message}`
+                : `failed: put back where this run found it (${r.message}); --keep-failed leaves a failed host as it is`,
           });
         }),
       ),

@@ -2,7 +2,7 @@
  * Zero-downtime changes on the recipe's one host (Apache and two Tomcats, issue 10), with four
  * clients polling through Apache from before each run until 3 s after it: a new application
  * version as an exploded directory, a cluster setting that restarts every Tomcat, a rollback of
- * the deploy, and a version that cannot start (with --rollback-on-failure, then without). No client
+ * the deploy, and a version that cannot start (put back by default, then left with --keep-failed). No client
  * may see an error or lose its session.
  *
  *   npx vitest run test/recipe/rolling.e2e.test.ts
@@ -104,20 +104,20 @@ describe('rolling changes on the one-host recipe, under load', () => {
   );
 
   it(
-    'with --rollback-on-failure, a v3 WAR that cannot start is rolled back on its instance: ' +
-      'non-zero exit naming it, v1 everywhere, no client error',
+    'by default, a v3 WAR that cannot start is rolled back on its instance: ' + 'non-zero exit naming it, v1 everywhere, no client error',
     async () => {
       expect(await versionsOnInstances(lab, instances()), 'before this deploy every instance serves v1').toEqual({
         tomcat1: '1',
         tomcat2: '1',
       });
       const v3 = brokenWar(ws.root, '3');
-      const s = await underLoad('v3 that cannot start, --rollback-on-failure', url(), () =>
-        provision('-i', inv(), '-e', `app_src=${v3}`, '--rollback-on-failure'),
+      const s = await underLoad('v3 that cannot start, failed host put back (default)', url(), () =>
+        provision('-i', inv(), '-e', `app_src=${v3}`),
       );
       expectNoDisruption(s);
       expect.soft(s.run.code, s.run.out).not.toBe(0);
       expect.soft(s.run.out, 'the message names the failing instance').toMatch(/tomcat1|tomcat2/);
+      expect.soft(s.run.out, 'the output says the host was put back').toContain('failed: put back where this run found it');
       await expectVersionEverywhere(lab, instances(), '1');
       const v = await verifyUntilOk(inv());
       expect.soft(v.code, v.out).toBe(0);
@@ -126,14 +126,17 @@ describe('rolling changes on the one-host recipe, under load', () => {
   );
 
   it(
-    'a v3 WAR that cannot start stops the roll at its first instance: non-zero exit naming it, the other still serves v1, no client error',
+    'with --keep-failed, a v3 WAR that cannot start stops the roll at its first instance: ' +
+      'non-zero exit naming it, the other still serves v1, no client error',
     async () => {
       expect(await versionsOnInstances(lab, instances()), 'before this deploy every instance serves v1').toEqual({
         tomcat1: '1',
         tomcat2: '1',
       });
       const v3 = brokenWar(ws.root, '3');
-      const s = await underLoad('v3 that cannot start', url(), () => provision('-i', inv(), '-e', `app_src=${v3}`));
+      const s = await underLoad('v3 that cannot start, --keep-failed', url(), () =>
+        provision('-i', inv(), '-e', `app_src=${v3}`, '--keep-failed'),
+      );
       expectNoDisruption(s);
       expect.soft(s.run.code, s.run.out).not.toBe(0);
       const seen = await versionsOnInstances(lab, instances());

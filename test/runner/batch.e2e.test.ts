@@ -33,7 +33,8 @@ describe('changes batched per task', () => {
         '',
       ].join('\n'),
     );
-    const r = await cli(['-i', lab.info.inventoryPath, join(dir, 'site.yml'), '--json']);
+    // --keep-failed: the host stays as the failure left it (by default it would be put back), so the batch's writes can be read.
+    const r = await cli(['-i', lab.info.inventoryPath, join(dir, 'site.yml'), '--json', '--keep-failed']);
     const host = lab.hosts[0]!;
     const sha = (await lab.exec(host, 'sha256sum /srv/b/big.bin | cut -c1-64; cat /srv/b/small.txt')).stdout.split('\n');
     expect(sha[0]).toBe(createHash('sha256').update(big).digest('hex'));
@@ -76,5 +77,28 @@ describe('changes batched per task', () => {
     expect(seen.filter((l) => l.includes(secret))).toEqual([]);
     expect(seen.filter((l) => l.includes(Buffer.from(`secret=${secret}`).toString('base64').slice(0, 40)))).toEqual([]);
     expect(r.out).not.toContain(secret);
+  });
+
+  it('a host that fails while applying is put back where the run found it (the default), and the output says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pv-putback-'));
+    const host = lab.hosts[0]!;
+    await lab.exec(host, 'mkdir -p /srv/p && printf "old\\n" > /srv/p/kept.conf');
+    const before = (await lab.exec(host, 'find /srv/p -type f | sort | xargs sha256sum')).stdout;
+    writeFileSync(
+      join(dir, 'site.yml'),
+      [
+        '- hosts: all',
+        '  tasks:',
+        '    - copy: { content: "new\\n", dest: /srv/p/kept.conf }',
+        '    - file: { path: /srv/p/made, state: directory }',
+        '    - copy: { content: "x\\n", dest: /srv/p/made/refused.conf, validate: "grep -qv x %s" }',
+        '',
+      ].join('\n'),
+    );
+    const r = await cli(['-i', lab.info.inventoryPath, join(dir, 'site.yml')]);
+    expect(r.code, r.out).toBe(2);
+    expect(r.out).toContain('failed: put back where this run found it');
+    expect((await lab.exec(host, 'find /srv/p -type f | sort | xargs sha256sum')).stdout).toBe(before);
+    expect((await lab.exec(host, 'test -e /srv/p/made')).code).toBe(1);
   });
 });
