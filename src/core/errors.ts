@@ -57,6 +57,11 @@ export class PlaybookError extends ProvisionError {
   override exitCode = 4;
 }
 
+/** A template or variable that cannot be rendered (a syntax error, an undefined variable, a bad filter). */
+export class TemplateError extends ProvisionError {
+  override exitCode = 4;
+}
+
 /** The host cannot be reached (refused, timed out, DNS). */
 export class ConnectError extends ProvisionError {
   /** Ansible's exit code for unreachable hosts. */

@@ -3,6 +3,7 @@
  * (`a: "{{ b }}-x"`) is rendered in the scope that reads it, so it may use `hostvars`, loop items
  * and other variables defined anywhere, and an undefined one is an error only where it is used.
  */
+import { TemplateError } from '../core/errors.ts';
 import { renderString } from './template.ts';
 
 export type Vars = Record<string, unknown>;
@@ -28,7 +29,7 @@ export function scope(own: Vars, parent?: Vars): Vars {
         return out;
       } catch (err) {
         const msg = (err as Error).message;
-        throw new Error(msg.startsWith('variable ') ? msg : `variable '${key}': ${msg}`);
+        throw new TemplateError(msg.startsWith('variable ') ? msg : `variable '${key}': ${msg}`);
       } finally {
         busy.delete(key);
       }

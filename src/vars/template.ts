@@ -3,6 +3,7 @@
  * exactly one `{{ expr }}` keeps its native type (lists, numbers), as Ansible's loops expect.
  */
 import nunjucks from 'nunjucks';
+import { TemplateError } from '../core/errors.ts';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
@@ -80,8 +81,8 @@ function explain(err: unknown, text: string, vars: Record<string, unknown>): Err
   const lines = text.trim().split('\n');
   const shown = lines.length > 1 ? `${lines[0]} …` : lines[0];
   // An inner variable's message already says everything: do not wrap it twice.
-  if (/^(cannot render|variable ')/.test(inner)) return new Error(inner);
-  return new Error(`cannot render \`${shown}\`: ${why}`);
+  if (/^(cannot render|variable ')/.test(inner)) return new TemplateError(inner);
+  return new TemplateError(`cannot render \`${shown}\`: ${why}`);
 }
 
 /** A variable that could not be rendered: using it in output raises the original reason. */
