@@ -11,9 +11,10 @@
  * What an entry holds is each change kind's own (`changes/<kind>.ts`, the `JournalEntry` union).
  */
 import type { BalancerMemberRef, ServiceSpec, WaitSpec } from '../core/change.ts';
+import { STATE_DIR } from '../core/state-dir.ts';
 
 /** Root of everything provision keeps on a host. */
-export const STATE_DIR = '/var/lib/provision';
+export { STATE_DIR };
 /** The host lock: a directory, because mkdir is atomic. */
 export const LOCK_DIR = `${STATE_DIR}/lock`;
 /** One directory per run. */

@@ -4,7 +4,9 @@
  * `firewall` fact; one `firewall-reload` ends the plan when anything changed.
  */
 import type { Change } from '../../core/change.ts';
+import { managedSetPath } from '../../core/state-dir.ts';
 import { fact } from '../../facts/types.ts';
+import { fileFact, writeText } from '../kit.ts';
 import { defineOperation, type PlanContext } from '../types.ts';
 import { fail, objectSchema } from './common.ts';
 import { getFact } from './get-fact.ts';
@@ -19,6 +21,17 @@ export interface FirewallArgs {
   state?: 'enabled' | 'disabled';
   /** Allow only this IPv4 address or network (rich rule) instead of everyone. */
   source?: string;
+  /**
+   * A name for the ports this task opens. provision records them on the host; a later run of a
+   * task with the same name closes those it opened before and no longer asks for (a changed
+   * multicast port, static membership). Ports it did not open are never closed.
+   */
+  managed?: string;
+}
+
+/** The managed set's file of a task: one per name, zone and source. */
+function managedFile(a: FirewallArgs): string {
+  return managedSetPath('firewall', `${a.managed}.${a.zone ?? 'public'}${a.source ? `.${a.source.replace('/', '_')}` : ''}`);
 }
 
 const portSchema = { type: 'string', pattern: '^[0-9]{1,5}(-[0-9]{1,5})?/(tcp|udp|sctp|dccp)$' };
@@ -38,6 +51,47 @@ export function richRuleMatches(rule: string, port: string, source: string): boo
   return rule.includes(`source address="${source}"`) && rule.includes(`port port="${num}" protocol="${proto}"`) && /\baccept\b/.test(rule);
 }
 
+/**
+ * Close what this managed set opened before and no longer asks for (if still open), and record the
+ * new set. The record is written after the ports change, in the same journaled batch.
+ */
+function converge(
+  a: FirewallArgs,
+  wanted: string[],
+  fw: ReturnType<typeof getFact.firewall>,
+  facts: Parameters<typeof getFact.firewall>[0],
+  zone: string,
+): Change[] {
+  const path = managedFile(a);
+  const f = fileFact(facts, path, true);
+  const before = f.exists && f.content ? f.content.toString('utf8') : null;
+  let previous: string[] = [];
+  try {
+    const doc = before ? (JSON.parse(before) as { ports?: unknown }) : {};
+    previous = Array.isArray(doc.ports) ? doc.ports.filter((p): p is string => typeof p === 'string') : [];
+  } catch {
+    fail(`${path} is not the JSON provision writes`, `remove it (it only records which ports the task "${a.managed}" opened)`);
+  }
+  const changes: Change[] = [];
+  for (const port of previous.filter((p) => !wanted.includes(p))) {
+    const open = a.source
+      ? fw.richRules.some((r) => richRuleMatches(r, port, a.source as string))
+      : fw.permanent.includes(port) || fw.runtime.includes(port);
+    if (!open) continue;
+    changes.push({
+      kind: 'firewall',
+      zone,
+      port,
+      state: 'absent',
+      ...(a.source ? { source: a.source } : {}),
+      summary: `close ${port} ${a.source ? `from ${a.source}` : `in zone ${zone}`} (opened by an earlier run of "${a.managed}", no longer asked for)`,
+    });
+  }
+  const after = `${JSON.stringify({ managedBy: 'provision', task: a.managed, zone, ...(a.source ? { source: a.source } : {}), ports: [...wanted].sort() })}\n`;
+  changes.push(...writeText(path, before, after, f.exists ? f : { ...f, mode: 0o644 }, `record the ports of "${a.managed}" in ${path}`));
+  return changes;
+}
+
 export const firewallOp = defineOperation<FirewallArgs>({
   name: 'firewall',
   schema: objectSchema(
@@ -47,12 +101,14 @@ export const firewallOp = defineOperation<FirewallArgs>({
       zone: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
       state: { enum: ['enabled', 'disabled'] },
       source: { type: 'string', pattern: '^[0-9]{1,3}(\\.[0-9]{1,3}){3}(/[0-9]{1,2})?$' },
+      managed: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
     },
     [],
     { anyOf: [{ required: ['port'] }, { required: ['ports'] }], description: 'give port or ports' },
   ),
   facts(a, ctx) {
-    return disabledByVars(ctx) ? [] : [fact.firewall(a.zone ?? 'public')];
+    if (disabledByVars(ctx)) return [];
+    return [fact.firewall(a.zone ?? 'public'), ...(a.managed ? [fact.file(managedFile(a), true)] : [])];
   },
   plan(a, facts, ctx) {
     const zone = a.zone ?? 'public';
@@ -100,7 +156,8 @@ export const firewallOp = defineOperation<FirewallArgs>({
         summary: `${verb} ${port} ${where}${partly ? ' (permanent and runtime differ)' : ''}`,
       });
     }
-    if (changes.length) changes.push({ kind: 'firewall-reload', summary: 'reload firewalld' });
+    if (a.managed && enable) changes.push(...converge(a, portsOf(a), fw, facts, zone));
+    if (changes.some((c) => c.kind === 'firewall')) changes.push({ kind: 'firewall-reload', summary: 'reload firewalld' });
     const state = enable ? 'open' : 'closed';
     return {
       changes,

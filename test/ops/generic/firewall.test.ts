@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fact, type FirewallFact } from '../../../src/facts/types.ts';
 import { firewallOp, type FirewallArgs } from '../../../src/ops/generic/firewall.ts';
-import { ctxWith, planOp, schemaErrors } from './helpers.ts';
+import { absentFact, ctxWith, fileFact, planOp, schemaErrors } from './helpers.ts';
 
 const fw = (over: Partial<FirewallFact> = {}): FirewallFact => ({
   installed: true,
@@ -87,5 +87,45 @@ describe('firewall', () => {
     expect(
       schemaErrors(firewallOp, { ports: ['4000/tcp', '45564/udp'], zone: 'public', state: 'enabled', source: '192.168.1.0/24' }),
     ).toBeNull();
+  });
+
+  describe('managed: closes what it opened before and no longer asks for, nothing else', () => {
+    const STATE = '/var/lib/provision/managed.firewall.tomcat-cluster.public.json';
+    const record = (ports: string[]) => `${JSON.stringify({ managedBy: 'provision', task: 'tomcat-cluster', zone: 'public', ports })}\n`;
+    const managed = (a: FirewallArgs, f: FirewallFact, recorded: string[] | null) =>
+      planOp(firewallOp, { ...a, managed: 'tomcat-cluster' }, [
+        [fact.firewall('public'), f],
+        [fact.file(STATE, true), recorded ? fileFact(STATE, record(recorded)) : absentFact(STATE)],
+      ]);
+    const open = ['80/tcp', '4000/tcp', '45564/udp', '45564/tcp'];
+
+    it('a changed multicast port: the old ports close, the new open, the record follows; 80/tcp (not ours) stays', async () => {
+      const p = await managed({ ports: ['4000/tcp', '45600/udp'] }, fw({ permanent: open, runtime: open }), [
+        '4000/tcp',
+        '45564/tcp',
+        '45564/udp',
+      ]);
+      expect(p.changes.map((c) => c.summary)).toEqual([
+        'open 45600/udp in zone public',
+        'close 45564/tcp in zone public (opened by an earlier run of "tomcat-cluster", no longer asked for)',
+        'close 45564/udp in zone public (opened by an earlier run of "tomcat-cluster", no longer asked for)',
+        `record the ports of "tomcat-cluster" in ${STATE}`,
+        'reload firewalld',
+      ]);
+      const w = p.changes[3]!;
+      expect(w.kind === 'write' && w.content.toString()).toBe(record(['4000/tcp', '45600/udp']));
+    });
+
+    it('first run: records what it asks for and closes nothing; a rerun is ok', async () => {
+      const first = await managed({ ports: ['4000/tcp'] }, fw({ permanent: open, runtime: open }), null);
+      expect(first.changes.map((c) => c.kind)).toEqual(['write']);
+      const again = await managed({ ports: ['4000/tcp'] }, fw({ permanent: open, runtime: open }), ['4000/tcp']);
+      expect(again.changes).toEqual([]);
+    });
+
+    it('a port it recorded but that is closed already is not closed again', async () => {
+      const p = await managed({ ports: ['4000/tcp'] }, fw({ permanent: ['4000/tcp'], runtime: ['4000/tcp'] }), ['4000/tcp', '45564/udp']);
+      expect(p.changes.map((c) => c.kind)).toEqual(['write']);
+    });
   });
 });
