@@ -6,7 +6,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ProvisionError, UsageError } from '../core/errors.ts';
 import { DEFAULT_FORKS } from '../core/forks.ts';
 import { labCommand } from '../lab/cli.ts';
-import { ansi, formatError, plain } from '../ui/format.ts';
+import { colorsFor, disableColor } from '../ui/color.ts';
+import { formatError } from '../ui/format.ts';
+import { errorDocument } from '../ui/json.ts';
 import { DEFAULT_PLAYBOOK } from './paths.ts';
 import { runCommand, type RunFlags } from './run-command.ts';
 import { verifyCommand } from './verify-command.ts';
@@ -69,21 +71,33 @@ export function buildProgram(): Command {
   program.addCommand(rollbackCommand().exitOverride());
   program.addCommand(historyCommand().exitOverride());
   program.addCommand(labCommand().exitOverride());
+  // Every command takes --no-color (main() reads it before parsing: it applies to errors too).
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const cmd of all(program)) cmd.option('--no-color', 'no colour in the output (as NO_COLOR=1)');
   return program;
 }
 
 /** Run the CLI on `argv` (bin/provision.js calls this); sets `process.exitCode`, never throws. */
 export async function main(argv = process.argv): Promise<void> {
+  if (argv.includes('--no-color')) disableColor();
+  // `--json`: an error that stops the command is a JSON document on stdout too (schema/output.schema.json).
+  const json = argv.includes('--json');
+  const command = ['verify', 'rollback', 'history', 'lab'].find((c) => argv.slice(2).includes(c)) ?? 'run';
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander already printed its message; Ansible's exit code for bad options is 5.
       process.exitCode = err.exitCode === 0 ? 0 : 5;
+      if (json && process.exitCode)
+        process.stdout.write(`${JSON.stringify(errorDocument(command, new UsageError(err.message), 5), null, 2)}\n`);
       return;
     }
-    const tty = process.stderr.isTTY;
-    process.stderr.write(`${formatError(err, verbose > 0 || argv.includes('-v') || argv.includes('--verbose'), tty ? ansi : plain)}\n`);
-    process.exitCode = err instanceof ProvisionError ? err.exitCode : 1;
+    const code = err instanceof ProvisionError ? err.exitCode : 1;
+    process.stderr.write(
+      `${formatError(err, verbose > 0 || argv.includes('-v') || argv.includes('--verbose'), colorsFor(process.stderr))}\n`,
+    );
+    if (json) process.stdout.write(`${JSON.stringify(errorDocument(command, err, code), null, 2)}\n`);
+    process.exitCode = code;
   }
 }
