@@ -54,7 +54,9 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
   let flush = async () => {};
   const colors = colorsFor(process.stdout);
   if (f.json) attachJson(emitter, write, { playbook, inventory: f.inventory, check: !!f.check, diff: !!f.diff });
-  else if (process.stdout.isTTY && !process.env.CI && f.verbose === 0) flush = attachTty(emitter, { diff: !!f.diff, colors, write }).flush;
+  // The live view moves the cursor: without colour (NO_COLOR, --no-color) a terminal gets the plain lines, free of any escape.
+  else if (process.stdout.isTTY && colors.enabled && !process.env.CI && f.verbose === 0)
+    flush = attachTty(emitter, { diff: !!f.diff, colors, write }).flush;
   else attachLines(emitter, { diff: !!f.diff, verbose: f.verbose, colors, write });
   const interrupt = onInterrupt(emitter);
   const summary = await runPlaybook({

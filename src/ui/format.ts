@@ -79,7 +79,7 @@ export function formatRecap(recap: Record<string, HostRecap>, c: Colors = plain,
 function runLine(recap: Record<string, HostRecap>, run: { runId: string; check: boolean }): string {
   if (run.check) return `check mode: nothing was changed (run ${run.runId} is not journaled)`;
   const total = Object.values(recap).reduce((s, r) => s + r.changes, 0);
-  if (!total) return `run ${run.runId}: no change made, nothing journaled`;
+  if (!total) return `run ${run.runId}: no change made`;
   const hosts = Object.values(recap).filter((r) => r.changes).length;
   return (
     `run ${run.runId}: ${total} change${total === 1 ? '' : 's'} journaled on ${hosts} host${hosts === 1 ? '' : 's'} ` +

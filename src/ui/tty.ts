@@ -70,7 +70,7 @@ export function attachTty(
   const later = (f: () => void | Promise<void>) => (chain = chain.then(f));
   let current = new Map<string, HostView>();
   /** Notes of the running task that name no host (the roll's order, where it stopped): printed with it. */
-  let notes: string[] = [];
+  let notes: { text: string; at: number }[] = [];
   let run: { runId: string; check: boolean } | undefined;
   const show = (v: HostView) => {
     if (!v.task || !v.line) return;
@@ -96,7 +96,7 @@ export function attachTty(
     const hosts = new Map(e.hosts.map((h) => [h, view()]));
     current = hosts;
     inTask = true;
-    const taskNotes: string[] = [];
+    const taskNotes: { text: string; at: number }[] = [];
     notes = taskNotes;
     const list = new Listr(
       e.hosts.map((h) => ({
@@ -127,8 +127,10 @@ export function attachTty(
     later(async () => {
       o.write(c.bold(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.task}]`));
       await list.run().catch(() => undefined);
+      // Notes said before any result (the roll's order) come first, the others (where it stopped) after.
+      for (const n of taskNotes.filter((x) => x.at === 0)) o.write(c.dim(`  ${n.text}`));
       for (const v of hosts.values()) for (const r of v.results) o.write(`  ${resultLine(r, c)}`);
-      for (const n of taskNotes) o.write(c.dim(`  ${n}`));
+      for (const n of taskNotes.filter((x) => x.at > 0)) o.write(c.dim(`  ${n.text}`));
       if (o.diff) for (const v of hosts.values()) for (const r of v.results) for (const d of r.diffs) o.write(formatDiff(d, c));
     });
   });
@@ -151,7 +153,7 @@ export function attachTty(
     const text = `${e.host ? `[${e.host}] ` : ''}${e.message}`;
     if (inTask) {
       // About the running task as a whole: live under each host still at work, and kept with the task's lines.
-      notes.push(text);
+      notes.push({ text, at: [...current.values()].reduce((n, x) => n + x.results.length, 0) });
       for (const x of current.values()) {
         x.line = { text: e.message, since: Date.now() };
         show(x);
