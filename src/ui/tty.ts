@@ -75,7 +75,8 @@ export function attachTty(
   const show = (v: HostView) => {
     if (!v.task || !v.line) return;
     const spent = Math.floor((Date.now() - v.line.since) / 1000);
-    v.task.output = v.line.timeoutMs ? `${v.line.text}, ${spent} s / ${Math.round(v.line.timeoutMs / 1000)} s` : v.line.text;
+    // The time goes first: a long line wraps or is cut at the terminal's width, and this must stay in view.
+    v.task.output = v.line.timeoutMs ? `[${spent} s / ${Math.round(v.line.timeoutMs / 1000)} s] ${v.line.text}` : v.line.text;
   };
   // The time spent on a wait ticks once a second.
   const ticker = setInterval(() => current.forEach(show), 1000);

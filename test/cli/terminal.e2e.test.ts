@@ -56,7 +56,7 @@ describe('the recipe in a terminal', () => {
         expect(s).toMatch(new RegExp(`${YELLOW.replace('[', '\\[')}changed: \\[${host()}\\] \\(item=${item}\\) => rolled `));
         expect(s).toContain(`${GREEN}ok: [${host()}] (item=${item})`);
         // While it starts: what it waits for, and the seconds spent against the timeout.
-        expect(s).toMatch(new RegExp(`${item}: starting; waiting for port \\d+ and [^\\n]*, \\d+ s / 120 s`));
+        expect(s).toMatch(new RegExp(`\\[\\d+ s / 120 s\\] \\S+ ${item}: starting; waiting for port \\d+ and `));
       }
       expect(s).toMatch(/RUNNING HANDLER \[restart tomcat\]/);
       // The recap: the changes journaled and the run id, which history lists with the same count.

@@ -52,7 +52,8 @@ describe('the recipe on one host', () => {
     expect(times('cluster and AJP ports open')).toBe(1);
     expect(times('proxy modules, vhosts Include and the balancer (checked with httpd -t before reload)')).toBe(1);
     expect(times('restart tomcat')).toBe(2);
-    expect(first.json!.recap[host()]!.changed).toBe(changed.length);
+    // The recap counts tasks as Ansible does: a looped task that changed two items is changed once.
+    expect(first.json!.recap[host()]!.changed).toBe(new Set(changed).size);
     const vhosts = (await lab.exec(host(), 'cat /usr/local/apache2/conf/extra/httpd-vhosts.conf')).stdout;
     expect(vhosts).toMatch(/BalancerMember "?ajp:\/\/127\.0\.0\.1:8009"? .*route=tomcat1/);
     expect(vhosts).toMatch(/BalancerMember "?ajp:\/\/127\.0\.0\.1:8010"? .*route=tomcat2/);
