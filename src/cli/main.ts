@@ -54,8 +54,13 @@ export function buildProgram(): Command {
     .option('-u, --user <user>', 'SSH user when the inventory sets no ansible_user')
     .option('--private-key <file>', 'SSH key when the inventory sets no ansible_ssh_private_key_file')
     .option('-b, --become', 'use sudo on the hosts (when the inventory sets no ansible_become)')
-    .option('--json', 'print one machine-readable JSON document instead of progress')
-    .option('-v, --verbose', 'more output (repeat for more); stack traces on errors', (_v: string, prev: number) => prev + 1, 0)
+    .option('--json', 'print one versioned JSON document instead of progress (docs/json.md); diffs only with --diff')
+    .option(
+      '-v, --verbose',
+      '-v each change as it is made, -vv facts and plans, -vvv remote scripts and round-trip times; stack traces on errors',
+      (_v: string, prev: number) => prev + 1,
+      0,
+    )
     .enablePositionalOptions()
     .showHelpAfterError('(run provision --help for usage)')
     .exitOverride()
@@ -82,7 +87,7 @@ export async function main(argv = process.argv): Promise<void> {
   if (argv.includes('--no-color')) disableColor();
   // `--json`: an error that stops the command is a JSON document on stdout too (schema/output.schema.json).
   const json = argv.includes('--json');
-  const command = ['verify', 'rollback', 'history', 'lab'].find((c) => argv.slice(2).includes(c)) ?? 'run';
+  const command = ['verify', 'rollback', 'history', 'lab'].find((c) => argv[2] === c) ?? 'run';
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

@@ -67,9 +67,9 @@ export function releaseScript(runId: string): string {
 /** `run … by user from control, taken at …, N min ago`: a broken lock as `--break-stale-lock` reports it. */
 export function describeHolder(h: Pick<LockHolder, 'run' | 'user' | 'control' | 'since'>, now = Date.now()): string {
   const ms = now - Date.parse(h.since);
-  const ago = Number.isNaN(ms)
-    ? ''
-    : `, ${ms < 120_000 ? `${Math.round(ms / 1000)} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`} ago`;
+  const age =
+    ms < 120_000 ? `${Math.round(ms / 1000)} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`;
+  const ago = Number.isNaN(ms) ? '' : `, ${age} ago`;
   return `run ${h.run} by ${h.user} from ${h.control}, taken at ${h.since}${ago}`;
 }
 
