@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { quote } from '../../src/core/quote.ts';
+import { withHosts } from '../../src/journal/hosts.ts';
+import { openJournal } from '../../src/journal/rollback.ts';
 import { useLab } from '../helpers/lab.ts';
 import { BIN, cli } from '../helpers/recipe.ts';
 
@@ -65,6 +67,17 @@ describe('the recipe in a terminal', () => {
       const history = await cli(['history', '-i', inv(), '--json']);
       const runs = (history.json as unknown as { hosts: Record<string, { runs: { id: string; changed: number }[] }> }).hosts[host()]!.runs;
       expect(runs[0]).toMatchObject({ id: m![1], changed: Number(m![2]) });
+      // Every change the journal recorded is on screen: each file, port and config change verbatim,
+      // the roll's drain/stop/start/enable in its instance's "rolled" line.
+      const entries = await withHosts({ inventory: inv(), limit: host() }, async ([h]) => {
+        const j = await openJournal(h!.transport!, host(), { lockId: '', check: true });
+        return j.runs.find((x) => x.meta.id === m![1])!.entries.map((e) => e.entry);
+      });
+      expect(entries.length).toBe(Number(m![2]));
+      const plainScreen = s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+      for (const e of entries.filter((x) => x.kind !== 'balancer' && x.kind !== 'service'))
+        expect(plainScreen, `journaled: ${e.summary}`).toContain(e.summary);
+      expect(entries.filter((x) => x.kind === 'service' || x.kind === 'balancer').length).toBeGreaterThan(0);
       expect(s).toMatch(new RegExp(`${host()}\\S* : \\S*ok=\\d+\\S* \\S*changed=\\d+`));
     },
   );
