@@ -24,7 +24,9 @@ beforeAll(() => {
 });
 
 const cli = async (args: string[], env: Record<string, string> = {}) => {
-  const r = await execa('node', [BIN, ...args], { reject: false, env: { CI: 'true', ...env }, extendEnv: true });
+  // The colour variables of the shell running the tests must not decide these cases.
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NO_COLOR' && k !== 'FORCE_COLOR'));
+  const r = await execa('node', [BIN, ...args], { reject: false, env: { ...base, CI: 'true', ...env }, extendEnv: false });
   return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 };
 
