@@ -27,6 +27,8 @@ export interface RunEvents {
   'host:failed': { host: string; message: string; hint?: string };
   'task:start': { task: string; hosts: string[]; handler: boolean };
   'task:result': TaskResult;
+  /** This host has every result (each loop item) of the task; others may still run. */
+  'task:host-end': { task: string; host: string };
   /** Every host has its result for the task. */
   'task:end': { task: string };
   /** `exitCode`: Ansible's (0 ok, 2 a host failed, 3 a host unreachable). */

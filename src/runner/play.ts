@@ -65,6 +65,7 @@ async function step(p: PlayRun, o: ApplyOptions, pick: (h: HostRun) => HostTask[
           }
         }
         countTask(h, results);
+        o.emitter.emit('task:host-end', { task: first.task.name, host: h.name });
       }),
     ),
   );

@@ -142,6 +142,8 @@ export function attachTty(
     v.line = { text: resultLine(r, c).split('\n')[0]!, since: Date.now() };
     show(v);
   });
+  // A host with all its results is done (its line turns to its state) while others still run.
+  em.on('task:host-end', (e) => current.get(e.host)?.done());
   em.on('task:end', () => finish());
   em.on('info', (e) => {
     const v = inTask && e.host ? current.get(e.host) : undefined;
