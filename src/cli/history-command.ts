@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { readHistory, type HistoryRow } from '../journal/history.ts';
 import { withHosts } from '../journal/hosts.ts';
 import { formatHistory } from '../ui/report.ts';
-import { ansi, plain } from '../ui/format.ts';
+import { colorsFor } from '../ui/color.ts';
+import { SCHEMA_VERSION } from '../ui/json.ts';
 import { addJournalFlags, hostsFrom, type JournalFlags } from './rollback-command.ts';
 
 export function historyCommand(): Command {
@@ -22,10 +23,18 @@ export function historyCommand(): Command {
       return new Map(hosts.map((h) => [h.name, out.get(h.name)!]));
     });
     if (f.json) {
-      const doc = Object.fromEntries([...rows].map(([h, r]) => [h, r instanceof Error ? { error: r.message } : r]));
-      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      // Newest first, as the text.
+      const hosts = Object.fromEntries(
+        [...rows].map(([h, r]) => [
+          h,
+          r instanceof Error
+            ? { error: { message: r.message, ...((r as { hint?: string }).hint ? { hint: (r as { hint?: string }).hint } : {}) } }
+            : { runs: [...r].reverse() },
+        ]),
+      );
+      process.stdout.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, kind: 'history', hosts }, null, 2)}\n`);
     } else {
-      process.stdout.write(`${formatHistory(rows, process.stdout.isTTY ? ansi : plain)}\n`);
+      process.stdout.write(`${formatHistory(rows, colorsFor(process.stdout))}\n`);
     }
     process.exitCode = [...rows.values()].some((r) => r instanceof Error) ? 3 : 0;
   });

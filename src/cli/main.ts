@@ -6,7 +6,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ProvisionError, UsageError } from '../core/errors.ts';
 import { DEFAULT_FORKS } from '../core/forks.ts';
 import { labCommand } from '../lab/cli.ts';
-import { ansi, formatError, plain } from '../ui/format.ts';
+import { colorsFor, disableColor } from '../ui/color.ts';
+import { formatError } from '../ui/format.ts';
+import { errorDocument } from '../ui/json.ts';
 import { DEFAULT_PLAYBOOK } from './paths.ts';
 import { runCommand, type RunFlags } from './run-command.ts';
 import { verifyCommand } from './verify-command.ts';
@@ -52,8 +54,13 @@ export function buildProgram(): Command {
     .option('-u, --user <user>', 'SSH user when the inventory sets no ansible_user')
     .option('--private-key <file>', 'SSH key when the inventory sets no ansible_ssh_private_key_file')
     .option('-b, --become', 'use sudo on the hosts (when the inventory sets no ansible_become)')
-    .option('--json', 'print one machine-readable JSON document instead of progress')
-    .option('-v, --verbose', 'more output (repeat for more); stack traces on errors', (_v: string, prev: number) => prev + 1, 0)
+    .option('--json', 'print one versioned JSON document instead of progress (docs/json.md); diffs only with --diff')
+    .option(
+      '-v, --verbose',
+      '-v each change as it is made, -vv facts and plans, -vvv remote scripts and round-trip times; stack traces on errors',
+      (_v: string, prev: number) => prev + 1,
+      0,
+    )
     .enablePositionalOptions()
     .showHelpAfterError('(run provision --help for usage)')
     .exitOverride()
@@ -69,21 +76,33 @@ export function buildProgram(): Command {
   program.addCommand(rollbackCommand().exitOverride());
   program.addCommand(historyCommand().exitOverride());
   program.addCommand(labCommand().exitOverride());
+  // Every command takes --no-color (main() reads it before parsing: it applies to errors too).
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const cmd of all(program)) cmd.option('--no-color', 'no colour in the output (as NO_COLOR=1)');
   return program;
 }
 
 /** Run the CLI on `argv` (bin/provision.js calls this); sets `process.exitCode`, never throws. */
 export async function main(argv = process.argv): Promise<void> {
+  if (argv.includes('--no-color')) disableColor();
+  // `--json`: an error that stops the command is a JSON document on stdout too (schema/output.schema.json).
+  const json = argv.includes('--json');
+  const command = ['verify', 'rollback', 'history', 'lab'].find((c) => argv[2] === c) ?? 'run';
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander already printed its message; Ansible's exit code for bad options is 5.
       process.exitCode = err.exitCode === 0 ? 0 : 5;
+      if (json && process.exitCode)
+        process.stdout.write(`${JSON.stringify(errorDocument(command, new UsageError(err.message), 5), null, 2)}\n`);
       return;
     }
-    const tty = process.stderr.isTTY;
-    process.stderr.write(`${formatError(err, verbose > 0 || argv.includes('-v') || argv.includes('--verbose'), tty ? ansi : plain)}\n`);
-    process.exitCode = err instanceof ProvisionError ? err.exitCode : 1;
+    const code = err instanceof ProvisionError ? err.exitCode : 1;
+    process.stderr.write(
+      `${formatError(err, verbose > 0 || argv.includes('-v') || argv.includes('--verbose'), colorsFor(process.stderr))}\n`,
+    );
+    if (json) process.stdout.write(`${JSON.stringify(errorDocument(command, err, code), null, 2)}\n`);
+    process.exitCode = code;
   }
 }

@@ -5,7 +5,8 @@ import { UsageError } from '../core/errors.ts';
 import { DEFAULT_FORKS } from '../core/forks.ts';
 import { formatRollback } from '../ui/report.ts';
 import { rollbackHosts } from '../journal/rollback-hosts.ts';
-import { ansi, plain } from '../ui/format.ts';
+import { colorsFor } from '../ui/color.ts';
+import { SCHEMA_VERSION } from '../ui/json.ts';
 
 /** Flags of `rollback` and `history` (a subset of the main command's, same meaning). */
 export interface JournalFlags {
@@ -78,9 +79,9 @@ export function rollbackCommand(): Command {
     const summary = await rollbackHosts({ ...hostsFrom(f), run: f.run, check: f.check, force: f.force, breakStaleLock: f.breakStaleLock });
     if (f.json) {
       const errors = summary.errors.map((e) => ({ host: e.host, message: e.error.message, hint: (e.error as { hint?: string }).hint }));
-      process.stdout.write(`${JSON.stringify({ ...summary, errors }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, kind: 'rollback', ...summary, errors }, null, 2)}\n`);
     } else {
-      process.stdout.write(`${formatRollback(summary, process.stdout.isTTY ? ansi : plain)}\n`);
+      process.stdout.write(`${formatRollback(summary, colorsFor(process.stdout))}\n`);
     }
     process.exitCode = summary.exitCode;
   });

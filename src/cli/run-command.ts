@@ -6,7 +6,7 @@ import { loadOperations } from '../ops/registry.ts';
 import { RunEmitter } from '../runner/events.ts';
 import { rollbackHost } from '../journal/rollback.ts';
 import { runPlaybook } from '../runner/run.ts';
-import { ansi, plain } from '../ui/format.ts';
+import { colorsFor } from '../ui/color.ts';
 import { attachJson } from '../ui/json.ts';
 import { attachLines } from '../ui/lines.ts';
 import { attachTty } from '../ui/tty.ts';
@@ -52,9 +52,12 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
   const emitter = new RunEmitter();
   const write = (s: string) => process.stdout.write(`${s}\n`);
   let flush = async () => {};
-  if (f.json) attachJson(emitter, write, { playbook, inventory: f.inventory, check: !!f.check });
-  else if (process.stdout.isTTY && !process.env.CI && f.verbose === 0) flush = attachTty(emitter, { diff: !!f.diff, write }).flush;
-  else attachLines(emitter, { diff: !!f.diff, verbose: f.verbose, colors: process.stdout.isTTY ? ansi : plain, write });
+  const colors = colorsFor(process.stdout);
+  if (f.json) attachJson(emitter, write, { playbook, inventory: f.inventory, check: !!f.check, diff: !!f.diff });
+  // The live view moves the cursor: without colour (NO_COLOR, --no-color) a terminal gets the plain lines, free of any escape.
+  else if (process.stdout.isTTY && colors.enabled && !process.env.CI && f.verbose === 0)
+    flush = attachTty(emitter, { diff: !!f.diff, colors, write }).flush;
+  else attachLines(emitter, { diff: !!f.diff, verbose: f.verbose, colors, write });
   const interrupt = onInterrupt(emitter);
   const summary = await runPlaybook({
     inventory: f.inventory,
@@ -73,6 +76,7 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
     rollbackOnFailure: f.keepFailed ? undefined : (t, host, runId, peers) => rollbackHost(t, host, runId, { peers }),
     connection: connectionDefaultsFromFlags(f),
     interrupt: interrupt.signal,
+    debug: f.json ? 0 : f.verbose,
   }).finally(interrupt.dispose);
   await flush();
   return summary.exitCode;

@@ -36,6 +36,20 @@ export class FactCache implements Facts {
     return f;
   }
 
+  /** One line per fact known (`-vv`): its key and its value, shortened. */
+  summary(width = 160): string[] {
+    return [...this.values].map(([k, v]) => {
+      const short = (_key: string, x: unknown) =>
+        typeof x === 'string' && x.length > 60
+          ? `${x.slice(0, 57)}...`
+          : (x as { type?: string })?.type === 'Buffer'
+            ? `<${(x as { data: unknown[] }).data.length} bytes>`
+            : x;
+      const text = `${k} = ${JSON.stringify(v, short)}`;
+      return text.length > width ? `${text.slice(0, width - 3)}...` : text;
+    });
+  }
+
   /** The request to actually read: file facts under a copied tree are read from its source. */
   private source(req: FactRequest): FactRequest {
     if (req.type !== 'file') return req;

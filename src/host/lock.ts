@@ -44,7 +44,11 @@ export function acquireScript(runId: string, opts: { breakStale: boolean }): str
   return [
     // The journal holds backups of whatever a run changed (secrets included): root's eyes only.
     sh`mkdir -p ${STATE_DIR} && chmod 700 ${STATE_DIR}`.text,
-    opts.breakStale ? `if [ -d ${LOCK_DIR} ]; then ${STALE}; [ "$s" = 1 ] && rm -rf ${LOCK_DIR} && echo lock=broken; fi` : '',
+    // The broken lock's holder is printed first, so the run can say whose lock it broke.
+    opts.breakStale
+      ? `if [ -d ${LOCK_DIR} ]; then ${STALE}; if [ "$s" = 1 ]; then sed 's/^/broken./' ${LOCK_DIR}/holder 2>/dev/null; ` +
+        `rm -rf ${LOCK_DIR} && echo lock=broken; fi; fi`
+      : '',
     SSHD_PID,
     `if mkdir ${LOCK_DIR} 2>/dev/null; then`,
     sh`  { printf '%s\n' ${holder}; echo "pid=$p"; } > ${LOCK_DIR}/holder.tmp && mv ${LOCK_DIR}/holder.tmp ${LOCK_DIR}/holder; echo lock=ok`
@@ -60,15 +64,37 @@ export function releaseScript(runId: string): string {
   return sh`grep -qx ${`run=${runId}`} ${LOCK_DIR}/holder 2>/dev/null && rm -rf ${LOCK_DIR}; true`.text;
 }
 
-/** Read the prelude's answer; throws LockError naming the holder when the lock is taken. */
-export function checkLock(out: string, host: string): void {
+/** `run … by user from control, taken at …, N min ago`: a broken lock as `--break-stale-lock` reports it. */
+export function describeHolder(h: Pick<LockHolder, 'run' | 'user' | 'control' | 'since'>, now = Date.now()): string {
+  const ms = now - Date.parse(h.since);
+  const age =
+    ms < 120_000 ? `${Math.round(ms / 1000)} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`;
+  const ago = Number.isNaN(ms) ? '' : `, ${age} ago`;
+  return `run ${h.run} by ${h.user} from ${h.control}, taken at ${h.since}${ago}`;
+}
+
+/**
+ * Read the prelude's answer; throws LockError naming the holder when the lock is taken. Returns
+ * the holder of a stale lock it broke (with `breakStale`), if any.
+ */
+export function checkLock(out: string, host: string): LockHolder | undefined {
   const kv = new Map(
     out
       .split('\n')
       .filter((l) => l.includes('='))
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
-  if (kv.get('lock') === 'ok' || out.includes('lock=ok')) return;
+  const broken: LockHolder | undefined = out.includes('lock=broken')
+    ? {
+        run: kv.get('broken.run') ?? '?',
+        user: kv.get('broken.user') ?? '?',
+        control: kv.get('broken.control') ?? '?',
+        since: kv.get('broken.since') ?? '?',
+        pid: kv.get('broken.pid') ?? '?',
+        stale: true,
+      }
+    : undefined;
+  if (kv.get('lock') === 'ok' || out.includes('lock=ok')) return broken;
   if (!out.includes('lock=held')) {
     throw new LockError(`could not take the lock on ${host}`, {
       host,

@@ -51,6 +51,14 @@ export function waitPrelude(w?: WaitSpec): string {
   return sh`W0=$(stat -c %s ${w.logFile} 2>/dev/null || echo 0)`.text;
 }
 
+/** How long a start waits when its wait sets no timeout. */
+export const WAIT_TIMEOUT_MS = 120_000;
+
+/** What a wait waits for, in words: `port 8081 and /memberAdded/ in its log`; empty when nothing. */
+export function waitText(w: WaitSpec): string {
+  return [w.port && `port ${w.port}`, w.url, w.logFile && w.pattern && `/${w.pattern}/ in its log`].filter(Boolean).join(' and ');
+}
+
 /** A bounded loop until the port / URL / log pattern answers; exits 75 with a message on timeout. */
 export function waitScript(name: string, w?: WaitSpec): string {
   if (!w || (!w.port && !w.url && !w.logFile)) return '';
@@ -58,7 +66,7 @@ export function waitScript(name: string, w?: WaitSpec): string {
   if (w.port) probes.push(sh`bash -c ${`exec 3<>/dev/tcp/${w.address ?? '127.0.0.1'}/${w.port}`} 2>/dev/null`.text);
   if (w.url) probes.push(sh`curl -fs -o /dev/null --max-time 2 ${w.url}`.text);
   if (w.logFile && w.pattern) probes.push(sh`tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -Eq ${w.pattern}`.text);
-  const tries = Math.ceil((w.timeoutMs ?? 120_000) / 500);
+  const tries = Math.ceil((w.timeoutMs ?? WAIT_TIMEOUT_MS) / 500);
   const what = [w.port && `port ${w.port}`, w.url, w.logFile && `/${w.pattern}/ in ${w.logFile}`].filter(Boolean).join(' and ');
   // The log's relevant lines since the start go with any failure, so the message shows why.
   const tail = w.logFile

@@ -32,6 +32,8 @@ export interface HostJournal {
   runs: RunRecord[];
   /** The lock as found: its holder's run id, and whether the holder is gone. */
   lock?: { run: string; stale: boolean };
+  /** Set when `--break-stale-lock` broke a lock to open this journal: whose, and how old. */
+  brokenLock?: string;
 }
 
 const B64 = `b64() { base64 | tr -d '\\n'; }`;

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FileDiff } from '../core/result.ts';
 import type { Transport } from '../transport/types.ts';
-import { acquireScript, checkLock, releaseScript } from '../host/lock.ts';
+import { acquireScript, checkLock, describeHolder, releaseScript } from '../host/lock.ts';
 import { runDir, seqName } from '../host/layout.ts';
 import { parseJournal, readJournalScript, type HostJournal } from './read.ts';
 import { planRollback, type RollbackPlan, type UnitRollback } from './rollback-plan.ts';
@@ -52,6 +52,8 @@ export interface HostRollback {
   message: string;
   /** Rolling units still to roll back (the lock is still held); `finishRollbacks` does them. */
   pending?: { units: UnitRollback[]; plainOk: boolean; release: string };
+  /** `--break-stale-lock` broke this lock to start: whose, and how old. */
+  brokenLock?: string;
 }
 
 export function newLockId(): string {
@@ -73,8 +75,9 @@ export async function openJournal(
   const res = await t.exec(`${lock}\necho ${SEP}\n${readJournalScript({ entries: o.entries ?? true })}`);
   const at = res.stdout.indexOf(SEP);
   if (at < 0) throw new Error(`could not read the journal on ${host}: ${res.stderr.trim() || `exit ${res.code}`}`);
-  if (!o.check) checkLock(res.stdout.slice(0, at), host);
-  return parseJournal(res.stdout.slice(at + SEP.length));
+  const broken = o.check ? undefined : checkLock(res.stdout.slice(0, at), host);
+  const j = parseJournal(res.stdout.slice(at + SEP.length));
+  return broken ? { ...j, brokenLock: describeHolder(broken) } : j;
 }
 
 /** A file's text for a drift diff; a read error becomes the diff's text rather than hiding the drift. */
@@ -101,7 +104,7 @@ export async function applyRollback(
   const release = o.check ? '' : releaseScript(o.lockId);
   const done = async (r: Omit<HostRollback, 'host' | 'plan'>): Promise<HostRollback> => {
     if (release && r.outcome !== 'rolled-back' && r.outcome !== 'failed') await t.exec(release).catch(() => undefined);
-    return { host, plan, ...r };
+    return { host, plan, ...r, ...(j.brokenLock ? { brokenLock: j.brokenLock } : {}) };
   };
   if (plan.nothing) return done({ outcome: 'nothing', items: [], diffs: [], message: plan.nothing });
   const items = scriptItems(plan);
@@ -159,6 +162,7 @@ export async function applyRollback(
       diffs: [],
       message: '',
       pending: { units: plan.units, plainOk: marked && !failed, release },
+      ...(j.brokenLock ? { brokenLock: j.brokenLock } : {}),
     };
     // Alone (--rollback-on-failure, rollbackHost): roll this host's units now; rollbackHosts rolls every host's in order.
     return o.deferUnits ? r : (await finishRollbacks([{ r, t }], o.peers ?? new Map([[host, t]])))[0]!;
@@ -166,6 +170,7 @@ export async function applyRollback(
   return {
     host,
     plan,
+    ...(j.brokenLock ? { brokenLock: j.brokenLock } : {}),
     outcome: marked && !failed ? 'rolled-back' : 'failed',
     items: out,
     diffs: [],

@@ -15,19 +15,33 @@ export interface HostRecap {
   /** Round trips and connections the transport counted for this host. */
   roundTrips: number;
   connections: number;
+  /** Changes journaled on this host by this run (what `history` calls changed); a task can make many. */
+  changes: number;
 }
 
 export interface RunEvents {
+  /** Everything is loaded and checked; hosts are about to be connected. `runId` is what `rollback --run` takes. */
+  'run:start': { runId: string; playbook: string; check: boolean };
   'play:start': { play: string; hosts: string[]; check: boolean };
   'host:unreachable': { host: string; message: string; hint?: string };
   'host:failed': { host: string; message: string; hint?: string };
   'task:start': { task: string; hosts: string[]; handler: boolean };
   'task:result': TaskResult;
+  /** This host has every result (each loop item) of the task; others may still run. */
+  'task:host-end': { task: string; host: string };
   /** Every host has its result for the task. */
   'task:end': { task: string };
-  'run:end': { recap: Record<string, HostRecap>; durationMs: number };
-  /** Progress that is not a task result (lock taken, run record opened). */
-  info: { host?: string; message: string };
+  /** `exitCode`: Ansible's (0 ok, 2 a host failed, 3 a host unreachable). */
+  'run:end': { runId: string; recap: Record<string, HostRecap>; durationMs: number; exitCode: number };
+  /**
+   * Progress that is not a task result (a rolling restart's steps, warnings). `wait`: the host now
+   * waits for what the message says, for at most `timeoutMs` (a renderer may show the time spent).
+   */
+  info: { host?: string; message: string; wait?: { timeoutMs: number } };
+  /** One change was made on a host (journaled), as it happens; shown with -v. */
+  change: { host: string; task: string; summary: string };
+  /** Detail for -vv (facts, plans) and -vvv (remote scripts, round-trip times); already masked. */
+  debug: { host?: string; level: 2 | 3; message: string };
 }
 
 export class RunEmitter {

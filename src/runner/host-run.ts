@@ -7,8 +7,9 @@ import type { FactCache } from '../facts/gather.ts';
 import { changeScript, failureHint } from '../host/change-script.ts';
 import { runDir, type RunMeta, type RunStatus } from '../host/layout.ts';
 import { learn } from '../host/learn.ts';
+import { WAIT_TIMEOUT_MS, waitText } from '../host/service-script.ts';
 import type { Transport } from '../transport/types.ts';
-import type { HostRecap } from './events.ts';
+import type { HostRecap, RunEmitter } from './events.ts';
 import type { Deferred } from './roll.ts';
 import type { RollRecord } from '../host/layout.ts';
 
@@ -20,7 +21,7 @@ const EOF = 'PROVISION_EOF_7f3a';
 const INLINE_MAX = 24 * 1024;
 
 export class HostRun {
-  readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 0, connections: 0 };
+  readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 0, connections: 0, changes: 0 };
   failed = false;
   lockHeld = false;
   /** Handlers (names or listen topics) notified on this host. */
@@ -32,6 +33,8 @@ export class HostRun {
   /** When this run's record was opened on the host. */
   private openedAt = new Date().toISOString();
   private changes = 0;
+  /** Where progress goes: each change made, and what a service start waits for. */
+  emitter?: RunEmitter;
 
   constructor(
     readonly name: string,
@@ -70,7 +73,11 @@ export class HostRun {
    * transport sends the whole script on stdin, so no content (an AJP secret) is ever in a remote argv.
    * `mask`: the task's masker, for what the journal shows people (default the run's).
    */
-  async applyAll(changes: Change[], task: string, o: { mask?: (s: string) => string; roll?: RollRecord } = {}): Promise<string[]> {
+  async applyAll(
+    changes: Change[],
+    task: string,
+    o: { mask?: (s: string) => string; roll?: RollRecord; waitAnnounced?: boolean } = {},
+  ): Promise<string[]> {
     const mask = o.mask ?? this.mask;
     const roll = o.roll;
     let batch: { change: Change; part: string }[] = [];
@@ -86,10 +93,10 @@ export class HostRun {
       });
       if (stdin && stdin.length > INLINE_MAX) {
         // A large file goes alone, on the channel's stdin, as big as it needs to be.
-        if (batch.length) outs.push(await this.run(batch, task));
+        if (batch.length) outs.push(await this.run(batch, task, undefined, o.waitAnnounced));
         batch = [];
         size = 0;
-        outs.push(await this.run([{ change, part: `(\n${script}\n)` }], task, stdin));
+        outs.push(await this.run([{ change, part: `(\n${script}\n)` }], task, stdin, o.waitAnnounced));
         continue;
       }
       // The here-document belongs to the whole `{ …; }` and starts after its last line.
@@ -97,28 +104,31 @@ export class HostRun {
         ? `{ base64 -d | (\n${script}\n); } <<'${EOF}'\n${stdin.toString('base64').replace(/.{1,76}/g, '$&\n')}${EOF}`
         : `(\n${script}\n) </dev/null`;
       if (batch.length && size + part.length > BATCH_BYTES) {
-        outs.push(await this.run(batch, task));
+        outs.push(await this.run(batch, task, undefined, o.waitAnnounced));
         batch = [];
         size = 0;
       }
       batch.push({ change, part });
       size += part.length;
     }
-    if (batch.length) outs.push(await this.run(batch, task));
+    if (batch.length) outs.push(await this.run(batch, task, undefined, o.waitAnnounced));
     return outs;
   }
 
   /** Run one batch; returns its stdout (what the changes printed, e.g. a drain's outcome). */
-  private async run(batch: { change: Change; part: string }[], task: string, stdin?: Buffer): Promise<string> {
+  private async run(batch: { change: Change; part: string }[], task: string, stdin?: Buffer, waitAnnounced = false): Promise<string> {
     if (!this.recordOpen) this.openedAt = new Date().toISOString();
     const pre = this.recordOpen ? '' : `${this.metaScript('running')} || exit 90\n`;
     const script = pre + batch.map((b, i) => `${b.part}\nrc=$?; echo "@@pvc ${i} $rc"; [ $rc = 0 ] || exit $rc`).join('\n');
+    if (!waitAnnounced) this.announceWaits(batch.map((b) => b.change));
     const res = await this.transport.exec(script, stdin ? { stdin } : {});
     this.recordOpen = true;
     const done = new Set([...res.stdout.matchAll(/^@@pvc (\d+) 0$/gm)].map((m) => Number(m[1])));
     for (const [i, b] of batch.entries()) {
       if (done.has(i)) {
         this.changes += 1;
+        this.recap.changes += 1;
+        this.emitter?.emit('change', { host: this.name, task: this.mask(task), summary: this.mask(b.change.summary) });
         learn(this.facts, b.change, true);
         continue;
       }
@@ -138,6 +148,20 @@ export class HostRun {
       );
     }
     return res.stdout;
+  }
+
+  /** A batch that starts a service waits for it: say so, with the timeout, before the round trip. */
+  private announceWaits(changes: Change[]): void {
+    for (const c of changes) {
+      if (c.kind !== 'service' || (c.action !== 'start' && c.action !== 'restart') || !c.wait) continue;
+      const what = waitText(c.wait);
+      if (!what) continue;
+      this.emitter?.emit('info', {
+        host: this.name,
+        message: this.mask(`${c.service.name}: starting; waiting for ${what}`),
+        wait: { timeoutMs: c.wait.timeoutMs ?? WAIT_TIMEOUT_MS },
+      });
+    }
   }
 
   /** Shell that closes the run record (when one was opened) with its final status. */

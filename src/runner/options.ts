@@ -40,6 +40,8 @@ export interface RunOptions {
    * locks are released (exit 130).
    */
   interrupt?: AbortSignal;
+  /** Emit `debug` events up to this level: 2 facts and plans, 3 every remote script (default none). */
+  debug?: number;
   /** Open connections (tests may count or wrap them). */
   open?: (spec: ConnectionSpec) => Promise<Transport>;
 }

@@ -30,11 +30,16 @@ export interface PlayOutcome {
   abort?: string;
 }
 
-export function count(h: HostRun, r: TaskResult): void {
-  if (r.status === 'ok') h.recap.ok += 1;
-  else if (r.status === 'changed' || r.status === 'would-change') h.recap.changed += 1;
-  else if (r.status === 'failed') h.recap.failed += 1;
-  else if (r.status === 'skipped') h.recap.skipped += 1;
+/**
+ * Ansible's recap counts a task once per host, however many loop items it has: failed if an item
+ * failed, changed if one changed (or would), skipped if every item was skipped, else ok.
+ */
+export function countTask(h: HostRun, rs: TaskResult[]): void {
+  if (!rs.length) return;
+  if (rs.some((r) => r.status === 'failed')) h.recap.failed += 1;
+  else if (rs.some((r) => r.status === 'changed' || r.status === 'would-change')) h.recap.changed += 1;
+  else if (rs.every((r) => r.status === 'skipped')) h.recap.skipped += 1;
+  else h.recap.ok += 1;
 }
 
 /** Run one step (a task or a handler) on every live host, in parallel up to forks/throttle. */
@@ -47,17 +52,20 @@ async function step(p: PlayRun, o: ApplyOptions, pick: (h: HostRun) => HostTask[
   await Promise.all(
     live.map((h) =>
       limit(async () => {
+        const results: TaskResult[] = [];
         for (const ht of pick(h)!) {
-          if (o.signal?.aborted) return;
+          if (o.signal?.aborted) break;
           const { result } = await runTask(h, ht, planContext(p, h, ht), true, o.mask, handler ? undefined : (c) => deferKey(p, h, ht, c));
-          count(h, result);
+          results.push(result);
           o.emitter.emit('task:result', result);
           if (result.status === 'changed') ht.task.notify.forEach((n) => h.notified.add(n));
           if (result.status === 'failed' && !ht.task.ignoreErrors) {
             h.failed = true;
-            return;
+            break;
           }
         }
+        countTask(h, results);
+        o.emitter.emit('task:host-end', { task: first.task.name, host: h.name });
       }),
     ),
   );
@@ -94,10 +102,12 @@ async function applyBatch(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {
       return !!g && notifies(h.notified, g);
     };
     if (p.play.handlers[i]!.rolling) {
+      const rolled = new Map<HostRun, TaskResult[]>();
       const ok = await rollHandler(p, i, notified, o, (h, r) => {
-        count(h, r);
+        rolled.set(h, [...(rolled.get(h) ?? []), r]);
         o.emitter.emit('task:result', r);
       });
+      rolled.forEach((rs, h) => countTask(h, rs));
       if (o.signal?.aborted) return { abort: INTERRUPTED };
       if (!ok) return { abort: 'the rolling restart stopped at a failed instance' };
       continue;
@@ -148,6 +158,7 @@ export function reportPlan(p: PlayRun, rows: Map<string, Row[]>, o: { emitter: R
         message: `would roll one instance at a time: ${rolled.map((r) => `${r.item ?? r.task} on ${r.host}`).join(' → ')}`,
       });
     for (const { h, row } of forRow) {
+      const shown: TaskResult[] = [];
       for (const r0 of row!.results) {
         const k = rolled.indexOf(r0);
         const r =
@@ -159,10 +170,11 @@ export function reportPlan(p: PlayRun, rows: Map<string, Row[]>, o: { emitter: R
                   `wait for the sessions, enable (${r0.message})`,
               }
             : r0;
-        count(h, r);
+        shown.push(r);
         if (r.status === 'failed') h.failed = true;
         o.emitter.emit('task:result', r);
       }
+      countTask(h, shown);
     }
     o.emitter.emit('task:end', { task: first.name });
   }

@@ -16,7 +16,7 @@ import type { HostTask } from './expand.ts';
 import type { HostRun } from './host-run.ts';
 import { planContext, type PlayRun } from './plan.ts';
 import { owns } from './roll-spec.ts';
-import { statusCommand, withFailPattern } from '../host/service-script.ts';
+import { statusCommand, WAIT_TIMEOUT_MS, waitText, withFailPattern } from '../host/service-script.ts';
 import type { Masker } from './task-run.ts';
 import type { RunEmitter } from './events.ts';
 
@@ -154,13 +154,14 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
       say(o, h, `${name}: ${pending.length} change(s) made while it is stopped`);
     }
     lap('files');
-    const awaited = [wait?.port && `port ${wait.port}`, wait?.url, wait?.pattern && `/${wait.pattern}/ in its log`];
-    say(
-      o,
-      h,
-      `${name}: starting; waiting for ${awaited.filter(Boolean).join(', ') || 'its start'}` +
-        `${peersUp && spec.withPeersFail ? ' and the session state from the other members' : ''}`,
-    );
+    o.emitter.emit('info', {
+      host: h.name,
+      message: o.mask(
+        `${name}: starting; waiting for ${(wait && waitText(wait)) || 'its start'}` +
+          `${peersUp && spec.withPeersFail ? ' and the session state from the other members' : ''}`,
+      ),
+      wait: { timeoutMs: wait?.timeoutMs ?? WAIT_TIMEOUT_MS },
+    });
     await h.applyAll(
       [
         {
@@ -171,7 +172,7 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
         },
       ],
       ht.label,
-      { roll },
+      { roll, waitAnnounced: true },
     );
     done.push(peersUp && spec.withPeersFail ? 'started with the sessions' : 'started');
     lap('start');

@@ -17,12 +17,13 @@ import { ConnectionPool } from '../transport/index.ts';
 import type { HostRecap } from './events.ts';
 import { expandTask, type HostTask } from './expand.ts';
 import { HostRun } from './host-run.ts';
-import { acquireScript, checkLock, releaseScript } from '../host/lock.ts';
+import { acquireScript, checkLock, describeHolder, releaseScript } from '../host/lock.ts';
 import { historyKeep, pruneScript } from '../host/retention.ts';
 import { applyPlay, INTERRUPTED, reportPlan } from './play.ts';
 import { runDefaults, type ResolvedRunOptions, type RunOptions } from './options.ts';
 import { factRequests, planRun, type PlayRun } from './plan.ts';
 import { playVars } from '../vars/play-vars.ts';
+import { traced } from './trace.ts';
 import { checkPlayVars, unusedVarWarnings } from './check-vars.ts';
 
 export type { RunOptions } from './options.ts';
@@ -52,6 +53,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const mask = makeMasker([...secretValues(inv), ...o.secrets]);
   for (const message of unusedVarWarnings(pb, inv, o.extraVarOrigins)) o.emitter.emit('info', { message: `[WARNING] ${message}` });
   const runId = newRunId();
+  o.emitter.emit('run:start', { runId, playbook: pb.file, check: o.check });
   const pool = new ConnectionPool(o.open);
   const results: TaskResult[] = [];
   o.emitter.on('task:result', (r) => results.push(r));
@@ -98,14 +100,16 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     await Promise.all(
       all.map((name) =>
         limit(async () => {
-          recap[name] = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 0, connections: 0 };
+          recap[name] = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 0, connections: 0, changes: 0 };
           const vars = plays.find((p) => p.vars[name])!.vars[name]!;
           try {
             const spec = connectionSpecFor(inv.hosts.get(name)!, o.connection, vars);
             // One connection per host: a play's `become: true` makes it become for the whole run.
             if (plays.some((p) => p.play.become && p.names.includes(name))) spec.become = true;
-            const t = await pool.get(spec);
+            const conn = await pool.get(spec);
+            const t = (o.debug ?? 0) >= 3 ? traced(conn, name, o.emitter, mask) : conn;
             const h = new HostRun(name, t, vars, new FactCache(t, name), runId, pb.file, mask);
+            h.emitter = o.emitter;
             hostRuns.set(name, h);
             recap[name] = h.recap;
           } catch (err) {
@@ -178,7 +182,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
       : o.interrupt?.aborted
         ? 130
         : 0;
-  o.emitter.emit('run:end', { recap, durationMs: Date.now() - started });
+  o.emitter.emit('run:end', { runId, recap, durationMs: Date.now() - started, exitCode });
   return { runId, recap, results, exitCode };
 }
 
@@ -187,7 +191,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
  * run is planned; then, unless checking or the plan failed somewhere, the plays are applied.
  */
 async function planAndApply(
-  o: Pick<ResolvedRunOptions, 'forks' | 'check' | 'breakStaleLock' | 'emitter'>,
+  o: Pick<ResolvedRunOptions, 'forks' | 'check' | 'breakStaleLock' | 'emitter' | 'debug'>,
   limit: ForkLimit,
   plays: PlayRun[],
   hosts: HostRun[],
@@ -202,9 +206,12 @@ async function planAndApply(
         try {
           const out = await h.facts.gather(factRequests(plays, h), o.check ? '' : acquireScript(runId, { breakStale: o.breakStaleLock }));
           if (!o.check) {
-            checkLock(out, h.name);
+            const broken = checkLock(out, h.name);
             h.lockHeld = true;
+            if (broken) o.emitter.emit('info', { host: h.name, message: `broke a stale lock: ${describeHolder(broken)}` });
           }
+          if ((o.debug ?? 0) >= 2)
+            o.emitter.emit('debug', { host: h.name, level: 2, message: `facts:\n  ${h.facts.summary().map(mask).join('\n  ')}` });
           return true;
         } catch (err) {
           h.failed = true;
@@ -255,6 +262,11 @@ async function planAndApply(
   const all = new Map(hosts.map((h) => [h.name, h]));
   for (const p of plays) {
     if (signal?.aborted) return;
+    // As Ansible: no empty play header once every host of the play has failed.
+    if (p.hosts.length && p.hosts.every((h) => h.failed)) {
+      o.emitter.emit('info', { message: `NO MORE HOSTS LEFT for PLAY [${p.play.name}]: every host of it failed` });
+      continue;
+    }
     const r = await applyPlay(p, { forks, emitter: o.emitter, mask, all, ...(signal ? { signal } : {}) });
     if (r.abort === INTERRUPTED) return;
     if (r.abort) {

@@ -74,6 +74,11 @@ export async function runTask(
     await h.facts.gather(ht.op.facts(ht.args, ctx));
     const plan = await ht.op.plan(ht.args, h.facts, ctx);
     changes = plan.changes;
+    h.emitter?.emit('debug', {
+      host: h.name,
+      level: 2,
+      message: mask(`plan [${ht.label}]: ${changes.length ? changes.map((c) => c.summary).join('; ') : plan.okMessage}`),
+    });
     // Changes to a rolling unit's files wait for its stopped window (roll.ts); later tasks see them as planned.
     const held = apply && defer ? changes.map((c) => defer(c)) : [];
     if (apply)

@@ -3,18 +3,9 @@ import { createTwoFilesPatch } from 'diff';
 import { ProvisionError } from '../core/errors.ts';
 import type { FileDiff } from '../core/result.ts';
 import type { HostRecap } from '../runner/events.ts';
+import { plain, type Colors } from './color.ts';
 
-export interface Colors {
-  red: (s: string) => string;
-  green: (s: string) => string;
-  yellow: (s: string) => string;
-  cyan: (s: string) => string;
-  dim: (s: string) => string;
-}
-
-const wrap = (code: number) => (s: string) => `\x1b[${code}m${s}\x1b[0m`;
-export const ansi: Colors = { red: wrap(31), green: wrap(32), yellow: wrap(33), cyan: wrap(36), dim: wrap(2) };
-export const plain: Colors = { red: (s) => s, green: (s) => s, yellow: (s) => s, cyan: (s) => s, dim: (s) => s };
+export { plain, type Colors } from './color.ts';
 
 /** `error: …` and `hint: …`; a stack trace only with --verbose. */
 export function formatError(err: unknown, verbose = false, c: Colors = plain): string {
@@ -57,14 +48,41 @@ export function formatDiff(d: FileDiff, c: Colors = plain): string {
     .trimEnd();
 }
 
-/** Ansible's PLAY RECAP lines. */
-export function formatRecap(recap: Record<string, HostRecap>, c: Colors = plain): string {
+/** The colour of a recap host's name: its outcome. */
+function hostColor(r: HostRecap, c: Colors): (s: string) => string {
+  return r.failed || r.unreachable ? c.red : r.changed ? c.yellow : c.green;
+}
+
+/**
+ * Ansible's PLAY RECAP lines (tasks counted per host as Ansible does: a task with many changes is
+ * `changed` once), each followed by the changes journaled on the host; then the run id.
+ */
+export function formatRecap(recap: Record<string, HostRecap>, c: Colors = plain, run?: { runId: string; check: boolean }): string {
   const width = Math.max(0, ...Object.keys(recap).map((h) => h.length));
-  return Object.entries(recap)
-    .map(([host, r]) => {
-      const name =
-        r.failed || r.unreachable ? c.red(host.padEnd(width)) : r.changed ? c.yellow(host.padEnd(width)) : c.green(host.padEnd(width));
-      return `${name} : ok=${r.ok} changed=${r.changed} unreachable=${r.unreachable ? 1 : 0} failed=${r.failed} skipped=${r.skipped}`;
-    })
-    .join('\n');
+  const n = (name: string, v: number, paint: (s: string) => string) => (v ? paint(`${name}=${v}`) : `${name}=${v}`);
+  const lines = Object.entries(recap).map(([host, r]) => {
+    const counts = [
+      n('ok', r.ok, c.green),
+      n('changed', r.changed, c.yellow),
+      n('unreachable', r.unreachable ? 1 : 0, c.red),
+      n('failed', r.failed, c.red),
+      n('skipped', r.skipped, c.dim),
+    ].join(' ');
+    const journaled = run && !run.check ? `  ${c.dim(`(${r.changes} change${r.changes === 1 ? '' : 's'})`)}` : '';
+    return `${hostColor(r, c)(host.padEnd(width))} : ${counts}${journaled}`;
+  });
+  if (run) lines.push('', runLine(recap, run));
+  return lines.join('\n');
+}
+
+/** The line under the recap: the run id, what was journaled, and how to undo it. */
+function runLine(recap: Record<string, HostRecap>, run: { runId: string; check: boolean }): string {
+  if (run.check) return `check mode: nothing was changed (run ${run.runId} is not journaled)`;
+  const total = Object.values(recap).reduce((s, r) => s + r.changes, 0);
+  if (!total) return `run ${run.runId}: no change made`;
+  const hosts = Object.values(recap).filter((r) => r.changes).length;
+  return (
+    `run ${run.runId}: ${total} change${total === 1 ? '' : 's'} journaled on ${hosts} host${hosts === 1 ? '' : 's'} ` +
+    `(changed= counts tasks; provision history lists the run; provision rollback --run ${run.runId} undoes it)`
+  );
 }

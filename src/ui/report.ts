@@ -20,6 +20,7 @@ export function formatHostRollback(r: HostRollback, c: Colors = plain): string {
         ? `${r.host}: ${r.message}`
         : c.red(`${r.host}: ${r.message}`);
   const lines = [head];
+  if (r.brokenLock) lines.push(`  ${MARK.note!(c)}broke a stale lock: ${r.brokenLock}`);
   if (r.plan.skipped.length) lines.push(c.dim(`  already rolled back, left alone: ${r.plan.skipped.join(', ')}`));
   for (const it of r.items) {
     lines.push(`  ${MARK[it.status]!(c)}${it.text}`);

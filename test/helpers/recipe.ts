@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { TestLab } from './lab.ts';
+import { expectValidOutput } from './schema.ts';
 
 export const BIN = join(import.meta.dirname, '../../bin/provision.js');
 
@@ -9,10 +10,10 @@ export interface CliResult {
   code: number;
   out: string;
   /** The --json document, when asked for and printed. */
-  json?: { recap: Record<string, { ok: number; changed: number; failed: number; roundTrips: number }>; plays: unknown[] };
+  json?: { runId?: string; recap: Record<string, { ok: number; changed: number; failed: number; roundTrips: number }>; plays: unknown[] };
 }
 
-/** Run `provision` as a user would (plain output: CI=true, no TTY). */
+/** Run `provision` as a user would (plain output: CI=true, no TTY); a --json document must validate against the schema. */
 export async function cli(args: string[], timeoutMs = 600_000): Promise<CliResult> {
   const r = await execa('node', [BIN, ...args], { reject: false, timeout: timeoutMs, env: { CI: 'true' } });
   const out = `${r.stdout}\n${r.stderr}`;
@@ -23,6 +24,7 @@ export async function cli(args: string[], timeoutMs = 600_000): Promise<CliResul
     } catch {
       json = undefined;
     }
+    if (json !== undefined) expectValidOutput(json, `provision ${args.join(' ')}`);
   }
   return { code: r.exitCode ?? -1, out, json };
 }

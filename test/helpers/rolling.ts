@@ -118,9 +118,8 @@ export async function verifyUntilOk(inv: string): Promise<CliResult> {
 /** Run ids journaled on any host (`provision history --json`). */
 export async function runIds(inv: string): Promise<Set<string>> {
   const r = await cli(['history', '-i', inv, '--json']);
-  const start = r.out.indexOf('{');
-  const doc = JSON.parse(r.out.slice(start, r.out.lastIndexOf('}') + 1)) as Record<string, { id: string }[] | { error: string }>;
-  return new Set(Object.values(doc).flatMap((rows) => (Array.isArray(rows) ? rows.map((x) => x.id) : [])));
+  const doc = r.json as unknown as { hosts: Record<string, { runs?: { id: string }[] }> };
+  return new Set(Object.values(doc.hosts).flatMap((h) => (h.runs ?? []).map((x) => x.id)));
 }
 
 /** The id of the one run journaled since `before`. */

@@ -4,12 +4,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LockError } from '../../src/core/errors.ts';
 import { STATE_DIR } from '../../src/host/layout.ts';
-import { acquireScript, checkLock, releaseScript } from '../../src/host/lock.ts';
+import { acquireScript, checkLock, describeHolder, releaseScript } from '../../src/host/lock.ts';
 
 const holder = (stale: 0 | 1) =>
   `lock=held\nstale=${stale}\nholder.run=R1\nholder.user=alice\nholder.control=ctl\nholder.since=2026-01-01T00:00:00Z\nholder.pid=42\n`;
@@ -63,10 +63,13 @@ describe('acquire and release on a real shell', () => {
     expect(() => checkLock(run(acquireScript('R2', { breakStale: false })), 'h')).not.toThrow();
   });
 
-  it('--break-stale-lock breaks a lock whose holder is gone', () => {
+  it('--break-stale-lock breaks a lock whose holder is gone, and says whose', () => {
     const out = run(acquireScript('R3', { breakStale: true }));
     expect(out).toContain('lock=broken');
-    expect(() => checkLock(out, 'h')).not.toThrow();
+    // It says whose lock it broke (R2 took it in the test above), and since when.
+    const broken = checkLock(out, 'h');
+    expect(broken).toMatchObject({ run: 'R2', user: userInfo().username, stale: true });
+    expect(describeHolder(broken!)).toMatch(/^run R2 by \S+ from \S+, taken at \S+, \d+ s ago$/);
     expect(readFileSync(join(dir, 'lock/holder'), 'utf8')).toMatch(/^run=R3$/m);
   });
 });

@@ -17,6 +17,7 @@ import { pruneScript } from '../../src/host/retention.ts';
 import { withHosts } from '../../src/journal/hosts.ts';
 import { rollbackHost } from '../../src/journal/rollback.ts';
 import { useLab } from '../helpers/lab.ts';
+import { expectValidOutput } from '../helpers/schema.ts';
 import { apache, cutPlaybook, rollback, run, SITE, sleepPlaybook, snapshot, startApache } from './helpers.ts';
 
 const lab = useLab({ profile: 'scale', hosts: 2, services: false });
@@ -158,12 +159,16 @@ describe('rollback on lab hosts', () => {
   it('history lists every run per host with user, playbook, changes and status; the CLI prints it', async () => {
     const { out, code } = await cli(historyCommand(), ['--json']);
     expect(code).toBe(0);
-    const doc = JSON.parse(out) as Record<string, { id: string; status: string; user: string; playbook: string; changed: number }[]>;
+    const doc = JSON.parse(out) as {
+      hosts: Record<string, { runs: { id: string; status: string; user: string; playbook: string; changed: number }[] }>;
+    };
+    expectValidOutput(doc, 'history --json');
     const [h1, h2] = lab.hosts as [string, string];
-    // h1: the shared run, the drift run and the failed run, all rolled back. h2: the shared run, then the two sleep runs that got the lock.
-    expect(doc[h1]!.map((r) => r.status)).toEqual(['rolled-back', 'rolled-back', 'rolled-back']);
-    expect(doc[h2]!.map((r) => r.status)).toEqual(['rolled-back', 'complete', 'complete']);
-    expect(doc[h2]![0]).toMatchObject({ user: userInfo().username, playbook: SITE, changed: 11 });
+    // Newest first, as the text. h1: the shared run, the drift run and the failed run, all rolled back.
+    // h2: the shared run, then the two sleep runs that got the lock.
+    expect(doc.hosts[h1]!.runs.map((r) => r.status)).toEqual(['rolled-back', 'rolled-back', 'rolled-back']);
+    expect(doc.hosts[h2]!.runs.map((r) => r.status)).toEqual(['complete', 'complete', 'rolled-back']);
+    expect(doc.hosts[h2]!.runs.at(-1)).toMatchObject({ user: userInfo().username, playbook: SITE, changed: 11 });
     const text = await cli(historyCommand(), ['--limit', h2]);
     expect(text.out).toContain(`${h2}:`);
     expect(text.out).not.toContain(`${h1}:`);
