@@ -24,15 +24,18 @@ function floorLines(r: Results): string[] {
   const f = r.floor;
   if (!f) return ['(not measured)'];
   return [
-    '| floor | time |',
+    // OpenSSH and provision's own transport side by side: the same two costs, one row each.
+    '| floor | OpenSSH (`ssh` process) | provision (ssh2 in-process) |',
+    '|---|---|---|',
+    `| fresh connection + one command (TCP, key exchange, auth, exec) | ${fmtMs(f.sshFresh)} | ${fmtMs(f.transportFresh)} |`,
+    `| one command on an open connection | ${fmtMs(f.sshMux)} (\`ssh -S master host true\`, includes the ssh process start) ` +
+      `| ${fmtMs(f.transportExec)} |`,
+    '',
+    '| other floor | time |',
     '|---|---|',
-    `| fresh \`ssh host true\` (OpenSSH: process, TCP, key exchange, auth, one command) | ${fmtMs(f.sshFresh)} |`,
-    `| one command on an open connection (\`ssh -S master host true\`: process start + one exec) | ${fmtMs(f.sshMux)} |`,
-    `| provision's transport in-process: connect + one command (ssh2) | ${fmtMs(f.transportFresh)} |`,
-    `| provision's transport in-process: one command on an open connection | ${fmtMs(f.transportExec)} |`,
-    `| host side: provision's firewall fact (D-Bus queries to firewalld via dbus-send) on an open connection | ${fmtMs(f.firewallFact)} |`,
+    `| host side: provision's firewall fact on an open connection | ${fmtMs(f.firewallFact)} |`,
     `| \`node -e 0\` | ${fmtMs(r.startup.nodeBare)} |`,
-    `| \`node bin/provision.js --help\` (node + tsx + CLI load, no work) | ${fmtMs(r.startup.provisionHelp)} |`,
+    `| \`node bin/provision.js --help\` (node + CLI load, no work) | ${fmtMs(r.startup.provisionHelp)} |`,
     `| \`ansible-playbook --version\` (Python + Ansible load, no work) | ${fmtMs(r.startup.ansibleVersion)} |`,
   ];
 }
