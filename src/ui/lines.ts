@@ -1,6 +1,7 @@
 /** The plain renderer (CI, pipes): Ansible-style PLAY / TASK headers, one line per host result. */
 import type { RunEmitter } from '../runner/events.ts';
-import { formatDiff, formatRecap, type Colors } from './format.ts';
+import { formatDiff } from './diff.ts';
+import { formatRecap, type Colors } from './format.ts';
 
 export interface LineOptions {
   diff: boolean;

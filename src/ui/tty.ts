@@ -5,7 +5,8 @@
 import { Listr } from 'listr2';
 import type { TaskResult } from '../core/result.ts';
 import type { RunEmitter } from '../runner/events.ts';
-import { ansi, formatDiff, formatRecap } from './format.ts';
+import { formatDiff } from './diff.ts';
+import { ansi, formatRecap } from './format.ts';
 
 interface Deferred {
   promise: Promise<TaskResult[]>;
