@@ -100,8 +100,8 @@ function costs(r: Results): string[] {
     '',
     ...(r.floor
       ? [
-          `Host side: provision's firewall fact alone (four dbus-send queries to firewalld; ` +
-            `it used four \`firewall-cmd\` Python starts before) ` +
+          `Host side: provision's firewall fact alone (one dbus-send query for the runtime ports and the zone's file ` +
+            `for the permanent ones; D-Bus for rich rules) ` +
             `takes ${r.floor.firewallFact.median.toFixed(0)} ms on an open connection; ` +
             `a fresh \`ssh host true\` takes ${r.floor.sshFresh.median.toFixed(0)} ms. ` +
             `Round trips per host on a 1-host rerun: ${[...new Set(p1.flatMap((x) => x.roundTrips ?? []))].join(', ') || 'n/a'}.`,
