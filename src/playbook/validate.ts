@@ -5,7 +5,9 @@ import type { OperationDef } from '../ops/types.ts';
 import { playbookError } from './load.ts';
 import type { Task } from './types.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+// No codegen optimisation passes: they cost more at compile time (each run compiles its ops'
+// schemas) than they ever save on validating a task's few arguments.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, code: { optimize: false } });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function validator(op: OperationDef<any>): ValidateFunction {

@@ -73,7 +73,8 @@ const octets = (s: string) => {
   return m && m.slice(1).every((o) => Number(o) <= 255 && (o === '0' || !o.startsWith('0'))) ? m.slice(1).map(Number) : undefined;
 };
 
-const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, verbose: true });
+// No codegen optimisation passes: compiling costs more than validating a few variables ever does.
+const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, verbose: true, code: { optimize: false } });
 ajv.addFormat('ipv4', (s: string) => octets(s) !== undefined);
 ajv.addFormat('ipv4_multicast', (s: string) => {
   const o = octets(s);
