@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import { goals, wall, type Results } from './results.ts';
 import { fmtMb, fmtMs, stats } from './stats.ts';
+import { mibPerHost } from './scale.ts';
 import { REPO, type ToolRun } from './tools.ts';
 
 const ratio = (x: number) => (Number.isFinite(x) ? `${x.toFixed(x >= 10 ? 0 : 1)}×` : 'n/a');
@@ -37,6 +38,32 @@ function floorLines(r: Results): string[] {
     `| \`node -e 0\` | ${fmtMs(r.startup.nodeBare)} |`,
     `| \`node bin/provision.js --help\` (node + CLI load, no work) | ${fmtMs(r.startup.provisionHelp)} |`,
     `| \`ansible-playbook --version\` (Python + Ansible load, no work) | ${fmtMs(r.startup.ansibleVersion)} |`,
+  ];
+}
+
+/** provision alone at many hosts: time, and control memory per host. */
+function scaleLines(r: Results): string[] {
+  const s = r.scale;
+  if (!s) return [];
+  const perHost = (kb?: number) => (kb ? `${mibPerHost(kb, s.baseRssKb, s.hosts).toFixed(2)} MiB` : 'n/a');
+  const peak = [...s.reruns].sort((a, b) => b.maxRssKb - a.maxRssKb)[0];
+  const rt = s.reruns.flatMap((x) => x.roundTrips ?? []);
+  return [
+    `## provision alone at ${s.hosts} hosts (sshd-only \`scale\` hosts, forks = ${s.hosts})`,
+    '',
+    '| measurement | time | round trips per host | peak RSS (GNU time) | per host (less `--help`) | process tree, sampled |',
+    '|---|---|---|---|---|---|',
+    ...(s.first
+      ? [
+          `| first run (converge) | ${fmtMs(stats([s.first.ms]))} | ${[...new Set(s.first.roundTrips ?? [])].join(', ')} ` +
+            `| ${fmtMb(s.first.maxRssKb)} | ${perHost(s.first.maxRssKb)} | ${fmtMb(s.first.treePeakKb)} |`,
+        ]
+      : []),
+    `| idempotent rerun | ${fmtMs(wall(s.reruns))} | ${rt.length ? `${Math.min(...rt)}–${Math.max(...rt)}` : 'n/a'} ` +
+      `| ${fmtMb(peak?.maxRssKb)} | ${perHost(peak?.maxRssKb)} | ${fmtMb(peak?.treePeakKb)} |`,
+    '',
+    `\`provision --help\` alone holds ${fmtMb(s.baseRssKb)}; per host is (peak − that) ÷ ${s.hosts}.`,
+    '',
   ];
 }
 
@@ -110,12 +137,12 @@ function costs(r: Results): string[] {
       : []),
     ...(r.floor ? [scaleNote(r)] : []),
     '',
-    'Main-thread CPU profile of one 1-host rerun (self time by package or source layer; ' +
-      'tsx compiles in a loader thread and esbuild, which are not in this profile — they show here as idle or program time):',
+    'Main-thread CPU profile of one 1-host rerun, self time by source file (the bundle mapped back through its source maps; ' +
+      '`npx tsx bench/profile.ts -- <args>` prints the same for any command):',
     '',
     '| where | self ms |',
     '|---|---:|',
-    ...r.profile.slice(0, 12).map((p) => `| ${p.bucket} | ${p.ms.toFixed(0)} |`),
+    ...r.profile.slice(0, 20).map((p) => `| ${p.bucket} | ${p.ms.toFixed(0)} |`),
   ];
   return out;
 }
@@ -191,6 +218,7 @@ export function renderReport(r: Results): string {
     `| Ansible (main process + ${maxN} forked workers + ssh clients) ` +
       `| ${fmtMb(mem('ansible')?.maxRssKb)} | ${fmtMb(mem('ansible')?.treePeakKb)} |`,
     '',
+    ...scaleLines(r),
     '## What costs the time',
     '',
     ...costs(r),
