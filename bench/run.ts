@@ -5,6 +5,7 @@
  * --reps-max 2 (largest count; these runs also sample the process tree's memory), --scale-hosts 100
  * (provision alone on that many sshd-only hosts, 0: off; --quick: off), --quick.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -44,6 +45,8 @@ const scaleHosts = opt.quick ? 0 : Number(opt['scale-hosts']);
 const TIMEOUT = 300_000;
 const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
+// The bundle, fresh: otherwise bin/provision.js runs the sources through tsx (slower, more memory).
+execFileSync(process.execPath, [join(REPO, 'scripts/build.mjs')], { cwd: REPO, stdio: 'inherit' });
 mkdirSync(WORK, { recursive: true });
 const hostVars = hostVarsOf(scenarioName);
 const sc = scenarios()[scenarioName];

@@ -4,6 +4,7 @@
  * `scale` lab hosts, converges them with provision, reruns, prints time and control memory per
  * host, and takes the lab down (also on error and Ctrl-C). At most 150 hosts, each run at most 10 min.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +33,8 @@ const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).
 const log = (s: string) => console.log(`[scale ${new Date().toISOString().slice(11, 19)}] ${s}`);
 process.once('SIGINT', () => void labDown(lab).finally(() => process.exit(130)));
 
+// The bundle, fresh: otherwise bin/provision.js runs the sources through tsx (slower, more memory).
+execFileSync(process.execPath, [join(REPO, 'scripts/build.mjs')], { cwd: REPO, stdio: 'inherit' });
 const base = (await timed(process.execPath, [join(REPO, 'bin/provision.js'), '--help'], { cwd: REPO })).maxRssKb;
 log(`scenario ${name}, ${opt.hosts} hosts, ${opt.reps} reruns; load at start ${load()}`);
 const problems: string[] = [];
