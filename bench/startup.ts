@@ -37,6 +37,7 @@ console.log(`provision ${args.join(' ')}: ${fmtMs(sc)}`);
 console.log(`difference of medians:    ${(sc.median - sb.median).toFixed(0)} ms; median of paired differences ${sd.median.toFixed(0)} ms`);
 const [cb, cc] = cpu.map(stats);
 console.log(
-  `CPU time (user + system): node -e 0 ${fmtMs(cb!)}, provision ${fmtMs(cc!)}; difference of medians ${(cc!.median - cb!.median).toFixed(0)} ms`,
+  `CPU time (user + system): node -e 0 ${fmtMs(cb!)}, provision ${fmtMs(cc!)}; ` +
+    `difference of medians ${(cc!.median - cb!.median).toFixed(0)} ms`,
 );
 console.log(`load at end ${load()}`);

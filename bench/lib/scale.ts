@@ -51,7 +51,8 @@ export async function scalePoint(o: {
       const r = await runProvision(inv, o.scenario, n, { timeoutMs: RUN_TIMEOUT_MS, sampleTreeMs: 100 });
       const p = problem(r, n, true);
       o.log(
-        `scale: rerun ${n} hosts #${i + 1}: ${(r.ms / 1000).toFixed(2)} s, peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MiB${p ? ` ✗ ${p}` : ''}`,
+        `scale: rerun ${n} hosts #${i + 1}: ${(r.ms / 1000).toFixed(2)} s, ` +
+          `peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MiB${p ? ` ✗ ${p}` : ''}`,
       );
       if (p) o.problems.push(`scale rerun ${n} #${i + 1}: ${p}`);
       else out.reruns.push(r);
