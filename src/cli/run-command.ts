@@ -9,7 +9,6 @@ import { runPlaybook } from '../runner/run.ts';
 import { ansi, plain } from '../ui/format.ts';
 import { attachJson } from '../ui/json.ts';
 import { attachLines } from '../ui/lines.ts';
-import { attachTty } from '../ui/tty.ts';
 
 export interface RunFlags {
   inventory: string;
@@ -53,7 +52,9 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
   const write = (s: string) => process.stdout.write(`${s}\n`);
   let flush = async () => {};
   if (f.json) attachJson(emitter, write, { playbook, inventory: f.inventory, check: !!f.check });
-  else if (process.stdout.isTTY && !process.env.CI && f.verbose === 0) flush = attachTty(emitter, { diff: !!f.diff, write }).flush;
+  // The progress UI (listr2) loads only for a terminal: --json and plain lines never need it.
+  else if (process.stdout.isTTY && !process.env.CI && f.verbose === 0)
+    flush = (await import('../ui/tty.ts')).attachTty(emitter, { diff: !!f.diff, write }).flush;
   else attachLines(emitter, { diff: !!f.diff, verbose: f.verbose, colors: process.stdout.isTTY ? ansi : plain, write });
   const interrupt = onInterrupt(emitter);
   const summary = await runPlaybook({
