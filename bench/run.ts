@@ -2,23 +2,26 @@
  * `npm run bench`: provision against Ansible on the same kind of lab hosts, the two tools
  * alternating within one run. Writes bench/RESULTS.md and bench/.work/results.json.
  * Options: --scenario recipe|generic, --hosts 1,10,30, --reps 5 (1 host), --reps-n 3 (middle counts),
- * --reps-max 2 (largest count; these runs also sample the process tree's memory), --quick.
+ * --reps-max 2 (largest count; these runs also sample the process tree's memory), --scale-hosts 100
+ * (provision alone on that many sshd-only hosts, 0: off; --quick: off), --quick.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { stringify } from 'yaml';
-import { buildCounterWar } from '../src/ops/tomcat/build-counter.ts';
 import { machineInfo, versions } from './lib/env-info.ts';
 import { measureFloor } from './lib/floor.ts';
-import { ansibleEnv, downAll, freshLab, WORK, writeInventory } from './lib/labs.ts';
+import { ansibleEnv, downAll, freshLab, LAB, WORK, writeInventory } from './lib/labs.ts';
+import { labDown } from '../src/lab/index.ts';
 import { stopMasters } from './lib/masters.ts';
 import { timed } from './lib/proc.ts';
 import { profileProvision } from './lib/profile.ts';
 import { renderReport } from './lib/report.ts';
 import { emptyResults, type Results } from './lib/results.ts';
 import { stats } from './lib/stats.ts';
-import { problem, REPO, runAnsible, runProvision, type Scenario, type ToolName, type ToolRun } from './lib/tools.ts';
+import { scalePoint } from './lib/scale.ts';
+import { defaultScenario, hostVarsOf, scenarios } from './lib/scenarios.ts';
+import { problem, REPO, runAnsible, runProvision, type ToolName, type ToolRun } from './lib/tools.ts';
 
 const { values: opt } = parseArgs({
   options: {
@@ -28,59 +31,25 @@ const { values: opt } = parseArgs({
     'reps-n': { type: 'string', default: '2' },
     'reps-max': { type: 'string', default: '2' },
     quick: { type: 'boolean', default: false },
+    'scale-hosts': { type: 'string', default: '100' },
     out: { type: 'string', default: join(REPO, 'bench/RESULTS.md') },
   },
 });
-const RECIPE = join(REPO, 'playbooks/tomcat-cluster.yml');
-const scenarioName = opt.scenario ?? (existsSync(RECIPE) ? 'recipe' : 'generic');
+const scenarioName = opt.scenario ?? defaultScenario();
 const hostCounts = (opt.quick ? '1,3' : opt.hosts!).split(',').map(Number);
 const reps1 = opt.quick ? 2 : Number(opt.reps);
 const repsN = opt.quick ? 1 : Number(opt['reps-n']);
 const repsMax = opt.quick ? 1 : Number(opt['reps-max']);
 const maxHosts = Math.max(...hostCounts);
+const scaleHosts = opt.quick ? 0 : Number(opt['scale-hosts']);
 const TIMEOUT = 300_000;
 const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
+// The bundle, fresh: otherwise bin/provision.js runs the sources through tsx (slower, more memory).
+execFileSync(process.execPath, [join(REPO, 'scripts/build.mjs')], { cwd: REPO, stdio: 'inherit' });
 mkdirSync(WORK, { recursive: true });
-const war = join(WORK, 'counter.war');
-buildCounterWar(war);
-const SECRET = 'bench-secret-1';
-const scenarios: Record<string, Scenario> = {
-  recipe: {
-    name: 'recipe',
-    provisionPlaybook: RECIPE,
-    ansiblePlaybook: join(REPO, 'bench/ansible/tomcat-cluster.yml'),
-    vars: { manage_services: 'false', tomcat_ajp_secret: SECRET, app_src: war, app_name: 'ROOT.war' },
-  },
-  generic: {
-    name: 'generic',
-    provisionPlaybook: join(REPO, 'bench/playbooks/generic.yml'),
-    ansiblePlaybook: join(REPO, 'bench/playbooks/generic.yml'),
-    vars: {},
-  },
-};
-/**
- * The recipe on every host as its own cluster: jvmRoutes unique across the inventory (provision
- * refuses a route used twice among the play's hosts) and each Apache balancing its own two Tomcats.
- */
-function recipeHostVars(host: string): Record<string, unknown> {
-  const id = host.slice(host.lastIndexOf('-') + 1);
-  const inst = [
-    { home: '/opt/tomcat', jvmRoute: `${id}t1`, ports: { shutdown: 8005, http: 8080, redirect: 8443, ajp: 8009 }, receiverPort: 4000 },
-    {
-      home: '/opt/tomcat2',
-      source: '/opt/tomcat',
-      jvmRoute: `${id}t2`,
-      ports: { shutdown: 8006, http: 8081, redirect: 8444, ajp: 8010 },
-      receiverPort: 4001,
-    },
-  ];
-  const members = inst.map((i) => ({ host: '127.0.0.1', port: i.ports.ajp, route: i.jvmRoute, secret: SECRET }));
-  // provision's playbook reads balancer_members through from_yaml.
-  return { tomcat_instances: inst, balancer_members: stringify(members) };
-}
-const hostVars = scenarioName === 'recipe' ? recipeHostVars : () => ({});
-const sc = scenarios[scenarioName];
+const hostVars = hostVarsOf(scenarioName);
+const sc = scenarios()[scenarioName];
 if (!sc) throw new Error(`unknown scenario ${scenarioName}`);
 const res: Results = emptyResults(sc.name, { provision: sc.provisionPlaybook, ansible: sc.ansiblePlaybook }, sc.vars);
 const t0 = Date.now();
@@ -112,6 +81,7 @@ async function startup(): Promise<void> {
   };
   res.startup.nodeBare = await sample(process.execPath, ['-e', '0']);
   res.startup.provisionHelp = await sample(process.execPath, [join(REPO, 'bin/provision.js'), '--help']);
+  res.startup.provisionHelpRssKb = (await timed(process.execPath, [join(REPO, 'bin/provision.js'), '--help'], { cwd: REPO })).maxRssKb;
   res.startup.ansibleVersion = await sample('ansible-playbook', ['--version']);
 }
 
@@ -184,6 +154,20 @@ try {
   await firstRuns();
   log('reruns');
   await reruns();
+  if (scaleHosts > 0) {
+    // Ansible's lab is no longer needed: its hosts' memory and CPU go to the many-hosts point.
+    await labDown(LAB.ansible);
+    res.scale = await scalePoint({
+      lab: LAB.provision,
+      hosts: scaleHosts,
+      reps: repsMax,
+      scenario: sc,
+      hostVars,
+      baseRssKb: res.startup.provisionHelpRssKb ?? 0,
+      problems: res.problems,
+      log,
+    });
+  }
 } catch (e) {
   res.problems.push(`bench aborted: ${(e as Error).message}`);
   log(`aborted: ${(e as Error).stack}`);

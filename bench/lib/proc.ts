@@ -24,6 +24,8 @@ export interface Timed {
   stderr: string;
   /** GNU time's "Maximum resident set size": the largest single process of the tree, KiB. */
   maxRssKb: number;
+  /** User + system CPU time of the process and its waited-for children (GNU time), ms: less swayed by a busy machine than wall time. */
+  cpuMs: number;
   /** Peak of the summed RSS of all processes in the tree (when sampled), KiB. */
   treePeakKb?: number;
   timedOut: boolean;
@@ -105,12 +107,14 @@ export function timed(cmd: string, args: string[], opts: TimedOptions = {}): Pro
       }
       rmSync(dir, { recursive: true, force: true });
       const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(report);
+      const sec = (what: string) => Number(new RegExp(`${what} time \\(seconds\\): ([\\d.]+)`).exec(report)?.[1] ?? NaN);
       resolve({
         ms,
         code,
         stdout: Buffer.concat(out).toString(),
         stderr: Buffer.concat(err).toString(),
         maxRssKb: m ? Number(m[1]) : 0,
+        cpuMs: (sec('User') + sec('System')) * 1000,
         treePeakKb: opts.sampleTreeMs ? peak : undefined,
         timedOut,
       });

@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import { goals, wall, type Results } from './results.ts';
 import { fmtMb, fmtMs, stats } from './stats.ts';
+import { mibPerHost } from './scale.ts';
 import { REPO, type ToolRun } from './tools.ts';
 
 const ratio = (x: number) => (Number.isFinite(x) ? `${x.toFixed(x >= 10 ? 0 : 1)}×` : 'n/a');
@@ -24,16 +25,45 @@ function floorLines(r: Results): string[] {
   const f = r.floor;
   if (!f) return ['(not measured)'];
   return [
-    '| floor | time |',
+    // OpenSSH and provision's own transport side by side: the same two costs, one row each.
+    '| floor | OpenSSH (`ssh` process) | provision (ssh2 in-process) |',
+    '|---|---|---|',
+    `| fresh connection + one command (TCP, key exchange, auth, exec) | ${fmtMs(f.sshFresh)} | ${fmtMs(f.transportFresh)} |`,
+    `| one command on an open connection | ${fmtMs(f.sshMux)} (\`ssh -S master host true\`, includes the ssh process start) ` +
+      `| ${fmtMs(f.transportExec)} |`,
+    '',
+    '| other floor | time |',
     '|---|---|',
-    `| fresh \`ssh host true\` (OpenSSH: process, TCP, key exchange, auth, one command) | ${fmtMs(f.sshFresh)} |`,
-    `| one command on an open connection (\`ssh -S master host true\`: process start + one exec) | ${fmtMs(f.sshMux)} |`,
-    `| provision's transport in-process: connect + one command (ssh2) | ${fmtMs(f.transportFresh)} |`,
-    `| provision's transport in-process: one command on an open connection | ${fmtMs(f.transportExec)} |`,
-    `| host side: provision's firewall fact (D-Bus queries to firewalld via dbus-send) on an open connection | ${fmtMs(f.firewallFact)} |`,
+    `| host side: provision's firewall fact on an open connection | ${fmtMs(f.firewallFact)} |`,
     `| \`node -e 0\` | ${fmtMs(r.startup.nodeBare)} |`,
-    `| \`node bin/provision.js --help\` (node + tsx + CLI load, no work) | ${fmtMs(r.startup.provisionHelp)} |`,
+    `| \`node bin/provision.js --help\` (node + CLI load, no work) | ${fmtMs(r.startup.provisionHelp)} |`,
     `| \`ansible-playbook --version\` (Python + Ansible load, no work) | ${fmtMs(r.startup.ansibleVersion)} |`,
+  ];
+}
+
+/** provision alone at many hosts: time, and control memory per host. */
+function scaleLines(r: Results): string[] {
+  const s = r.scale;
+  if (!s) return [];
+  const perHost = (kb?: number) => (kb ? `${mibPerHost(kb, s.baseRssKb, s.hosts).toFixed(2)} MiB` : 'n/a');
+  const peak = [...s.reruns].sort((a, b) => b.maxRssKb - a.maxRssKb)[0];
+  const rt = s.reruns.flatMap((x) => x.roundTrips ?? []);
+  return [
+    `## provision alone at ${s.hosts} hosts (sshd-only \`scale\` hosts, forks = ${s.hosts})`,
+    '',
+    '| measurement | time | round trips per host | peak RSS (GNU time) | per host (less `--help`) | process tree, sampled |',
+    '|---|---|---|---|---|---|',
+    ...(s.first
+      ? [
+          `| first run (converge) | ${fmtMs(stats([s.first.ms]))} | ${[...new Set(s.first.roundTrips ?? [])].join(', ')} ` +
+            `| ${fmtMb(s.first.maxRssKb)} | ${perHost(s.first.maxRssKb)} | ${fmtMb(s.first.treePeakKb)} |`,
+        ]
+      : []),
+    `| idempotent rerun | ${fmtMs(wall(s.reruns))} | ${rt.length ? `${Math.min(...rt)}–${Math.max(...rt)}` : 'n/a'} ` +
+      `| ${fmtMb(peak?.maxRssKb)} | ${perHost(peak?.maxRssKb)} | ${fmtMb(peak?.treePeakKb)} |`,
+    '',
+    `\`provision --help\` alone holds ${fmtMb(s.baseRssKb)}; per host is (peak − that) ÷ ${s.hosts}.`,
+    '',
   ];
 }
 
@@ -97,8 +127,8 @@ function costs(r: Results): string[] {
     '',
     ...(r.floor
       ? [
-          `Host side: provision's firewall fact alone (four dbus-send queries to firewalld; ` +
-            `it used four \`firewall-cmd\` Python starts before) ` +
+          `Host side: provision's firewall fact alone (one dbus-send query for the runtime ports and the zone's file ` +
+            `for the permanent ones; D-Bus for rich rules) ` +
             `takes ${r.floor.firewallFact.median.toFixed(0)} ms on an open connection; ` +
             `a fresh \`ssh host true\` takes ${r.floor.sshFresh.median.toFixed(0)} ms. ` +
             `Round trips per host on a 1-host rerun: ${[...new Set(p1.flatMap((x) => x.roundTrips ?? []))].join(', ') || 'n/a'}.`,
@@ -107,12 +137,12 @@ function costs(r: Results): string[] {
       : []),
     ...(r.floor ? [scaleNote(r)] : []),
     '',
-    'Main-thread CPU profile of one 1-host rerun (self time by package or source layer; ' +
-      'tsx compiles in a loader thread and esbuild, which are not in this profile — they show here as idle or program time):',
+    'Main-thread CPU profile of one 1-host rerun, self time by source file (the bundle mapped back through its source maps; ' +
+      '`npx tsx bench/profile.ts -- <args>` prints the same for any command):',
     '',
     '| where | self ms |',
     '|---|---:|',
-    ...r.profile.slice(0, 12).map((p) => `| ${p.bucket} | ${p.ms.toFixed(0)} |`),
+    ...r.profile.slice(0, 20).map((p) => `| ${p.bucket} | ${p.ms.toFixed(0)} |`),
   ];
   return out;
 }
@@ -188,6 +218,7 @@ export function renderReport(r: Results): string {
     `| Ansible (main process + ${maxN} forked workers + ssh clients) ` +
       `| ${fmtMb(mem('ansible')?.maxRssKb)} | ${fmtMb(mem('ansible')?.treePeakKb)} |`,
     '',
+    ...scaleLines(r),
     '## What costs the time',
     '',
     ...costs(r),

@@ -1,6 +1,7 @@
 /** What one `npm run bench` measured, and the goals it is judged against. */
 import type { Floor } from './floor.ts';
 import type { ProfileRow } from './profile.ts';
+import type { ScalePoint } from './scale.ts';
 import { stats, type Stats } from './stats.ts';
 import type { ToolName, ToolRun } from './tools.ts';
 
@@ -14,7 +15,12 @@ export interface Results {
   wallS: number;
   machine: Record<string, string>;
   versions: Record<string, string>;
-  startup: { nodeBare: Stats; provisionHelp: Stats; ansibleVersion: Stats };
+  startup: {
+    nodeBare: Stats;
+    provisionHelp: Stats;
+    ansibleVersion: Stats;
+    /** Peak RSS of `provision --help`, KiB. */ provisionHelpRssKb?: number;
+  };
   floor?: Floor;
   /** First run on pristine hosts (1 host). */
   first: Record<ToolName, ToolRun[]>;
@@ -22,6 +28,8 @@ export interface Results {
   rerun: Record<number, Record<ToolName, ToolRun[]>>;
   /** One sampled run per tool at the largest host count. */
   memory: Partial<Record<ToolName, ToolRun>>;
+  /** provision alone on many sshd-only hosts (bench/lib/scale.ts). */
+  scale?: ScalePoint;
   /** Self time of one 1-host provision rerun. */
   profile: ProfileRow[];
   /** Runs that did not count, checks that failed. */

@@ -1,8 +1,6 @@
 /** `provision history`: per host, the journaled runs with id, time, user, playbook, changes and status. */
 import { Command } from 'commander';
-import { readHistory, type HistoryRow } from '../journal/history.ts';
-import { withHosts } from '../journal/hosts.ts';
-import { formatHistory } from '../ui/report.ts';
+import type { HistoryRow } from '../journal/history.ts';
 import { colorsFor } from '../ui/color.ts';
 import { SCHEMA_VERSION } from '../ui/json.ts';
 import { addJournalFlags, hostsFrom, type JournalFlags } from './rollback-command.ts';
@@ -14,7 +12,13 @@ export function historyCommand(): Command {
         'status (complete, failed, interrupted, rolled-back, running)',
     ),
   ).action(async (f: JournalFlags) => {
-    const rows = await withHosts(hostsFrom(f), async (hosts) => {
+    // Loaded when the command runs, not for --help (see main.ts).
+    const [{ readHistory }, { withHosts }, { formatHistory }] = await Promise.all([
+      import('../journal/history.ts'),
+      import('../journal/hosts.ts'),
+      import('../ui/report.ts'),
+    ]);
+    const rows = await withHosts(await hostsFrom(f), async (hosts) => {
       const out = new Map<string, HistoryRow[] | Error>();
       // One round trip per host; hosts answer in parallel.
       await Promise.all(

@@ -1,6 +1,8 @@
 /**
  * `provision`: the command line. Prints the message and hint of an error, never a stack trace unless -v.
- * Importing it runs nothing: bin/provision.js calls `main()`.
+ * Importing it runs nothing: bin/provision.js calls `main()`. Only the option definitions load up
+ * front; each command imports its work (runner, templating, XML, schemas, UI, lab) when it runs,
+ * so `--help` and a bad flag cost little more than starting node.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ProvisionError, UsageError } from '../core/errors.ts';
@@ -10,7 +12,7 @@ import { colorsFor, disableColor } from '../ui/color.ts';
 import { formatError } from '../ui/format.ts';
 import { errorDocument } from '../ui/json.ts';
 import { DEFAULT_PLAYBOOK } from './paths.ts';
-import { runCommand, type RunFlags } from './run-command.ts';
+import type { RunFlags } from './run-command.ts';
 import { verifyCommand } from './verify-command.ts';
 import { historyCommand } from './history-command.ts';
 import { rollbackCommand } from './rollback-command.ts';
@@ -70,6 +72,7 @@ export function buildProgram(): Command {
         throw new UsageError('no inventory given', {
           hint: 'pass --inventory hosts.yml (an Ansible YAML inventory); `provision lab up` writes one for the local test hosts',
         });
+      const { runCommand } = await import('./run-command.ts');
       process.exitCode = await runCommand(playbook ?? DEFAULT_PLAYBOOK, f);
     });
   program.addCommand(verifyCommand().exitOverride());

@@ -1,10 +1,7 @@
 /** `provision rollback`: undo the last run (or a named one and every later one) on each host. */
-import { connectionDefaultsFromFlags } from '../inventory/connection.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../core/errors.ts';
 import { DEFAULT_FORKS } from '../core/forks.ts';
-import { formatRollback } from '../ui/report.ts';
-import { rollbackHosts } from '../journal/rollback-hosts.ts';
 import { colorsFor } from '../ui/color.ts';
 import { SCHEMA_VERSION } from '../ui/json.ts';
 
@@ -54,8 +51,10 @@ export function addJournalFlags(cmd: Command): Command {
 }
 
 /** Inventory path (required) and connection defaults from the flags. */
-export function hostsFrom(f: JournalFlags) {
+export async function hostsFrom(f: JournalFlags) {
   if (!f.inventory) throw new UsageError('no inventory given', { hint: 'pass --inventory hosts.yml (the inventory the run used)' });
+  // Loaded here, not at the top: it brings the YAML parser, which --help does not need.
+  const { connectionDefaultsFromFlags } = await import('../inventory/connection.ts');
   return {
     inventory: f.inventory,
     limit: f.limit,
@@ -76,7 +75,15 @@ export function rollbackCommand(): Command {
       .option('--force', 'overwrite files changed by someone else since the run')
       .option('--break-stale-lock', 'break a host lock whose run is no longer connected'),
   ).action(async (f: RollbackFlags) => {
-    const summary = await rollbackHosts({ ...hostsFrom(f), run: f.run, check: f.check, force: f.force, breakStaleLock: f.breakStaleLock });
+    // Loaded when the command runs, not for --help (see main.ts).
+    const [{ rollbackHosts }, { formatRollback }] = await Promise.all([import('../journal/rollback-hosts.ts'), import('../ui/report.ts')]);
+    const summary = await rollbackHosts({
+      ...(await hostsFrom(f)),
+      run: f.run,
+      check: f.check,
+      force: f.force,
+      breakStaleLock: f.breakStaleLock,
+    });
     if (f.json) {
       const errors = summary.errors.map((e) => ({ host: e.host, message: e.error.message, hint: (e.error as { hint?: string }).hint }));
       process.stdout.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, kind: 'rollback', ...summary, errors }, null, 2)}\n`);

@@ -9,7 +9,6 @@ import { runPlaybook } from '../runner/run.ts';
 import { colorsFor } from '../ui/color.ts';
 import { attachJson } from '../ui/json.ts';
 import { attachLines } from '../ui/lines.ts';
-import { attachTty } from '../ui/tty.ts';
 
 export interface RunFlags {
   inventory: string;
@@ -56,7 +55,8 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
   if (f.json) attachJson(emitter, write, { playbook, inventory: f.inventory, check: !!f.check, diff: !!f.diff });
   // The live view moves the cursor: without colour (NO_COLOR, --no-color) a terminal gets the plain lines, free of any escape.
   else if (process.stdout.isTTY && colors.enabled && !process.env.CI && f.verbose === 0)
-    flush = attachTty(emitter, { diff: !!f.diff, colors, write }).flush;
+    // The progress UI (listr2) loads only for a terminal: --json and plain lines never need it.
+    flush = (await import('../ui/tty.ts')).attachTty(emitter, { diff: !!f.diff, colors, write }).flush;
   else attachLines(emitter, { diff: !!f.diff, verbose: f.verbose, colors, write });
   const interrupt = onInterrupt(emitter);
   const summary = await runPlaybook({

@@ -1,12 +1,7 @@
 /** `provision verify`: prove the cluster works, without downtime; a table and a non-zero exit on failure. */
 import { Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
-import { connectionSpecFor } from '../inventory/connection.ts';
-import { ConnectionPool } from '../transport/index.ts';
-import { instanceChecks, type CheckRow } from '../verify/checks.ts';
-import { sessionChecks } from '../verify/session.ts';
-import { loadTargets } from '../verify/targets.ts';
-import { cliVars } from './extra-vars.ts';
+import type { CheckRow } from '../verify/checks.ts';
 import { DEFAULT_PLAYBOOK } from './paths.ts';
 
 function table(rows: CheckRow[]): string {
@@ -48,6 +43,16 @@ export function verifyCommand(): Command {
       if (f.url !== undefined && !f.url.startsWith('/')) {
         throw new UsageError(`--url ${f.url}: must be a path starting with /`, { hint: 'for example --url /shop/cart' });
       }
+      // Loaded when the command runs, not for --help (see main.ts).
+      const [{ connectionSpecFor }, { ConnectionPool }, { instanceChecks }, { sessionChecks }, { loadTargets }, { cliVars }] =
+        await Promise.all([
+          import('../inventory/connection.ts'),
+          import('../transport/index.ts'),
+          import('../verify/checks.ts'),
+          import('../verify/session.ts'),
+          import('../verify/targets.ts'),
+          import('./extra-vars.ts'),
+        ]);
       const { vars } = await cliVars(f);
       const t = await loadTargets(f.inventory, playbook ?? DEFAULT_PLAYBOOK, vars);
       const probe = { path: f.url ?? t.path, cookie: f.sessionCookie };

@@ -39,20 +39,37 @@ export function snippetFor(req: FactRequest): string {
         'ip -4 -o addr show 2>/dev/null | awk \'{print "addr=" $4}\'',
       ].join('; ');
     case 'firewall': {
-      // firewall-cmd starts Python (~0.2-0.5 s a call); dbus-send asks the running firewalld the
-      // same questions in milliseconds. firewall-cmd remains the fallback without dbus-send.
+      // firewall-cmd starts Python (~0.2-0.5 s a call); dbus-send asks the running firewalld in
+      // milliseconds. One D-Bus call gives the runtime ports (and that it runs); the permanent
+      // ports come from the zone's file (/etc/firewalld/zones, else the shipped /usr/lib one),
+      // which is what firewalld loads and writes. A zone file with rich rules, attributes not in
+      // firewalld's own quoting, or no zone file: the permanent config is asked over D-Bus instead.
+      // firewall-cmd remains the fallback without dbus-send.
       const z = sh`--zone=${req.zone}`.text;
       const zs = sh`string:${req.zone}`.text;
+      const etc = sh`/etc/firewalld/zones/${req.zone}.xml`.text;
+      const lib = sh`/usr/lib/firewalld/zones/${req.zone}.xml`.text;
       const pairs = (key: string) => `awk -F'"' '/string/{v[n++]=$2} END{for(i=0;i+1<n;i+=2) print "${key}=" v[i] "/" v[i+1]}'`;
+      // One record per tag; exit 3 (print nothing) on anything it does not read exactly.
+      const filePorts =
+        `awk 'BEGIN{RS=">"} /<rule([ \\t\\r\\n\\/]|$)/{bad=1; exit} /<port[ \\t\\r\\n]/{` +
+        `if (!match($0, /[ \\t\\r\\n]port="[^"]*"/)) {bad=1; exit} p=substr($0, RSTART+7, RLENGTH-8); ` +
+        `if (!match($0, /[ \\t\\r\\n]protocol="[^"]*"/)) {bad=1; exit} o=o "pport=" p "/" substr($0, RSTART+11, RLENGTH-12) "\\n"} ` +
+        `END{if (bad) exit 3; printf "%s", o}' "$F"`;
       return [
         'if command -v firewall-cmd >/dev/null 2>&1; then echo installed=1',
         'if command -v dbus-send >/dev/null 2>&1; then',
         `D="dbus-send --system --print-reply --dest=${FWD}"`,
-        `if $D ${FWD_PATH} ${FWD}.getDefaultZone >/dev/null 2>&1; then echo state=running`,
-        `$D ${FWD_PATH} ${FWD}.zone.getPorts ${zs} | ${pairs('rport')}`,
+        `if R=$($D ${FWD_PATH} ${FWD}.zone.getPorts ${zs} 2>/dev/null); then echo state=running`,
+        `printf '%s\\n' "$R" | ${pairs('rport')}`,
+        `F=${etc}; [ -f "$F" ] || F=${lib}`,
+        `if ! { [ -f "$F" ] && O=$(${filePorts}); }; then`,
         `P=$(dbus-send --system --print-reply=literal --dest=${FWD} ${FWD_PATH}/config ${FWD}.config.getZoneByName ${zs} | tr -d ' ')`,
         `$D "$P" ${FWD}.config.zone.getPorts | ${pairs('pport')}`,
         `$D "$P" ${FWD}.config.zone.getRichRules | sed -n 's/^ *string "\\(.*\\)"$/rich=\\1/p'`,
+        `elif [ -n "$O" ]; then printf '%s\\n' "$O"; fi`,
+        // getPorts fails for a zone firewalld does not know too: then it runs, with no ports.
+        `elif $D ${FWD_PATH} ${FWD}.getDefaultZone >/dev/null 2>&1; then echo state=running`,
         'else echo state=not-running; fi',
         'else',
         'echo "state=$(firewall-cmd --state 2>&1)"',

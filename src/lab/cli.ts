@@ -1,8 +1,5 @@
-/** `provision lab up|down|status`: the lab's commands, wired into the main CLI by src/cli. */
+/** `provision lab up|down|status`: the lab's commands, wired into the main CLI by src/cli; each loads its code when it runs. */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { labDown } from './down.ts';
-import { labStatus } from './status.ts';
-import { labUp } from './up.ts';
 import type { LabOptions } from './types.ts';
 
 /** The lab's options as commander parses them, plus --json. */
@@ -36,15 +33,18 @@ export function labCommand(): Command {
     .option('--no-services', 'do not start Apache and Tomcat (firewalld and sshd still run)')
     .option('--json', 'print the lab info as JSON')
     .action(async (f: Flags) => {
+      const { labUp } = await import('./up.ts');
       const info = await labUp(toOptions(f));
       if (f.json) console.log(JSON.stringify(info, null, 2));
     });
   addCommon(lab.command('down').description('end every process of the lab and remove all it made')).action(async (f: Flags) => {
+    const { labDown } = await import('./down.ts');
     await labDown(toOptions(f));
   });
   addCommon(lab.command('status').description('show whether the lab runs, host by host'))
     .option('--json', 'print the status as JSON')
     .action(async (f: Flags) => {
+      const { labStatus } = await import('./status.ts');
       const st = await labStatus(toOptions(f));
       if (f.json) {
         console.log(JSON.stringify(st, null, 2));

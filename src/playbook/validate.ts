@@ -3,9 +3,12 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { closest } from '../inventory/suggest.ts';
 import type { OperationDef } from '../ops/types.ts';
 import { playbookError } from './load.ts';
+import { surelyValid } from './schema-fit.ts';
 import type { Task } from './types.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+// No codegen optimisation passes: they cost more at compile time (each run compiles its ops'
+// schemas) than they ever save on validating a task's few arguments.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, code: { optimize: false } });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function validator(op: OperationDef<any>): ValidateFunction {
@@ -43,6 +46,8 @@ function describe(e: ErrorObject, op: OperationDef<any>): { msg: string; hint?: 
 
 /** Throws a PlaybookError at the task's position when the args do not fit the schema. */
 export function validateArgs(op: OperationDef<any>, args: unknown, task: Task, host?: string): void {
+  // Arguments that plainly fit need no compiled validator (schema-fit.ts; it never relies on coercion).
+  if (surelyValid(op.schema as Record<string, unknown>, args)) return;
   const v = validator(op);
   if (v(args)) return;
   const errors = v.errors ?? [];

@@ -5,6 +5,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { closest } from '../inventory/suggest.ts';
+import { FORMATS, surelyValid } from './schema-fit.ts';
 
 /** What a variable may hold. `path`: an absolute path; `port`: an integer from 1 to 65535; `raw`: anything. */
 export const VAR_TYPES = ['str', 'int', 'float', 'bool', 'list', 'dict', 'path', 'port', 'raw'] as const;
@@ -68,18 +69,9 @@ const FORMS: Record<string, string> = {
   ipv4_multicast: 'an IPv4 multicast address, 224.0.0.0 to 239.255.255.255, such as 228.0.0.4',
 };
 
-const octets = (s: string) => {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  return m && m.slice(1).every((o) => Number(o) <= 255 && (o === '0' || !o.startsWith('0'))) ? m.slice(1).map(Number) : undefined;
-};
-
-const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, verbose: true });
-ajv.addFormat('ipv4', (s: string) => octets(s) !== undefined);
-ajv.addFormat('ipv4_multicast', (s: string) => {
-  const o = octets(s);
-  return !!o && o[0]! >= 224 && o[0]! <= 239;
-});
-ajv.addFormat('absolute-path', (s: string) => s.startsWith('/') && !s.includes('\0'));
+// No codegen optimisation passes: compiling costs more than validating a few variables ever does.
+const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, verbose: true, code: { optimize: false } });
+for (const [name, check] of Object.entries(FORMATS)) ajv.addFormat(name, check);
 
 const BOOLS = [true, false, 'true', 'false', 'True', 'False', 'yes', 'no', 'on', 'off'];
 
@@ -170,6 +162,7 @@ export function specProblem(name: string, s: unknown): string | undefined {
 }
 
 const compiled = new WeakMap<VarSpec, ValidateFunction>();
+const schemas = new WeakMap<VarSpec, Record<string, unknown>>();
 
 /** `tomcat_instances[1].ports.ajp` from a variable name and ajv's instance path. */
 const pathOf = (name: string, instancePath: string) =>
@@ -222,9 +215,13 @@ function describe(name: string, e: ErrorObject, secret: boolean): VarProblem | u
 
 /** The problems with one variable's value (none: it fits its spec). The value is not changed. */
 export function checkVar(name: string, spec: VarSpec, value: unknown): VarProblem[] {
+  let schema = schemas.get(spec);
+  if (!schema) schemas.set(spec, (schema = schemaOf(spec)));
+  // Most values plainly fit: then no validator is compiled at all (see schema-fit.ts).
+  if (surelyValid(schema, value)) return [];
   let v = compiled.get(spec);
   if (!v) {
-    v = ajv.compile(schemaOf(spec));
+    v = ajv.compile(schema);
     compiled.set(spec, v);
   }
   // coerceTypes would rewrite the value ("8080" → 8080, as Ansible's int accepts): check a copy.

@@ -3,7 +3,7 @@
  * instance) whose files the notifying tasks change only while it is stopped, and the Apache
  * balancers it is drained from around its restart. Validated here, before anything connects.
  */
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { BalancerMemberRef } from '../core/change.ts';
 import { managerUrl } from '../host/balancer-script.ts';
 
@@ -69,7 +69,9 @@ const schema = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: false, strict: false }).compile(schema);
+// Compiled on first use, not when the runner loads: most runs have no `rolling:` (ajv's codegen costs).
+let compiled: ValidateFunction | undefined;
+const validator = () => (compiled ??= new Ajv({ allErrors: false, strict: false, code: { optimize: false } }).compile(schema));
 
 /** Checks a rendered `rolling:`; throws an Error naming the offending field. */
 export function rollSpecOf(raw: unknown): RollSpec {
@@ -77,6 +79,7 @@ export function rollSpecOf(raw: unknown): RollSpec {
   const a = JSON.parse(JSON.stringify(raw ?? {}), (k, v) =>
     (k === 'port' || k === 'drain_timeout') && typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : v,
   ) as RollingArgs;
+  const validate = validator();
   if (!validate(a)) {
     const e = validate.errors![0]!;
     throw new Error(`\`rolling${e.instancePath.replace(/\//g, '.')}\` ${e.message ?? 'is invalid'}`);

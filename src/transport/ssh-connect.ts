@@ -2,6 +2,7 @@
  * Opening one SSH connection: host key verification, authentication, connect timeout,
  * keepalive, and bounded retries with exponential backoff for connection setup only.
  */
+import { Socket } from 'node:net';
 import ssh2 from 'ssh2';
 import type { Client as ClientType, ConnectConfig } from 'ssh2';
 import { AuthError, ConnectError, HostKeyError } from '../core/errors.ts';
@@ -58,7 +59,12 @@ function attempt(spec: ConnectionSpec): Promise<ClientType> {
   let hostKeyError: HostKeyError | undefined;
   const timeout = spec.connectTimeoutMs ?? CONNECT_DEFAULTS.connectTimeoutMs;
   const serverHostKey = spec.hostKeyChecking === 'off' ? undefined : preferredHostKeyAlgorithms(file, spec.host, spec.port);
+  // Our own socket, so TCP_NODELAY is set before the TCP connect and covers the handshake: ssh2
+  // leaves Nagle's algorithm on, and every small request/reply then waits for a delayed ACK (~40 ms).
+  const sock = new Socket();
+  sock.setNoDelay(true);
   const config: ConnectConfig = {
+    sock,
     host: spec.host,
     port: spec.port,
     username: spec.user,
@@ -99,10 +105,9 @@ function attempt(spec: ConnectionSpec): Promise<ClientType> {
       done({ error: hostKeyError ?? connectError(spec, 'connection closed during handshake', null), retryable: false }),
     );
     try {
+      // Socket errors (refused, unreachable, DNS) reach the client's 'error' listener with their code.
+      sock.connect({ host: spec.host, port: spec.port });
       client.connect(config);
-      // ssh2 leaves Nagle's algorithm on: every small request/reply then waits for delayed ACKs
-      // (about 40 ms per round trip). Set on the socket before the handshake, so it applies to it too.
-      client.setNoDelay(true);
     } catch (err) {
       done({ error: connectError(spec, (err as Error).message, err), retryable: false });
     }

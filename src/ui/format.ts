@@ -1,7 +1,5 @@
 /** Text formatting shared by the renderers: errors with hints, unified diffs, the recap. */
-import { createTwoFilesPatch } from 'diff';
 import { ProvisionError } from '../core/errors.ts';
-import type { FileDiff } from '../core/result.ts';
 import type { HostRecap } from '../runner/events.ts';
 import { plain, type Colors } from './color.ts';
 
@@ -18,34 +16,6 @@ export function formatError(err: unknown, verbose = false, c: Colors = plain): s
   }
   if (verbose || !(e instanceof ProvisionError)) lines.push(c.dim(e.stack ?? ''));
   return lines.join('\n');
-}
-
-/** A unified diff of one file change (secrets were masked before it got here). */
-export function formatDiff(d: FileDiff, c: Colors = plain): string {
-  if (d.binary) return c.dim(`--- ${d.path} (binary: content differs)`);
-  const patch = createTwoFilesPatch(
-    d.before === null ? '/dev/null' : `${d.path} (before)`,
-    d.after === null ? '/dev/null' : `${d.path} (after)`,
-    d.before ?? '',
-    d.after ?? '',
-    undefined,
-    undefined,
-    { context: 3 },
-  );
-  return patch
-    .split('\n')
-    .slice(1)
-    .map((l) =>
-      l.startsWith('+') && !l.startsWith('+++')
-        ? c.green(l)
-        : l.startsWith('-') && !l.startsWith('---')
-          ? c.red(l)
-          : l.startsWith('@@')
-            ? c.cyan(l)
-            : l,
-    )
-    .join('\n')
-    .trimEnd();
 }
 
 /** The colour of a recap host's name: its outcome. */

@@ -5,7 +5,8 @@
  */
 import type { RunEmitter } from '../runner/events.ts';
 import type { Colors } from './color.ts';
-import { formatDiff, formatRecap } from './format.ts';
+import { formatDiff } from './diff.ts';
+import { formatRecap } from './format.ts';
 
 export interface LineOptions {
   diff: boolean;

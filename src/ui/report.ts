@@ -1,5 +1,6 @@
 /** Text for `rollback` and `history`: one block per host, colours optional. */
-import { formatDiff, formatError, plain, type Colors } from './format.ts';
+import { formatDiff } from './diff.ts';
+import { formatError, plain, type Colors } from './format.ts';
 import type { HistoryRow } from '../journal/history.ts';
 import type { HostRollback } from '../journal/rollback.ts';
 import type { RollbackSummary } from '../journal/rollback-hosts.ts';

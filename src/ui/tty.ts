@@ -9,7 +9,8 @@ import { Listr, ListrDefaultRendererLogLevels as Level } from 'listr2';
 import type { TaskResult } from '../core/result.ts';
 import type { RunEmitter } from '../runner/events.ts';
 import type { Colors } from './color.ts';
-import { formatDiff, formatRecap } from './format.ts';
+import { formatDiff } from './diff.ts';
+import { formatRecap } from './format.ts';
 
 interface HostView {
   results: TaskResult[];

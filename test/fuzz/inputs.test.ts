@@ -36,9 +36,8 @@ afterAll(() => {
 /** The contract: a typed error meant for the user (exit 4 or 5), or no error at all. */
 function typed(err: unknown): void {
   if (err instanceof ProvisionError && (err.exitCode === 4 || err.exitCode === 5)) return;
-  throw new Error(
-    `not a typed input error: ${err instanceof Error ? `${err.name} (exit ${(err as ProvisionError).exitCode}): ${err.stack}` : String(err)}`,
-  );
+  const what = err instanceof Error ? `${err.name} (exit ${(err as ProvisionError).exitCode}): ${err.stack}` : String(err);
+  throw new Error(`not a typed input error: ${what}`);
 }
 
 const SPECIAL = [

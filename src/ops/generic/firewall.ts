@@ -73,6 +73,7 @@ function converge(
     fail(`${path} is not the JSON provision writes`, `remove it (it only records which ports the task "${a.managed}" opened)`);
   }
   const changes: Change[] = [];
+  const where = a.source ? `from ${a.source}` : `in zone ${zone}`;
   for (const port of previous.filter((p) => !wanted.includes(p))) {
     const open = a.source
       ? fw.richRules.some((r) => richRuleMatches(r, port, a.source as string))
@@ -84,10 +85,11 @@ function converge(
       port,
       state: 'absent',
       ...(a.source ? { source: a.source } : {}),
-      summary: `close ${port} ${a.source ? `from ${a.source}` : `in zone ${zone}`} (opened by an earlier run of "${a.managed}", no longer asked for)`,
+      summary: `close ${port} ${where} (opened by an earlier run of "${a.managed}", no longer asked for)`,
     });
   }
-  const after = `${JSON.stringify({ managedBy: 'provision', task: a.managed, zone, ...(a.source ? { source: a.source } : {}), ports: [...wanted].sort() })}\n`;
+  const record = { managedBy: 'provision', task: a.managed, zone, ...(a.source ? { source: a.source } : {}), ports: [...wanted].sort() };
+  const after = `${JSON.stringify(record)}\n`;
   changes.push(...writeText(path, before, after, f.exists ? f : { ...f, mode: 0o644 }, `record the ports of "${a.managed}" in ${path}`));
   return changes;
 }
