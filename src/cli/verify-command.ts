@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
 import type { CheckRow } from '../verify/checks.ts';
+import { SCHEMA_VERSION } from '../ui/json.ts';
 import { DEFAULT_PLAYBOOK } from './paths.ts';
 
 function table(rows: CheckRow[]): string {
@@ -67,7 +68,8 @@ export function verifyCommand(): Command {
           apache: t.apaches.map((a) => new URL(probe.path, a.url).href),
           instances: t.instances.map((i) => `${i.host} http://127.0.0.1:${i.httpPort}${probe.path}`),
         };
-        if (f.json) process.stdout.write(`${JSON.stringify({ probed, checks: rows }, null, 2)}\n`);
+        if (f.json)
+          process.stdout.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, kind: 'verify', probed, checks: rows }, null, 2)}\n`);
         else {
           process.stdout.write(
             `probed ${probe.path} through ${probed.apache.join(', ') || 'no Apache'} and on each instance's HTTP port ` +

@@ -63,7 +63,7 @@ describe('verify with an application that is not the counter app', () => {
   it('--json gives what was probed and every check', async () => {
     const r = await cli(['verify', '-i', inv(), ...vars(), '--json']);
     expect(r.code, r.out).toBe(0);
-    const doc = JSON.parse(r.out.trim()) as { probed: { path: string; instances: string[] }; checks: { ok: boolean }[] };
+    const doc = r.json as unknown as { probed: { path: string; instances: string[] }; checks: { ok: boolean }[] };
     expect(doc.probed.path).toBe('/shop/cart.jsp');
     expect(doc.probed.instances).toHaveLength(2);
     expect(doc.checks.length).toBeGreaterThanOrEqual(6);
