@@ -63,9 +63,29 @@ IncludeOptional conf.d/*.conf
 /** conf.modules.d as CentOS 7 ships it, limited to modules Debian's build has (no mod_systemd). */
 const MODULES: Record<string, string[]> = {
   '00-base.conf': [
-    'access_compat', 'alias', 'auth_basic', 'authn_core', 'authn_file', 'authz_core', 'authz_groupfile',
-    'authz_host', 'authz_user', 'autoindex', 'dir', 'env', 'expires', 'filter', 'headers', 'mime',
-    'negotiation', 'reqtimeout', 'rewrite', 'setenvif', 'slotmem_shm', 'socache_shmcb', 'status', 'unixd',
+    'access_compat',
+    'alias',
+    'auth_basic',
+    'authn_core',
+    'authn_file',
+    'authz_core',
+    'authz_groupfile',
+    'authz_host',
+    'authz_user',
+    'autoindex',
+    'dir',
+    'env',
+    'expires',
+    'filter',
+    'headers',
+    'mime',
+    'negotiation',
+    'reqtimeout',
+    'rewrite',
+    'setenvif',
+    'slotmem_shm',
+    'socache_shmcb',
+    'status',
   ],
   '00-mpm.conf': ['mpm_prefork'],
   '00-proxy.conf': ['proxy', 'lbmethod_byrequests', 'proxy_ajp', 'proxy_balancer', 'proxy_http'],
@@ -162,7 +182,10 @@ export async function buildRhelTemplate(t: string): Promise<void> {
   for (const [file, mods] of Object.entries(MODULES)) {
     await put(join(h, 'conf.modules.d', file), mods.map((m) => `LoadModule ${m}_module modules/mod_${m}.so`).join('\n') + '\n');
   }
-  await put(join(h, 'conf.d/README'), 'Files in this directory ending in .conf are included by httpd.conf (IncludeOptional conf.d/*.conf).\n');
+  await put(
+    join(h, 'conf.d/README'),
+    'Files in this directory ending in .conf are included by httpd.conf (IncludeOptional conf.d/*.conf).\n',
+  );
   await symlink('/usr/lib/apache2/modules', join(h, 'modules'));
   await symlink('/var/log/httpd', join(h, 'logs'));
   await symlink('/run/httpd', join(h, 'run'));

@@ -108,7 +108,13 @@ async function buildApache(t: string): Promise<void> {
  * Build the template layer at `t`; `publicKey` is authorised for root on every host. systemd hosts
  * get their units; the rhel layout has /etc/httpd instead of /usr/local/apache2.
  */
-export async function buildTemplate(t: string, publicKey: string, labDir: string, init: LabInit = 'tini', layout: LabLayout = 'source'): Promise<void> {
+export async function buildTemplate(
+  t: string,
+  publicKey: string,
+  labDir: string,
+  init: LabInit = 'tini',
+  layout: LabLayout = 'source',
+): Promise<void> {
   // Hosts must not read the lab's own files (its private key) through the machine's `/`.
   await mkdir(join(t, labDir, '..'), { recursive: true });
   await run('mknod', [join(t, labDir), 'c', '0', '0']);
