@@ -4,7 +4,7 @@
  * unit keeps its text except `CATALINA_BASE`/`CATALINA_PID`, which must name the instance; a new
  * instance's unit is made from its source instance's unit, every path under the source home
  * moved to the new home. `systemctl daemon-reload` runs only when the unit file changed, and again
- * on rollback once the old file is back.
+ * on rollback once the old file is back (two `systemd-reload` changes around the write).
  */
 import type { Change } from '../../core/change.ts';
 import { OperationError } from '../../core/errors.ts';
@@ -94,9 +94,9 @@ export const tomcatUnit = defineOperation<TomcatUnitArgs>({
     if (write.length === 0) return { changes: [], okMessage: `${path} runs ${a.home}` };
     const changes: Change[] = [
       // Rollback runs undos newest first: this one's undo reloads systemd after the old file is back.
-      { kind: 'exec', command: 'true', undo: 'systemctl daemon-reload', summary: `systemd reloads ${path} on rollback` },
+      { kind: 'systemd-reload', when: 'rollback', summary: `systemctl daemon-reload on rollback (once ${path} is restored)` },
       ...write,
-      { kind: 'exec', command: 'systemctl daemon-reload', undo: 'true', summary: `systemctl daemon-reload (${path} changed)` },
+      { kind: 'systemd-reload', when: 'apply', summary: `systemctl daemon-reload (${path} changed)` },
     ];
     return { changes, okMessage: `${path} runs ${a.home}` };
   },
