@@ -35,7 +35,8 @@ function instancesFor(h: LabHost, hosts: LabHost[], rhel: boolean): string[] {
   if (hosts.some((x) => x.groups.includes('apache') && !x.groups.includes('tomcat'))) {
     return ['      tomcat_instances:', `        - ${one(`tomcat${n}`)}`];
   }
-  const two = `{ home: /opt/tomcat2, source: /opt/tomcat${unit('tomcat2')}, jvmRoute: ${route('b')}, ports: ${PORTS_2}, receiverPort: 4001 }`;
+  const src = `source: /opt/tomcat${unit('tomcat2')}`;
+  const two = `{ home: /opt/tomcat2, ${src}, jvmRoute: ${route('b')}, ports: ${PORTS_2}, receiverPort: 4001 }`;
   return ['      tomcat_instances:', `        - ${one(route('a'))}`, `        - ${two}`];
 }
 

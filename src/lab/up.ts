@@ -28,7 +28,8 @@ function servicesReadyScript(h: HostState, s: Pick<LabSettings, 'services' | 'in
   const checks = ['nft list table inet firewalld >/dev/null 2>&1'];
   if (s.init === 'systemd') {
     checks.unshift(
-      '{ st=$(systemctl is-system-running 2>/dev/null); [ "$st" != degraded ] || { systemctl --failed --no-legend >&2; exit 2; }; [ "$st" = running ]; }',
+      '{ st=$(systemctl is-system-running 2>/dev/null); ' +
+        '[ "$st" != degraded ] || { systemctl --failed --no-legend >&2; exit 2; }; [ "$st" = running ]; }',
     );
   }
   const state = 'firewall-cmd --state >/dev/null 2>&1';
