@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labDown, labStatus, labUp, resolveSettings, type LabOptions, type LabState } from '../../src/lab/index.ts';
+import { labDown, labExec, labStatus, labUp, resolveSettings, type LabOptions, type LabState } from '../../src/lab/index.ts';
 import { claimSlot, releaseSlot, slotOptions, sweepStaleLabs } from '../helpers/lab.ts';
 
 let opts: LabOptions;
@@ -85,6 +85,22 @@ describe('lab down', () => {
     expect(await remains(state, info.dir)).toEqual([]);
     expect(existsSync(dirname(cgroups[0] ?? ''))).toBe(false);
   }, 180_000);
+
+  it('systemd hosts, source layout: Apache and Tomcat started by their scripts at boot; nothing left after down', async () => {
+    const info = await labUp({ ...opts, init: 'systemd' });
+    expect(info).toMatchObject({ init: 'systemd', layout: 'source' });
+    const host = info.hosts[0]!.name;
+    // up waited for systemd's `running` and ports 80, 8080, 8005: here, who started them.
+    const r = await labExec(
+      info,
+      host,
+      'systemctl is-active lab-services; pgrep -f -- -Dcatalina.base=/opt/tomcat >/dev/null && echo java',
+    );
+    expect(r.stdout).toBe('active\njava');
+    const state = JSON.parse(readFileSync(`${info.dir}/state.json`, 'utf8')) as LabState;
+    expect((await labDown(opts)).wasUp).toBe(true);
+    expect(await remains(state, info.dir)).toEqual([]);
+  }, 120_000);
 
   it('is safe with nothing up, and says so', async () => {
     logs.length = 0;
