@@ -62,7 +62,8 @@ describe('the recipe on rhel-layout systemd hosts', () => {
       const httpdPid = await mainPid(web(), 'httpd');
       const first = await cli(['-i', inventory(), '--json']);
       expect(first.code, first.out).toBe(0);
-      expect(first.out).toMatch(/stop tomcat via systemd/);
+      // Named by its unit (the systemd path), not "tomcat tomcat1" (the scripts path).
+      expect(first.out).toMatch(/rolled tomcat: /);
       for (const h of [app1(), app2()]) {
         expect(await sh(h, 'systemctl is-enabled tomcat; systemctl is-active tomcat')).toBe('enabled\nactive');
         // systemd knows the JVM it started: the unit's MainPID is the instance's CATALINA_PID.
