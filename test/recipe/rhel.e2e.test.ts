@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { useLab } from '../helpers/lab.ts';
 import { checksums, cli, CounterClient, RHEL_TREES } from '../helpers/recipe.ts';
-import { verifyUntilOk } from '../helpers/rolling.ts';
+import { newRunId, runIds, verifyUntilOk } from '../helpers/rolling.ts';
 
 const lab = useLab({ profile: 'multi', layout: 'rhel' });
 /** Bound of a test that runs provision over three Tomcats (a rolling restart each) and verify. */
@@ -140,13 +140,11 @@ describe('the recipe on rhel-layout systemd hosts', () => {
     'a setting changed by a run (every Tomcat restarted through systemd) is rolled back byte for byte',
     async () => {
       const before = Object.fromEntries(await Promise.all(lab.hosts.map(async (h) => [h, await checksums(lab, h, RHEL_TREES)])));
+      const ids = await runIds(inventory());
       const change = await cli(['-i', inventory(), '-e', 'cluster_channel_send_options=2']);
       expect(change.code, change.out).toBe(0);
       for (const h of [app1(), app2()]) expect(await sh(h, 'grep -c \'channelSendOptions="2"\' /opt/tomcat/conf/server.xml')).toBe('1');
-      const history = await cli(['history', '-i', inventory(), '--json']);
-      const doc = JSON.parse(history.out.slice(history.out.indexOf('{'), history.out.lastIndexOf('}') + 1));
-      const runs = doc[app2()] as { id: string; status: string }[];
-      const r = await cli(['rollback', '-i', inventory(), '--run', runs[runs.length - 1]!.id]);
+      const r = await cli(['rollback', '-i', inventory(), '--run', await newRunId(inventory(), ids)]);
       expect(r.code, r.out).toBe(0);
       for (const h of lab.hosts) expect(await checksums(lab, h, RHEL_TREES), h).toBe(before[h]);
       for (const h of [app1(), app2()]) expect(await sh(h, 'systemctl is-active tomcat')).toBe('active');
