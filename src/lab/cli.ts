@@ -29,6 +29,12 @@ export function labCommand(): Command {
   const lab = new Command('lab').description('throwaway CentOS-7-like hosts in network namespaces (root, Linux)');
   addCommon(lab.command('up').description('bring the lab up (safe to repeat)'))
     .addOption(new Option('--profile <profile>', 'which hosts to make').choices(['recipe', 'multi', 'scale']).default('recipe'))
+    .addOption(new Option('--init <init>', 'PID 1 of each host (default tini; systemd for --layout rhel)').choices(['tini', 'systemd']))
+    .addOption(
+      new Option('--layout <layout>', 'Apache/Tomcat layout: source build or CentOS packages')
+        .choices(['source', 'rhel'])
+        .default('source'),
+    )
     .option('--hosts <n>', 'number of hosts (recipe 1, multi 3, scale 30)', count)
     .option('--no-services', 'do not start Apache and Tomcat (firewalld and sshd still run)')
     .option('--json', 'print the lab info as JSON')

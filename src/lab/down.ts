@@ -1,11 +1,13 @@
 /** `lab down`: end what `lab up` started (by recorded PID), remove links, netns, mounts, files. */
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ProvisionError } from '../core/errors.ts';
 import { linkExists, netnsExists, removeBridge, removeHostNet } from './network.ts';
 import { tryRun, waitFor } from './run.ts';
 import { resolveSettings } from './settings.ts';
-import { childPids, pidStartTime, readState, sameProcess } from './state.ts';
+import { childPids, livePid1, pidStartTime, readState, sameProcess } from './state.ts';
+import { cgroupPids, removeCgroup } from './cgroup.ts';
 import type { HostState, LabOptions, LabState } from './types.ts';
 
 export interface LabDownResult {
@@ -15,8 +17,8 @@ export interface LabDownResult {
 
 /** Host PID 1 of `h`, also when a crashed `up` recorded only the launcher. */
 async function hostPid(h: HostState): Promise<{ pid: number; start: string } | undefined> {
-  if (h.pid !== undefined && (await sameProcess(h.pid, h.pidStart))) return { pid: h.pid, start: h.pidStart ?? '' };
-  if (h.launcherPid === undefined) return undefined;
+  const live = await livePid1(h);
+  if (live || h.launcherPid === undefined || h.cgroup !== undefined) return live;
   const cmd = await readFile(`/proc/${h.launcherPid}/cmdline`, 'utf8').catch(() => '');
   // Only a launcher that is still our nsenter/unshare for this host.
   if (!cmd.includes('host-init.sh')) return undefined;
@@ -37,7 +39,10 @@ async function mountsUnder(dir: string): Promise<string[]> {
 export async function leftovers(state: LabState, dir: string): Promise<string[]> {
   const left: string[] = [];
   for (const h of state.hosts) {
-    if (await sameProcess(h.pid, h.pidStart)) left.push(`process ${h.pid} (${h.name})`);
+    const pid1 = await livePid1(h);
+    if (pid1) left.push(`process ${pid1.pid} (${h.name})`);
+    if (await sameProcess(h.launcherPid, h.launcherStart)) left.push(`process ${h.launcherPid} (${h.name}'s launcher)`);
+    if (h.cgroup !== undefined && existsSync(h.cgroup)) left.push(`cgroup ${h.cgroup}`);
     if (netnsExists(h.name)) left.push(`netns ${h.name}`);
     if (await linkExists(h.veth)) left.push(`link ${h.veth}`);
   }
@@ -45,6 +50,43 @@ export async function leftovers(state: LabState, dir: string): Promise<string[]>
   for (const m of await mountsUnder(dir)) left.push(`mount ${m}`);
   if (existsSync(dir)) left.push(`directory ${dir}`);
   return left;
+}
+
+/** SIGRTMIN+4: systemd's "power off" (signal numbers are Linux's; Node has no names for them). */
+const SIGRTMIN_4 = 34 + 4;
+
+/**
+ * End every host: tini hosts by SIGKILL to PID 1 (which ends its PID namespace), systemd hosts by
+ * a clean power off (SIGRTMIN+4), SIGKILL for any that is not gone within 20s; then the systemd
+ * hosts' launchers and cgroups (deepest first).
+ */
+async function stopHosts(log: (l: string) => void, hosts: HostState[]): Promise<void> {
+  const found = await Promise.all(hosts.map(async (h) => ({ h, p: await hostPid(h) })));
+  const alive = async (p: { pid: number; start: string }): Promise<boolean> => (await pidStartTime(p.pid)) === p.start;
+  for (const { h, p } of found) if (p && (await alive(p))) process.kill(p.pid, h.cgroup !== undefined ? SIGRTMIN_4 : 'SIGKILL');
+  const allGone = async (): Promise<boolean> => {
+    for (const { p } of found) if (p && (await alive(p))) return false;
+    return true;
+  };
+  if (!(await waitFor(allGone, 20_000, 50))) {
+    log('some hosts did not power off within 20s; killing them');
+    for (const { p } of found) if (p && (await alive(p))) process.kill(p.pid, 'SIGKILL');
+    if (!(await waitFor(allGone, 15_000, 50))) log('some host processes did not exit within 15s');
+  }
+  for (const h of hosts) {
+    if (h.cgroup === undefined) continue;
+    // host-boot.sh exits once its PID 1 has powered off; a stuck one is ended by PID (checked).
+    const launcherGone = async (): Promise<boolean> => !(await sameProcess(h.launcherPid, h.launcherStart));
+    if (!(await waitFor(launcherGone, 5000, 50)) && h.launcherPid !== undefined) process.kill(h.launcherPid, 'SIGKILL');
+    if (!(await removeCgroup(h.cgroup))) log(`cgroup ${h.cgroup} still holds ${(await cgroupPids(h.cgroup)).join(' ')}`);
+  }
+  // The lab's (and, if no other lab uses it, the labs') parent cgroup directories.
+  for (const h of hosts.slice(0, 1)) {
+    if (h.cgroup === undefined) continue;
+    const labDir = join(h.cgroup, '..');
+    await rmdir(labDir).catch(() => {});
+    await rmdir(join(labDir, '..')).catch(() => {});
+  }
 }
 
 /** Take the lab down. Safe when nothing is up; checks that nothing is left. */
@@ -56,18 +98,7 @@ export async function labDown(opts: LabOptions = {}): Promise<LabDownResult> {
     s.log(`lab "${s.name}" is not up; nothing to do`);
     return { wasUp: false };
   }
-  const pids = (await Promise.all(state.hosts.map(hostPid))).filter((p) => p !== undefined);
-  // Killing a host's PID 1 ends every process of its PID namespace.
-  for (const p of pids) if ((await pidStartTime(p.pid)) === p.start) process.kill(p.pid, 'SIGKILL');
-  const gone = await waitFor(
-    async () => {
-      for (const p of pids) if ((await pidStartTime(p.pid)) === p.start) return false;
-      return true;
-    },
-    15_000,
-    50,
-  );
-  if (!gone) s.log('some host processes did not exit within 15s');
+  await stopHosts(s.log, state.hosts);
   for (const h of state.hosts) await removeHostNet(h);
   if (state.bridgeCreated) await removeBridge(state.bridge);
   for (const m of (await mountsUnder(s.dir)).reverse()) {

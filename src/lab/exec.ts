@@ -1,7 +1,7 @@
 /** Run a command inside a lab host from the machine, without SSH (nsenter by recorded PID). */
 import { join } from 'node:path';
 import { ProvisionError } from '../core/errors.ts';
-import { readState, sameProcess } from './state.ts';
+import { livePid1, readState } from './state.ts';
 import { tryRun, type RunResult } from './run.ts';
 import { JAVA_HOME } from './template.ts';
 import type { HostState, LabInfo } from './types.ts';
@@ -19,10 +19,10 @@ export async function hostState(lab: Pick<LabInfo, 'dir'>, host: string): Promis
   const state = readState(join(lab.dir, 'state.json'));
   const h = state?.hosts.find((x) => x.name === host);
   if (!h) throw new ProvisionError(`no lab host ${host} in ${lab.dir}`, { hint: 'run `provision lab up` first' });
-  if (!(await sameProcess(h.pid, h.pidStart))) {
-    throw new ProvisionError(`lab host ${host} is not running`, { host, hint: 'run `provision lab down` then `up`' });
-  }
-  return h;
+  const pid1 = await livePid1(h);
+  if (!pid1) throw new ProvisionError(`lab host ${host} is not running`, { host, hint: 'run `provision lab down` then `up`' });
+  // A systemd host that rebooted has a new PID 1.
+  return { ...h, pid: pid1.pid, pidStart: pid1.start };
 }
 
 /**

@@ -23,17 +23,21 @@ const PORTS_2 = '{ shutdown: 8006, http: 8081, redirect: 8444, ajp: 8010 }';
  * named tomcat1/tomcat2 on one host) would not do: with several Tomcat hosts, each instance needs
  * a jvmRoute of its own across the cluster.
  */
-function instancesFor(h: LabHost, hosts: LabHost[]): string[] {
+function instancesFor(h: LabHost, hosts: LabHost[], rhel: boolean): string[] {
   const tomcats = hosts.filter((x) => x.groups.includes('tomcat'));
-  if (!h.groups.includes('tomcat') || tomcats.length < 2) return [];
+  if (!h.groups.includes('tomcat') || (tomcats.length < 2 && !rhel)) return [];
   const n = tomcats.indexOf(h) + 1;
-  const one = `{ home: /opt/tomcat, jvmRoute: tomcat${n}, ports: ${PORTS_1}, receiverPort: 4000 }`;
-  // With Apache on its own host (profile multi) one instance per host; otherwise (scale) the recipe's two.
+  // rhel: each instance runs as its own systemd unit; provision makes tomcat2's from tomcat's.
+  const unit = (name: string): string => (rhel ? `, unit: ${name}` : '');
+  const route = (suffix: string): string => (tomcats.length < 2 ? `tomcat${suffix === 'a' ? 1 : 2}` : `tomcat${n}${suffix}`);
+  const one = (r: string): string => `{ home: /opt/tomcat${unit('tomcat')}, jvmRoute: ${r}, ports: ${PORTS_1}, receiverPort: 4000 }`;
+  // With Apache on its own host (profile multi) one instance per host; otherwise (recipe, scale) the recipe's two.
   if (hosts.some((x) => x.groups.includes('apache') && !x.groups.includes('tomcat'))) {
-    return ['      tomcat_instances:', `        - ${one}`];
+    return ['      tomcat_instances:', `        - ${one(`tomcat${n}`)}`];
   }
-  const two = `{ home: /opt/tomcat2, source: /opt/tomcat, jvmRoute: tomcat${n}b, ports: ${PORTS_2}, receiverPort: 4001 }`;
-  return ['      tomcat_instances:', `        - ${one.replace(`tomcat${n},`, `tomcat${n}a,`)}`, `        - ${two}`];
+  const src = `source: /opt/tomcat${unit('tomcat2')}`;
+  const two = `{ home: /opt/tomcat2, ${src}, jvmRoute: ${route('b')}, ports: ${PORTS_2}, receiverPort: 4001 }`;
+  return ['      tomcat_instances:', `        - ${one(route('a'))}`, `        - ${two}`];
 }
 
 /** Ansible-format YAML inventory: `all` with vars and hosts, groups as children. */
@@ -49,7 +53,7 @@ export function inventoryText(s: LabSettings, hosts: LabHost[], ajpSecret = 'lab
     '  hosts:',
   ];
   out.splice(out.length - 1, 0, `    tomcat_ajp_secret: ${q(ajpSecret)}`);
-  for (const h of hosts) out.push(`    ${h.name}:`, `      ansible_host: ${h.ip}`, ...instancesFor(h, hosts));
+  for (const h of hosts) out.push(`    ${h.name}:`, `      ansible_host: ${h.ip}`, ...instancesFor(h, hosts, s.layout === 'rhel'));
   out.push('  children:');
   const groups = [...new Set(hosts.flatMap((h) => h.groups))].sort();
   for (const g of groups) {

@@ -6,4 +6,4 @@ export { labExec, hostState, type LabExecOptions } from './exec.ts';
 export { KNOWN_HOSTS_VAR } from './files.ts';
 export { resolveSettings, planHosts } from './settings.ts';
 export type { RunResult } from './run.ts';
-export type { LabHost, LabInfo, LabOptions, LabProfile, LabState, HostState } from './types.ts';
+export type { LabHost, LabInfo, LabInit, LabLayout, LabOptions, LabProfile, LabState, HostState } from './types.ts';

@@ -2,12 +2,15 @@
 import { join, resolve } from 'node:path';
 import { ProvisionError } from '../core/errors.ts';
 import { ROOT } from '../core/root.ts';
-import type { LabHost, LabOptions, LabProfile } from './types.ts';
+import type { LabHost, LabInit, LabLayout, LabOptions, LabProfile } from './types.ts';
 
 /** Repository root. */
 export const REPO_ROOT = ROOT;
 export const HOST_INIT = join(ROOT, 'src/lab/host-init.sh');
+export const HOST_BOOT = join(ROOT, 'src/lab/host-boot.sh');
 export const ASSETS_DIR = join(ROOT, 'src/lab/assets');
+/** The Java every host's Tomcat runs with (Debian's OpenJDK 17). */
+export const JAVA_HOME = '/usr/lib/jvm/java-17-openjdk-amd64';
 
 export interface LabSettings {
   name: string;
@@ -18,6 +21,8 @@ export interface LabSettings {
   net: string;
   subnet: string;
   profile: LabProfile;
+  init: LabInit;
+  layout: LabLayout;
   hostCount: number;
   services: boolean;
   log: (line: string) => void;
@@ -52,6 +57,13 @@ export function resolveSettings(opts: LabOptions = {}): LabSettings {
   }
   const profile = opts.profile ?? 'recipe';
   if (!(profile in DEFAULT_COUNT)) bad(`unknown lab profile "${profile}"`, 'use recipe, multi or scale');
+  const layout = opts.layout ?? 'source';
+  if (layout !== 'source' && layout !== 'rhel') bad(`unknown lab layout "${String(layout)}"`, 'use source or rhel');
+  const init = opts.init ?? (layout === 'rhel' ? 'systemd' : 'tini');
+  if (init !== 'tini' && init !== 'systemd') bad(`unknown lab init "${String(init)}"`, 'use tini or systemd');
+  if (layout === 'rhel' && init !== 'systemd') {
+    bad('layout rhel needs systemd hosts', 'drop --init tini: httpd and Tomcat are systemd units on the rhel layout');
+  }
   const hostCount = opts.hosts ?? DEFAULT_COUNT[profile];
   const min = profile === 'multi' ? 2 : 1;
   if (!Number.isInteger(hostCount) || hostCount < min || hostCount > 200) {
@@ -65,6 +77,8 @@ export function resolveSettings(opts: LabOptions = {}): LabSettings {
     bridge,
     subnet,
     profile,
+    init,
+    layout,
     hostCount,
     net: `${m[1]}.${m[2]}.${m[3]}`,
     services: profile !== 'scale' && opts.services !== false,

@@ -1,7 +1,7 @@
 /** state.json of a lab, and checks on the PIDs it records. */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { LabState } from './types.ts';
+import type { HostState, LabState } from './types.ts';
 
 export function readState(path: string): LabState | undefined {
   if (!existsSync(path)) return undefined;
@@ -39,4 +39,21 @@ export async function sameProcess(pid: number | undefined, start: string | undef
 export async function childPids(pid: number): Promise<number[]> {
   const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
   return text.split(/\s+/).filter(Boolean).map(Number);
+}
+
+/**
+ * The host's PID 1 as it runs now: the recorded one, or for a systemd host that rebooted, the
+ * child of the launcher that host-boot.sh forked for the current boot.
+ */
+export async function livePid1(h: HostState): Promise<{ pid: number; start: string } | undefined> {
+  if (h.pid !== undefined && h.pidStart !== undefined && (await sameProcess(h.pid, h.pidStart))) return { pid: h.pid, start: h.pidStart };
+  if (h.cgroup === undefined || !(await sameProcess(h.launcherPid, h.launcherStart))) return undefined;
+  for (const c of await childPids(h.launcherPid ?? 0)) {
+    const cmd = await readFile(`/proc/${c}/cmdline`, 'utf8').catch(() => '');
+    if (!cmd.startsWith('unshare') && !cmd.startsWith('nsenter')) continue;
+    const pid = (await childPids(c))[0];
+    const start = pid === undefined ? undefined : await pidStartTime(pid);
+    if (pid !== undefined && start !== undefined) return { pid, start };
+  }
+  return undefined;
 }

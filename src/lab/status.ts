@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { linkExists, netnsExists } from './network.ts';
 import { resolveSettings, type LabSettings } from './settings.ts';
-import { readState, sameProcess } from './state.ts';
+import { livePid1, readState } from './state.ts';
 import type { LabInfo, LabOptions, LabState } from './types.ts';
 
 export interface LabStatus {
@@ -21,6 +21,8 @@ export function labInfo(s: Pick<LabSettings, 'dir'>, state: LabState): LabInfo {
     name: state.name,
     dir: s.dir,
     profile: state.profile,
+    init: state.init ?? 'tini',
+    layout: state.layout ?? 'source',
     hosts: state.hosts.map(({ name, ip, groups }) => ({ name, ip, groups })),
     inventoryPath: join(s.dir, 'inventory.yml'),
     sshConfigPath: join(s.dir, 'ssh_config'),
@@ -37,7 +39,7 @@ export async function labStatus(opts: LabOptions = {}): Promise<LabStatus> {
   if (!(await linkExists(state.bridge))) problems.push(`bridge ${state.bridge} missing`);
   const hosts = [];
   for (const h of state.hosts) {
-    const running = (await sameProcess(h.pid, h.pidStart)) && netnsExists(h.name);
+    const running = (await livePid1(h)) !== undefined && netnsExists(h.name);
     if (!running) problems.push(`host ${h.name} not running`);
     hosts.push({ name: h.name, ip: h.ip, running });
   }

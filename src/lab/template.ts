@@ -6,10 +6,13 @@
  */
 import { chmod, copyFile, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ASSETS_DIR } from './settings.ts';
+import { ASSETS_DIR, JAVA_HOME } from './settings.ts';
 import { run } from './run.ts';
+import { buildRhelTemplate } from './template-rhel.ts';
+import { buildSystemdTemplate } from './template-systemd.ts';
+import type { LabInit, LabLayout } from './types.ts';
 
-export const JAVA_HOME = '/usr/lib/jvm/java-17-openjdk-amd64';
+export { JAVA_HOME };
 /** Directories a host must not inherit from the machine. */
 export const OPAQUE_DIRS = ['root', 'opt', 'usr/local', 'home'];
 
@@ -101,8 +104,17 @@ async function buildApache(t: string): Promise<void> {
   await put(join(root, 'bin/httpd'), HTTPD, 0o755);
 }
 
-/** Build the template layer at `t`; `publicKey` is authorised for root on every host. */
-export async function buildTemplate(t: string, publicKey: string, labDir: string): Promise<void> {
+/**
+ * Build the template layer at `t`; `publicKey` is authorised for root on every host. systemd hosts
+ * get their units; the rhel layout has /etc/httpd instead of /usr/local/apache2.
+ */
+export async function buildTemplate(
+  t: string,
+  publicKey: string,
+  labDir: string,
+  init: LabInit = 'tini',
+  layout: LabLayout = 'source',
+): Promise<void> {
   // Hosts must not read the lab's own files (its private key) through the machine's `/`.
   await mkdir(join(t, labDir, '..'), { recursive: true });
   await run('mknod', [join(t, labDir), 'c', '0', '0']);
@@ -134,5 +146,7 @@ export async function buildTemplate(t: string, publicKey: string, labDir: string
   await put(join(t, 'root/.ssh/authorized_keys'), publicKey, 0o600);
   for (const f of ['.bashrc', '.profile']) await copyFile(join('/etc/skel', f), join(t, 'root', f)).catch(() => {});
   await buildTomcat(t);
-  await buildApache(t);
+  if (layout === 'rhel') await buildRhelTemplate(t);
+  else await buildApache(t);
+  if (init === 'systemd') await buildSystemdTemplate(t, layout);
 }

@@ -9,6 +9,16 @@ export type LabProfile =
   /** N plain hosts for benchmarks (files present, services not started). */
   | 'scale';
 
+/** PID 1 of a host: tini running sshd (services started by the boot script), or systemd. */
+export type LabInit = 'tini' | 'systemd';
+
+/**
+ * Where Apache and Tomcat live on a host: `source` (the recipe's box: /usr/local/apache2 built
+ * from source, tarball /opt/tomcat started by its scripts) or `rhel` (CentOS 7 packages' layout:
+ * /etc/httpd and httpd.service, Tomcat as a systemd unit per instance; systemd hosts only).
+ */
+export type LabLayout = 'source' | 'rhel';
+
 /** Options for `labUp`, `labDown`, `labStatus`. Every field has a default. */
 export interface LabOptions {
   /** Lab name; selects the lab directory. Default `default`. */
@@ -25,6 +35,10 @@ export interface LabOptions {
   profile?: LabProfile;
   /** Number of hosts (recipe: 1, multi: 3, scale: 30 by default). */
   hosts?: number;
+  /** PID 1 of each host. Default `tini` (`systemd` for layout rhel). */
+  init?: LabInit;
+  /** Apache/Tomcat layout of the hosts. Default `source`. */
+  layout?: LabLayout;
   /** Start Apache and Tomcat on the hosts whose groups name them. Default true (never for scale). */
   services?: boolean;
   /** Print progress lines here (the CLI passes console.log). */
@@ -46,6 +60,8 @@ export interface LabInfo {
   name: string;
   dir: string;
   profile: LabProfile;
+  init: LabInit;
+  layout: LabLayout;
   hosts: LabHost[];
   /** Ansible-format YAML inventory. */
   inventoryPath: string;
@@ -64,8 +80,12 @@ export interface HostState extends LabHost {
   pid?: number;
   /** Start time of that PID (field 22 of /proc/PID/stat) so a reused PID is never killed. */
   pidStart?: string;
-  /** PID of the `unshare` parent that waits for PID 1. */
+  /** PID of the `unshare` parent that waits for PID 1 (tini), or of host-boot.sh (systemd). */
   launcherPid?: number;
+  /** Start time of `launcherPid`. */
+  launcherStart?: string;
+  /** systemd hosts: the host's cgroup directory in the machine's unified hierarchy. */
+  cgroup?: string;
 }
 
 /** The lab's state.json. Written before each resource is made so a crashed `up` can be undone. */
@@ -75,6 +95,9 @@ export interface LabState {
   bridge: string;
   subnet: string;
   profile: LabProfile;
+  /** Absent in state written before systemd hosts existed: tini. */
+  init?: LabInit;
+  layout?: LabLayout;
   services: boolean;
   /** Mount point of the lab's tmpfs (template and upper layers). */
   fsDir: string;

@@ -19,9 +19,19 @@ function preflight(): void {
   }
 }
 
-/** Shell loop (bounded) that ends 0 once firewalld and the host's services listen. */
-function servicesReadyScript(h: HostState, services: boolean, timeoutS: number): string {
+/**
+ * Shell loop (bounded) that ends 0 once firewalld and the host's services listen (and, on a
+ * systemd host, every unit has started: `running`); a `degraded` boot fails at once, naming the failed units.
+ */
+function servicesReadyScript(h: HostState, s: Pick<LabSettings, 'services' | 'init'>, timeoutS: number): string {
+  const services = s.services;
   const checks = ['nft list table inet firewalld >/dev/null 2>&1'];
+  if (s.init === 'systemd') {
+    checks.unshift(
+      '{ st=$(systemctl is-system-running 2>/dev/null); ' +
+        '[ "$st" != degraded ] || { systemctl --failed --no-legend >&2; exit 2; }; [ "$st" = running ]; }',
+    );
+  }
   const state = 'firewall-cmd --state >/dev/null 2>&1';
   const listens = (port: number): string => `[ -n "$(ss -Hltn 'sport = :${port}')" ]`;
   if (services && h.groups.includes('apache')) checks.push(listens(80));
@@ -33,11 +43,15 @@ function servicesReadyScript(h: HostState, services: boolean, timeoutS: number):
 async function waitServices(s: LabSettings, info: LabInfo, hosts: HostState[]): Promise<void> {
   const timeoutS = Math.max(90, hosts.length * 6);
   await mapLimit(hosts, 64, async (h) => {
-    const r = await labExec(info, h.name, servicesReadyScript(h, s.services, timeoutS), { timeoutMs: (timeoutS + 10) * 1000 });
+    const r = await labExec(info, h.name, servicesReadyScript(h, s, timeoutS), { timeoutMs: (timeoutS + 10) * 1000 });
     if (r.code !== 0) {
-      throw new ProvisionError(`lab host ${h.name}: firewalld/Apache/Tomcat not ready within ${timeoutS}s`, {
+      const why = r.code === 2 ? `systemd units failed: ${r.stderr.trim()}` : `firewalld/Apache/Tomcat not ready within ${timeoutS}s`;
+      throw new ProvisionError(`lab host ${h.name}: ${why}`, {
         host: h.name,
-        hint: `look at /var/log/firewalld, /usr/local/apache2/logs and /opt/tomcat/logs on ${h.name}`,
+        hint:
+          s.init === 'systemd'
+            ? `look at \`systemctl --failed\` and \`journalctl -b\` on ${h.name}`
+            : `look at /var/log/firewalld, /usr/local/apache2/logs and /opt/tomcat/logs on ${h.name}`,
       });
     }
   });
@@ -49,7 +63,7 @@ async function bringUp(s: LabSettings, state: LabState): Promise<LabInfo> {
   await mkdir(s.fsDir, { recursive: true });
   await run('mount', ['-t', 'tmpfs', '-o', 'mode=0700,size=8g', `lab-${s.name}`, s.fsDir]);
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `provision-lab-${s.name}`, '-f', s.keyPath]);
-  await buildTemplate(`${s.fsDir}/template`, await readFile(`${s.keyPath}.pub`, 'utf8'), s.dir);
+  await buildTemplate(`${s.fsDir}/template`, await readFile(`${s.keyPath}.pub`, 'utf8'), s.dir, s.init, s.layout);
   state.bridgeCreated = true;
   save();
   await createBridge(s);
@@ -97,6 +111,8 @@ export async function labUp(opts: LabOptions = {}): Promise<LabInfo> {
     bridge: s.bridge,
     subnet: s.subnet,
     profile: s.profile,
+    init: s.init,
+    layout: s.layout,
     services: s.services,
     fsDir: s.fsDir,
     bridgeCreated: false,

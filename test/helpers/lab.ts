@@ -7,7 +7,17 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, beforeAll } from 'vitest';
-import { labDown, labExec, labUp, type LabInfo, type LabOptions, type LabProfile, type RunResult } from '../../src/lab/index.ts';
+import {
+  labDown,
+  labExec,
+  labUp,
+  type LabInfo,
+  type LabInit,
+  type LabLayout,
+  type LabOptions,
+  type LabProfile,
+  type RunResult,
+} from '../../src/lab/index.ts';
 
 const SLOTS_DIR = '/tmp/provision-lab-slots';
 const SLOT_COUNT = 200;
@@ -20,6 +30,10 @@ export interface UseLabOptions {
   hosts?: number;
   /** Start Apache/Tomcat (default true). */
   services?: boolean;
+  /** PID 1 of the hosts (lab default otherwise). */
+  init?: LabInit;
+  /** Apache/Tomcat layout (default source). */
+  layout?: LabLayout;
   /** Timeout of the beforeAll hook that brings the lab up (default 180s). */
   upTimeoutMs?: number;
 }
@@ -109,7 +123,14 @@ export function useLab(opts: UseLabOptions = {}): TestLab {
   beforeAll(async () => {
     await sweepStaleLabs();
     slot = claimSlot();
-    info = await labUp({ ...slotOptions(slot), profile: opts.profile, hosts: opts.hosts, services: opts.services });
+    info = await labUp({
+      ...slotOptions(slot),
+      profile: opts.profile,
+      hosts: opts.hosts,
+      services: opts.services,
+      init: opts.init,
+      layout: opts.layout,
+    });
   }, opts.upTimeoutMs ?? 180_000);
   afterAll(async () => {
     if (slot === undefined) return;

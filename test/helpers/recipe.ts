@@ -31,13 +31,16 @@ export async function cli(args: string[], timeoutMs = 600_000): Promise<CliResul
 
 /** sha256 of every file a run may touch (logs and work dirs aside, which a running Tomcat writes). */
 export const TREES = '/opt /usr/local/apache2 /etc/firewalld';
-export async function checksums(lab: TestLab, host: string): Promise<string> {
+/** The same on the lab's rhel layout, systemd units (files and enablement links) included. */
+export const RHEL_TREES = '/opt /etc/httpd /etc/firewalld /etc/systemd/system';
+export async function checksums(lab: TestLab, host: string, trees = TREES): Promise<string> {
+  const links = await lab.exec(host, `find ${trees} -type l -printf '%p -> %l\\n' | sort`);
   const r = await lab.exec(
     host,
-    `find ${TREES} -type f -not -path '*/logs/*' -not -path '*/work/*' -not -path '*/temp/*' -not -name '*.pid' -print0 ` +
+    `find ${trees} -type f -not -path '*/logs/*' -not -path '*/work/*' -not -path '*/temp/*' -not -name '*.pid' -print0 ` +
       '| sort -z | xargs -0 sha256sum',
   );
-  return r.stdout;
+  return `${r.stdout}\n${links.stdout}`;
 }
 
 /** PIDs of the host's Tomcats, by CATALINA_BASE. */

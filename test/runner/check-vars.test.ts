@@ -111,7 +111,7 @@ describe('recipe variables are checked against vars_spec before anything connect
     const err = await failure(inventory({ tomcat_instances: [bad] }));
     expect(err).toBeInstanceOf(InventoryError);
     expect(err.message).toContain(
-      'variable `tomcat_instances[0]` has an unknown key `sorce`; it takes home, source, jvmRoute, ports, receiverPort',
+      'variable `tomcat_instances[0]` has an unknown key `sorce`; it takes home, source, unit, jvmRoute, ports, receiverPort',
     );
     expect(err.hint).toMatch(/^did you mean `source`\?/);
     expect(err.message).toContain(

@@ -15,6 +15,7 @@ import { mkdir } from './mkdir.ts';
 import { pkg } from './package.ts';
 import { remove } from './remove.ts';
 import { service } from './service.ts';
+import { systemdReload } from './systemd-reload.ts';
 import { write } from './write.ts';
 
 /** Every change kind, by name. */
@@ -30,6 +31,7 @@ export const CHANGES = {
   service,
   package: pkg,
   balancer,
+  'systemd-reload': systemdReload,
 } satisfies { [K in ChangeKind]: ChangeDef<K, any> };
 
 type EntryOfDef<D> = D extends ChangeDef<any, infer E> ? E : never;

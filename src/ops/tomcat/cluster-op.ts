@@ -13,6 +13,7 @@ import { instancesOf, playInstances, textOf, INSTANCES_VAR, type InstanceRef } f
 import { clusterOpSchema } from './schemas.ts';
 import { ajpConnector, editServerXml, httpConnector } from './server-xml.ts';
 import { versionFromFacts, versionRequest } from './version-fact.ts';
+import { checkNotLoopback, loopbackFacts } from './loopback-trap.ts';
 
 /** Arguments of `tomcat_cluster`. */
 export interface TomcatClusterArgs {
@@ -38,6 +39,11 @@ function clash(what: string, ctx: PlanContext, hint: string): never {
 /** Receiver port of the i-th instance of a host. */
 export function receiverPort(inst: InstanceRef, i: number, cluster: ClusterSpec | undefined): number {
   return inst.receiverPort ?? (cluster?.receiver?.port ?? 4000) + i;
+}
+
+/** The address an instance's receiver binds (Tomcat's default: `auto`). */
+function receiverAddress(inst: InstanceRef, args: TomcatClusterArgs): string {
+  return inst.receiverAddress ?? args.cluster?.receiver?.address ?? 'auto';
 }
 
 function checkRoutes(list: InstanceRef[], args: TomcatClusterArgs, ctx: PlanContext): void {
@@ -89,7 +95,7 @@ export const tomcatCluster = defineOperation<TomcatClusterArgs>({
   schema: clusterOpSchema,
   facts(args, ctx) {
     const list = instancesOf(args, ctx);
-    const reqs = list.map((i) => fileReq(serverXml(i.home), true));
+    const reqs = [...list.map((i) => fileReq(serverXml(i.home), true)), ...loopbackFacts(list.map((i) => receiverAddress(i, args)))];
     return args.version ? reqs : [...reqs, versionRequest(list[0]!.home)];
   },
   plan(args, facts, ctx) {
@@ -109,7 +115,8 @@ export const tomcatCluster = defineOperation<TomcatClusterArgs>({
     checkPorts(files, ctx);
     const changes: Change[] = [];
     for (const { inst, f, text, rx } of files) {
-      const address = inst.receiverAddress ?? args.cluster?.receiver?.address ?? 'auto';
+      const address = receiverAddress(inst, args);
+      checkNotLoopback(address, serverXml(inst.home), facts, ctx);
       const members = args.cluster?.members;
       if (members && !members.some((m) => m.host === address && m.port === rx)) {
         clash(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tomcatCluster, type TomcatClusterArgs } from '../../../src/ops/tomcat/cluster-op.ts';
+import { HOSTNAME_ADDRESS } from '../../../src/ops/tomcat/loopback-trap.ts';
 import { ctx, fixture, MapFacts } from './facts.ts';
 
 const SERVER = fixture('server-10.1.xml');
@@ -8,7 +9,9 @@ const INSTANCES = [
   { home: '/opt/tomcat', jvmRoute: 'tomcat1' },
   { home: '/opt/tomcat2', jvmRoute: 'tomcat2' },
 ];
-const facts = (s1 = SERVER, s2 = SERVER2) => new MapFacts({ '/opt/tomcat/conf/server.xml': s1, '/opt/tomcat2/conf/server.xml': s2 });
+/** web1's name resolves to its real address (`auto` receivers are fine) unless `resolved` says otherwise. */
+const facts = (s1 = SERVER, s2 = SERVER2, resolved = 'web1 10.0.0.11') =>
+  new MapFacts({ '/opt/tomcat/conf/server.xml': s1, '/opt/tomcat2/conf/server.xml': s2 }, { [HOSTNAME_ADDRESS]: resolved });
 const plan = (args: TomcatClusterArgs, f = facts(), c = ctx('web1', { tomcat_instances: INSTANCES })) =>
   (async () => tomcatCluster.plan(args, f, c))();
 
@@ -25,7 +28,7 @@ describe('tomcat_cluster', () => {
   });
 
   it('reads the instances from the task when given, and the version from the fact', async () => {
-    expect(tomcatCluster.facts({ instances: ['/opt/tomcat'] }, ctx()).map((r) => r.type)).toEqual(['file', 'command']);
+    expect(tomcatCluster.facts({ instances: ['/opt/tomcat'] }, ctx()).map((r) => r.type)).toEqual(['file', 'command', 'command']);
     await expect(plan({ instances: ['/opt/tomcat'], version: '10.1' })).rejects.toThrow(/has no jvmRoute/);
   });
 
@@ -53,6 +56,25 @@ describe('tomcat_cluster', () => {
     await expect(plan({ version: '10.1' }, facts(SERVER, ajpClash))).rejects.toThrow(
       /port 8081 is used by \/opt\/tomcat2 \(HTTP\) and by \/opt\/tomcat2 \(AJP\)/,
     );
+  });
+
+  it('refuses a receiver on loopback: `auto` where /etc/hosts maps the hostname to 127.0.1.1 (Vagrant), or 127.0.0.1', async () => {
+    const vagrant = plan({ version: '10.1' }, facts(SERVER, SERVER2, 'web1 127.0.1.1'));
+    await expect(vagrant).rejects.toThrow(
+      /\/opt\/tomcat\/conf\/server.xml on web1: the cluster receiver address "auto" is the address of the hostname web1, /,
+    );
+    await expect(plan({ version: '10.1' }, facts(SERVER, SERVER2, 'web1 127.0.1.1'))).rejects.toThrow(
+      /which \/etc\/hosts maps to 127\.0\.1\.1 \(loopback\)/,
+    );
+    await expect(plan({ version: '10.1' }, facts(SERVER, SERVER2, 'web1 127.0.1.1'))).rejects.toMatchObject({
+      hint: expect.stringMatching(/set cluster_address/),
+    });
+    await expect(plan({ version: '10.1', cluster: { receiver: { address: '127.0.0.1' } } })).rejects.toThrow(
+      /the cluster receiver would listen on 127\.0\.0\.1, a loopback address/,
+    );
+    // A real address needs no lookup: no fact is asked for.
+    const withAddress = tomcatCluster.facts({ instances: ['/opt/tomcat'], cluster: { receiver: { address: '10.0.0.11' } } }, ctx());
+    expect(withAddress.map((r) => r.type)).toEqual(['file', 'command']);
   });
 
   it('static membership: each receiver must be a listed member', async () => {
