@@ -8,6 +8,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node, typ
 import { PlaybookError, type SourcePos } from '../core/errors.ts';
 import { closest } from '../inventory/suggest.ts';
 import type { OperationDef } from '../ops/types.ts';
+import { MODULE_ALIASES, UNSUPPORTED_PLAY_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS, unsupportedModuleHint } from './ansible-names.ts';
 import { keyPositions, loadVarsSpec } from './load-vars.ts';
 import { unknownNotify } from './notify.ts';
 import type { Play, Playbook, Task } from './types.ts';
@@ -27,7 +28,23 @@ const PLAY_KEYS = [
   'serial',
   'max_fail_percentage',
 ];
-const TASK_KEYS = ['name', 'when', 'notify', 'tags', 'loop', 'loop_control', 'throttle', 'ignore_errors', 'listen', 'rolling'];
+const TASK_KEYS = [
+  'name',
+  'when',
+  'notify',
+  'tags',
+  'loop',
+  'loop_control',
+  'throttle',
+  'ignore_errors',
+  'listen',
+  'rolling',
+  'register',
+  'changed_when',
+  'failed_when',
+  'no_log',
+  'args',
+];
 /** Operations that take Ansible's free-form string (`command: ls -l`). */
 const FREE_FORM = new Set(['command', 'shell']);
 
@@ -55,11 +72,30 @@ function list(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
+/** The operation a task's key names: provision's own, or an Ansible module name mapped to one. */
+function opName(ctx: Ctx, key: string): string | undefined {
+  if (ctx.ops.has(key)) return key;
+  const alias = MODULE_ALIASES[key];
+  return alias && ctx.ops.has(alias) ? alias : undefined;
+}
+
+/** Ansible keywords and modules provision does not run: refused here, at their line, with what to use. */
+function refuseUnsupported(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>): void {
+  const keyAt = (k: string) => at(ctx, node.items.find((p) => (p.key as { value?: unknown }).value === k)?.key);
+  for (const k of Object.keys(raw)) {
+    const hint = UNSUPPORTED_TASK_KEYWORDS[k];
+    if (hint) throw playbookError(keyAt(k), `the task keyword \`${k}\` is not supported`, hint);
+    const mod = !TASK_KEYS.includes(k) && !opName(ctx, k) ? unsupportedModuleHint(k, [...ctx.ops.keys()]) : undefined;
+    if (mod) throw playbookError(keyAt(k), `unknown operation \`${k}\``, mod);
+  }
+}
+
 function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, isHandler: boolean): Task {
   const pos = at(ctx, node);
+  refuseUnsupported(ctx, node, raw);
   const opKeys = Object.keys(raw).filter((k) => !TASK_KEYS.includes(k));
   if (opKeys.length !== 1) {
-    const unknown = opKeys.find((k) => !ctx.ops.has(k));
+    const unknown = opKeys.find((k) => !opName(ctx, k));
     if (opKeys.length === 0)
       throw playbookError(
         pos,
@@ -77,22 +113,27 @@ function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, isHandl
     }
     throw playbookError(pos, `task has several operations (${opKeys.join(', ')})`, 'split it into one task per operation');
   }
-  const op = opKeys[0]!;
-  if (!ctx.ops.has(op)) {
-    const keyNode = node.items.find((p) => (p.key as { value?: unknown }).value === op)?.key;
-    const guess = closest(op, [...ctx.ops.keys(), ...TASK_KEYS]);
+  const key = opKeys[0]!;
+  const op = opName(ctx, key);
+  if (!op) {
+    const keyNode = node.items.find((p) => (p.key as { value?: unknown }).value === key)?.key;
+    const guess = closest(key, [...ctx.ops.keys(), ...TASK_KEYS]);
     throw playbookError(
       at(ctx, keyNode),
-      `unknown operation \`${op}\``,
+      `unknown operation \`${key}\``,
       guess ? `did you mean \`${guess}\`?` : `known operations: ${[...ctx.ops.keys()].join(', ')}`,
     );
   }
-  let args = raw[op];
+  let args = raw[key];
   if (typeof args === 'string' && FREE_FORM.has(op)) args = { cmd: args };
   if (args === null || args === undefined) args = {};
   if (typeof args !== 'object' || Array.isArray(args)) {
-    throw playbookError(pos, `arguments of \`${op}\` must be a mapping`, `write them as \`${op}: {key: value}\``);
+    throw playbookError(pos, `arguments of \`${key}\` must be a mapping`, `write them as \`${key}: {key: value}\``);
   }
+  // Ansible's `args:` keyword: more arguments beside a free-form command.
+  if (raw.args && typeof raw.args === 'object') args = { ...(raw.args as object), ...(args as object) };
+  if (raw.register !== undefined && (typeof raw.register !== 'string' || !/^[A-Za-z_]\w*$/.test(raw.register)))
+    throw playbookError(pos, '`register` must be a variable name', 'e.g. `register: result`');
   const loopControl = (raw.loop_control ?? {}) as Record<string, unknown>;
   const first = Object.values(args as object)[0];
   return {
@@ -107,6 +148,10 @@ function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, isHandl
     ...(typeof loopControl.label === 'string' ? { loopLabel: loopControl.label } : {}),
     throttle: typeof raw.throttle === 'number' ? raw.throttle : undefined,
     ignoreErrors: raw.ignore_errors === true,
+    ...(typeof raw.register === 'string' ? { register: raw.register } : {}),
+    ...(raw.changed_when !== undefined ? { changedWhen: raw.changed_when } : {}),
+    ...(raw.failed_when !== undefined ? { failedWhen: raw.failed_when } : {}),
+    noLog: raw.no_log === true || raw.no_log === 'true',
     listen: isHandler ? list(raw.listen) : [],
     ...(raw.rolling !== undefined ? { rolling: rollingOf(ctx, node, raw.rolling, isHandler) } : {}),
     pos,
@@ -159,6 +204,8 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
   const pos = at(ctx, node);
   for (const pair of node.items) {
     const key = String((pair.key as { value?: unknown }).value);
+    const unsupported = UNSUPPORTED_PLAY_KEYWORDS[key];
+    if (unsupported) throw playbookError(at(ctx, pair.key), `the play keyword \`${key}\` is not supported`, unsupported);
     if (!PLAY_KEYS.includes(key)) {
       const guess = closest(key, PLAY_KEYS);
       throw playbookError(
@@ -235,6 +282,21 @@ async function readYaml(file: string, ops: Map<string, OperationDef<any>>) {
   return { doc, ctx: { file, lc, doc, ops } satisfies Ctx };
 }
 
+/**
+ * Which registered variables each task reads (in its loop, when, label or arguments): such a task
+ * is expanded when it is reached, after the task that registers it (runner/register.ts).
+ */
+function markReads(plays: Play[]): void {
+  const all = plays.flatMap((p) => [...p.tasks, ...p.handlers]);
+  const names = [...new Set(all.flatMap((t) => (t.register ? [t.register] : [])))];
+  if (!names.length) return;
+  for (const t of all) {
+    const text = JSON.stringify([t.loop, t.when, t.loopLabel, t.args]);
+    const reads = names.filter((n) => n !== t.register && new RegExp(`(?<![\\w.])${n}(?!\\w)`).test(text));
+    if (reads.length) t.reads = reads;
+  }
+}
+
 /** Load and structurally check a playbook. */
 export async function loadPlaybook(file: string, ops: Map<string, OperationDef<any>>): Promise<Playbook> {
   const { doc, ctx } = await readYaml(file, ops);
@@ -247,5 +309,6 @@ export async function loadPlaybook(file: string, ops: Map<string, OperationDef<a
     if (!isMap(p)) throw playbookError(at(ctx, p), 'each play must be a mapping with `hosts:` and `tasks:`');
     plays.push(await loadPlay(ctx, p, raw[i]!, baseDir));
   }
+  markReads(plays);
   return { file, baseDir, plays };
 }

@@ -27,6 +27,11 @@ export interface HostTask {
   skip?: string;
   /** A rolling handler's unit for this item (see roll.ts). */
   rolling?: RollSpec;
+  /**
+   * The task reads a variable an earlier task registers: it is expanded when it is reached, with
+   * the host's registered results (see register.ts), not before the run.
+   */
+  later?: (registered: Record<string, unknown>) => HostTask[];
 }
 
 export interface TagFilter {
@@ -80,9 +85,19 @@ function itemLabel(item: unknown): string {
 }
 
 /** Expand one task for one host. Throws PlaybookError (with file:line) on bad arguments. */
-export function expandTask(task: Task, op: OperationDef<any>, host: string, vars: Record<string, unknown>, tags: TagFilter): HostTask[] {
+export function expandTask(
+  task: Task,
+  op: OperationDef<any>,
+  host: string,
+  vars: Record<string, unknown>,
+  tags: TagFilter,
+  registered?: Record<string, unknown>,
+): HostTask[] {
   const tagSkip = tagged(task, tags);
   if (tagSkip) return [{ task, op, label: task.name, args: {}, vars, skip: tagSkip }];
+  if (task.reads?.length && !registered)
+    return [{ task, op, label: task.name, args: {}, vars, later: (reg) => expandTask(task, op, host, vars, tags, reg) }];
+  if (registered) vars = scope({ ...registered }, vars);
   let items: unknown[] | undefined;
   try {
     if (task.loop !== undefined) {

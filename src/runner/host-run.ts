@@ -28,6 +28,8 @@ export class HostRun {
   readonly notified = new Set<string>();
   /** Changes held back until their rolling unit is stopped (see roll.ts), by unit key. */
   readonly deferred = new Map<string, Deferred[]>();
+  /** `register:` variables of this host, by name (runner/register.ts); set while planning, then again while applying. */
+  readonly registered: Record<string, unknown> = {};
   private seq = 0;
   private recordOpen = false;
   /** When this run's record was opened on the host. */

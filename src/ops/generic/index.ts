@@ -8,11 +8,26 @@ import { fileOp } from './file.ts';
 import { firewallOp } from './firewall.ts';
 import { lineinfileOp } from './lineinfile.ts';
 import { packageOp } from './package.ts';
+import { replaceOp } from './replace.ts';
 import { serviceOp } from './service.ts';
 import { templateOp } from './template.ts';
 import { xmlOp } from './xml.ts';
 
-export { blockinfileOp, commandOp, copyOp, debugOp, fileOp, firewallOp, lineinfileOp, packageOp, serviceOp, shellOp, templateOp, xmlOp };
+export {
+  blockinfileOp,
+  commandOp,
+  copyOp,
+  debugOp,
+  fileOp,
+  firewallOp,
+  lineinfileOp,
+  packageOp,
+  replaceOp,
+  serviceOp,
+  shellOp,
+  templateOp,
+  xmlOp,
+};
 
 export const genericOperations: OperationDef<any>[] = [
   fileOp,
@@ -20,6 +35,7 @@ export const genericOperations: OperationDef<any>[] = [
   templateOp,
   lineinfileOp,
   blockinfileOp,
+  replaceOp,
   commandOp,
   shellOp,
   serviceOp,
