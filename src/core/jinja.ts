@@ -174,3 +174,16 @@ export function addAnsibleFilters(env: nunjucks.Environment): nunjucks.Environme
   for (const [name, t] of Object.entries(TESTS)) withTests.addTest(name, t);
   return env;
 }
+
+/**
+ * Jinja2 syntax nunjucks does not parse, rewritten inside `{{ }}` and `{% %}` only: `item.0`
+ * (an index by attribute, as in `item.0.home`) becomes `item[0]`. String literals are left alone.
+ */
+export function jinjaSource(text: string): string {
+  if (!/\.\d/.test(text)) return text;
+  return text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (block) =>
+    block.replace(/('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")|(?<=[A-Za-z_]\w*|[\])])\.(\d+)\b/g, (m, str: string | undefined, n: string) =>
+      str !== undefined ? m : `[${n}]`,
+    ),
+  );
+}

@@ -77,6 +77,8 @@ function dropOmitted<T>(value: T): T {
 }
 
 function itemLabel(item: unknown): string {
+  // A `product`/`zip` pair: each part by its own label (`tomcat1, secret`).
+  if (Array.isArray(item)) return item.map(itemLabel).join(', ');
   if (item && typeof item === 'object') {
     const o = item as Record<string, unknown>;
     return String(o.name ?? o.jvmRoute ?? o.home ?? o.id ?? JSON.stringify(item));

@@ -4,7 +4,7 @@
  */
 import nunjucks from 'nunjucks';
 import { TemplateError } from '../core/errors.ts';
-import { addAnsibleFilters } from '../core/jinja.ts';
+import { addAnsibleFilters, jinjaSource } from '../core/jinja.ts';
 
 const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
 // Ansible's filters and tests (selectattr, map, product, regex_replace, …): see core/jinja.ts.
@@ -17,7 +17,7 @@ function renderCached(src: string, ctx: Record<string, unknown>): string {
   let t = COMPILED.get(src);
   if (!t) {
     if (COMPILED.size >= 2000) COMPILED.clear();
-    t = new nunjucks.Template(src, env, undefined, true);
+    t = new nunjucks.Template(jinjaSource(src), env, undefined, true);
     COMPILED.set(src, t);
   }
   return t.render(ctx);

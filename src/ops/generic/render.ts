@@ -6,7 +6,7 @@
 import { dirname } from 'node:path';
 import nunjucks from 'nunjucks';
 import { OperationError } from '../../core/errors.ts';
-import { addAnsibleFilters } from '../../core/jinja.ts';
+import { addAnsibleFilters, jinjaSource } from '../../core/jinja.ts';
 import type { PlanContext } from '../types.ts';
 
 function environment(templatePath: string, baseDir: string): nunjucks.Environment {
@@ -41,7 +41,7 @@ function expressionAt(source: string, line: number, column: number): string | nu
 export function renderTemplate(source: string, file: string, shownName: string, ctx: PlanContext): string {
   const env = environment(file, ctx.baseDir);
   try {
-    return new nunjucks.Template(source, env, file, true).render(templateVars(ctx));
+    return new nunjucks.Template(jinjaSource(source), env, file, true).render(templateVars(ctx));
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const pos = /\[Line (\d+), Column (\d+)\]/.exec(msg);
