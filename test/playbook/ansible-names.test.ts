@@ -1,0 +1,86 @@
+/**
+ * Ansible playbooks load as written: FQCN and short module names become provision's operations,
+ * `register`/`changed_when`/`no_log` are read, tasks reading a registered result are marked; what
+ * provision does not run is refused at its file:line with what to use instead.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PlaybookError } from '../../src/core/errors.ts';
+import { loadOperations } from '../../src/ops/registry.ts';
+import { loadPlaybook } from '../../src/playbook/load.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'pb-names-'));
+async function load(text: string) {
+  const file = join(dir, `p${Math.random().toString(36).slice(2)}.yml`);
+  writeFileSync(file, text);
+  return { file, pb: await loadPlaybook(file, await loadOperations()).catch((e: unknown) => e) };
+}
+
+describe('Ansible module names and task keywords', () => {
+  it('the bench playbook loads unchanged, every module mapped to an operation', async () => {
+    const pb = await loadPlaybook(join(import.meta.dirname, '../../bench/ansible/tomcat-cluster.yml'), await loadOperations());
+    const ops = pb.plays.flatMap((p) => [...p.tasks, ...p.handlers]).map((t) => t.op);
+    expect(new Set(ops)).toEqual(new Set(['shell', 'xml', 'blockinfile', 'copy', 'firewall', 'lineinfile', 'replace']));
+    const tasks = pb.plays[0]!.tasks;
+    const count = tasks.find((t) => t.name === 'is there a Cluster element')!;
+    expect(count.register).toBe('cluster_count');
+    // Only the task that reads the registered result waits for it.
+    expect(tasks.filter((t) => t.reads).map((t) => t.name)).toEqual(['session replication cluster']);
+    expect(tasks.find((t) => t.name.startsWith('AJP'))!.noLog).toBe(true);
+    expect(pb.plays[1]!.tasks[0]!.changedWhen).toBe("'changed' in selinux.stdout");
+  });
+
+  it.each([
+    ['ansible.builtin.copy', 'copy'],
+    ['ansible.builtin.lineinfile', 'lineinfile'],
+    ['ansible.builtin.replace', 'replace'],
+    ['ansible.builtin.systemd', 'service'],
+    ['ansible.builtin.dnf', 'package'],
+    ['community.general.xml', 'xml'],
+    ['ansible.posix.firewalld', 'firewall'],
+  ])('%s runs as %s', async (mod, op) => {
+    const { pb } = await load(`- hosts: all\n  tasks:\n    - ${mod}: {}\n`);
+    expect((pb as { plays: { tasks: { op: string }[] }[] }).plays[0]!.tasks[0]!.op).toBe(op);
+  });
+
+  it.each([
+    ['block', 'not supported'],
+    ['until', 'wait_for'],
+    ['include_tasks', 'put the tasks in the play'],
+    ['delegate_to', 'delegate_to is not supported'],
+    ['with_items', 'loop:'],
+  ])('the keyword %s is refused at its line, with what to use', async (kw, hint) => {
+    const { file, pb } = await load(`- hosts: all\n  tasks:\n    - name: t\n      debug: { msg: hi }\n      ${kw}: x\n`);
+    expect(pb).toBeInstanceOf(PlaybookError);
+    const err = pb as PlaybookError;
+    expect(err.message).toBe(`${file}:5:7: the task keyword \`${kw}\` is not supported`);
+    expect(err.hint).toContain(hint);
+  });
+
+  it('an Ansible module provision has no operation for is refused at its line', async () => {
+    const { file, pb } = await load(`- hosts: all\n  tasks:\n    - ansible.builtin.git: { repo: x, dest: /x }\n`);
+    const err = pb as PlaybookError;
+    expect(err.message).toBe(`${file}:3:7: unknown operation \`ansible.builtin.git\``);
+    expect(err.hint).toContain('is not supported; provision runs: ');
+  });
+
+  it('roles: on a play is refused with what to do', async () => {
+    const { file, pb } = await load(`- hosts: all\n  roles: [tomcat]\n`);
+    const err = pb as PlaybookError;
+    expect(err.message).toBe(`${file}:2:3: the play keyword \`roles\` is not supported`);
+    expect(err.hint).toContain('put the role');
+  });
+
+  it('args: joins a free-form command; register must be a name', async () => {
+    const { pb } = await load(`- hosts: all\n  tasks:\n    - shell: make\n      args: { chdir: /src, creates: /src/out }\n`);
+    expect((pb as { plays: { tasks: { args: unknown }[] }[] }).plays[0]!.tasks[0]!.args).toEqual({
+      cmd: 'make',
+      chdir: '/src',
+      creates: '/src/out',
+    });
+    const bad = await load(`- hosts: all\n  tasks:\n    - shell: make\n      register: 'a b'\n`);
+    expect((bad.pb as PlaybookError).message).toContain('`register` must be a variable name');
+  });
+});
