@@ -16,7 +16,8 @@ describe('Ansible filters', () => {
     ["tomcat_instances | selectattr('source', 'defined') | map(attribute='home') | list", ['/opt/tomcat2']],
     ["tomcat_instances | rejectattr('source', 'defined') | map(attribute='home') | list", ['/opt/tomcat']],
     [
-      "[cluster_mcast_port ~ '/udp'] + tomcat_instances | map(attribute='receiverPort') | map('string') | map('regex_replace', '$', '/tcp') | list",
+      "[cluster_mcast_port ~ '/udp'] + tomcat_instances | map(attribute='receiverPort') | map('string') " +
+        "| map('regex_replace', '$', '/tcp') | list",
       ['45564/udp', '4000/tcp', '4001/tcp'],
     ],
     [
