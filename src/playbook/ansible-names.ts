@@ -82,3 +82,7 @@ export function unsupportedModuleHint(name: string, known: string[]): string | u
   if (!/^[a-z_]+\.[a-z_]+\.[a-z_]+$/.test(name)) return undefined;
   return `the Ansible module \`${name}\` is not supported; provision runs: ${known.join(', ')} (see docs/ansible.md)`;
 }
+
+/** The `ansible_*` facts provision gathers (facts/ansible-facts.ts): a task that reads one waits for the gather. */
+export const FACT_VARS =
+  /(?<![\w.])(ansible_(?:facts|distribution(?:_major_version|_version)?|os_family|hostname|fqdn|nodename|default_ipv4|architecture|kernel|system))(?!\w)/g;

@@ -8,7 +8,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node, typ
 import { PlaybookError, type SourcePos } from '../core/errors.ts';
 import { closest } from '../inventory/suggest.ts';
 import type { OperationDef } from '../ops/types.ts';
-import { MODULE_ALIASES, UNSUPPORTED_PLAY_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS, unsupportedModuleHint } from './ansible-names.ts';
+import { FACT_VARS, MODULE_ALIASES, UNSUPPORTED_PLAY_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS, unsupportedModuleHint } from './ansible-names.ts';
 import { keyPositions, loadVarsSpec } from './load-vars.ts';
 import { unknownNotify } from './notify.ts';
 import type { Play, Playbook, Task } from './types.ts';
@@ -235,6 +235,7 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
     hosts: raw.hosts,
     defaults: { ...((raw.defaults as Record<string, unknown>) ?? {}) },
     ...(typeof raw.become === 'boolean' ? { become: raw.become } : {}),
+    gatherFacts: raw.gather_facts !== false && raw.gather_facts !== 'false' && raw.gather_facts !== 'no',
     ...(raw.serial !== undefined ? { serial: serialOf(ctx, node, raw.serial) } : {}),
     ...(raw.max_fail_percentage !== undefined ? { maxFailPercentage: maxFailOf(ctx, node, raw.max_fail_percentage) } : {}),
     vars,
@@ -289,11 +290,14 @@ async function readYaml(file: string, ops: Map<string, OperationDef<any>>) {
 function markReads(plays: Play[]): void {
   const all = plays.flatMap((p) => [...p.tasks, ...p.handlers]);
   const names = [...new Set(all.flatMap((t) => (t.register ? [t.register] : [])))];
-  if (!names.length) return;
-  for (const t of all) {
-    const text = JSON.stringify([t.loop, t.when, t.loopLabel, t.args]);
-    const reads = names.filter((n) => n !== t.register && new RegExp(`(?<![\\w.])${n}(?!\\w)`).test(text));
-    if (reads.length) t.reads = reads;
+  for (const p of plays) {
+    for (const t of [...p.tasks, ...p.handlers]) {
+      const text = JSON.stringify([t.loop, t.when, t.loopLabel, t.args]);
+      const reads = names.filter((n) => n !== t.register && new RegExp(`(?<![\\w.])${n}(?!\\w)`).test(text));
+      // Facts are read after the gather: with gather_facts off they stay undefined, as in Ansible.
+      if (p.gatherFacts) reads.push(...new Set([...text.matchAll(FACT_VARS)].map((m) => m[1]!)));
+      if (reads.length) t.reads = reads;
+    }
   }
 }
 

@@ -44,6 +44,8 @@ export interface Play {
   hosts: string;
   /** `become: true`: run on the play's hosts through sudo (per host: its connection becomes for the whole run). */
   become?: boolean;
+  /** `gather_facts` (default true): tasks may read the `ansible_*` facts (facts/ansible-facts.ts). */
+  gatherFacts: boolean;
   /** Ansible's `serial`: hosts in batches (numbers or percentages; a list grows the batches). */
   serial?: Array<number | string>;
   /** Abort the play when more than this share of a batch's hosts failed (Ansible's max_fail_percentage). */

@@ -6,7 +6,8 @@
  */
 import { forkLimit } from '../core/forks.ts';
 import type { TaskResult } from '../core/result.ts';
-import type { FactRequest } from '../facts/types.ts';
+import { ansibleFacts } from '../facts/ansible-facts.ts';
+import { fact, type FactRequest } from '../facts/types.ts';
 import type { PlanContext } from '../ops/types.ts';
 import type { Play } from '../playbook/types.ts';
 import type { HostTask } from './expand.ts';
@@ -39,14 +40,20 @@ export function planContext(p: PlayRun, h: HostRun, ht: HostTask): PlanContext {
   return ctxFor(h, ht, { hostvars: p.hostvars, playHosts: p.hosts.map((x) => x.name), baseDir: p.baseDir });
 }
 
-/** Every fact any task or handler of these plays needs on this host. */
+/** Every fact any task or handler of these plays needs on this host (`ansible_*` facts only when a task reads them). */
 export function factRequests(plays: PlayRun[], h: HostRun): FactRequest[] {
-  return plays.flatMap((p) =>
-    [...(p.tasks.get(h.name) ?? []), ...(p.handlers.get(h.name) ?? [])]
-      .flat()
-      .filter((ht) => !ht.skip && !ht.later)
-      .flatMap((ht) => ht.op.facts(ht.args, planContext(p, h, ht))),
+  const system = plays.some(
+    (p) => p.play.gatherFacts && [...p.play.tasks, ...p.play.handlers].some((t) => t.reads?.some((n) => n.startsWith('ansible_'))),
   );
+  return [
+    ...(system ? [fact.system()] : []),
+    ...plays.flatMap((p) =>
+      [...(p.tasks.get(h.name) ?? []), ...(p.handlers.get(h.name) ?? [])]
+        .flat()
+        .filter((ht) => !ht.skip && !ht.later)
+        .flatMap((ht) => ht.op.facts(ht.args, planContext(p, h, ht))),
+    ),
+  ];
 }
 
 export const notifies = (notified: Set<string>, handler: HostTask[]) => {
@@ -106,6 +113,9 @@ export async function planRun(
 ): Promise<PlanOutcome> {
   const limit = forkLimit(o.forks);
   const rows: Map<string, Row[]>[] = plays.map(() => new Map());
+  // Gathered `ansible_*` facts are variables of the tasks expanded when reached (register.ts).
+  for (const h of hosts)
+    if (h.facts.has(fact.system())) Object.assign(h.registered, ansibleFacts(h.facts.get({ type: 'system' } as const)));
   await Promise.all(
     hosts.map((h) =>
       limit(async () => {

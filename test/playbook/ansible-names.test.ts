@@ -83,4 +83,12 @@ describe('Ansible module names and task keywords', () => {
     const bad = await load(`- hosts: all\n  tasks:\n    - shell: make\n      register: 'a b'\n`);
     expect((bad.pb as PlaybookError).message).toContain('`register` must be a variable name');
   });
+
+  it('a task reading ansible_* facts waits for the gather; with gather_facts: false it does not', async () => {
+    const text = (g: string) => `- hosts: all\n${g}  tasks:\n    - debug: { msg: x }\n      when: ansible_os_family == 'RedHat'\n`;
+    const on = (await load(text(''))).pb as { plays: { tasks: { reads?: string[] }[] }[] };
+    expect(on.plays[0]!.tasks[0]!.reads).toEqual(['ansible_os_family']);
+    const off = (await load(text('  gather_facts: false\n'))).pb as { plays: { tasks: { reads?: string[] }[] }[] };
+    expect(off.plays[0]!.tasks[0]!.reads).toBeUndefined();
+  });
 });
