@@ -84,7 +84,6 @@ export function unsupportedModuleHint(name: string, known: string[]): string | u
 }
 
 /** The `ansible_*` facts provision gathers (facts/ansible-facts.ts): a task that reads one waits for the gather. */
-export const FACT_VARS = new RegExp(
-  '(?<![\\w.])(ansible_(?:facts|distribution(?:_major_version|_version)?|os_family|hostname|fqdn|nodename|default_ipv4|architecture|kernel|system))(?!\\w)',
-  'g',
-);
+const FACT_NAMES =
+  'facts|distribution(?:_major_version|_version)?|os_family|hostname|fqdn|nodename|default_ipv4|architecture|kernel|system';
+export const FACT_VARS = new RegExp(`(?<![\\w.])(ansible_(?:${FACT_NAMES}))(?!\\w)`, 'g');
