@@ -130,6 +130,12 @@ function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, isHandl
   if (typeof args !== 'object' || Array.isArray(args)) {
     throw playbookError(pos, `arguments of \`${key}\` must be a mapping`, `write them as \`${key}: {key: value}\``);
   }
+  // assert's `that:` is bare Jinja2 (as `when:`): evaluated by the templating, like any argument.
+  if (op === 'assert' && (args as Record<string, unknown>).that !== undefined) {
+    const that = (args as Record<string, unknown>).that;
+    const wrap = (x: unknown) => (typeof x === 'string' && !x.includes('{{') ? `{{ (${x}) }}` : x);
+    args = { ...(args as object), that: Array.isArray(that) ? that.map(wrap) : [wrap(that)] };
+  }
   // Ansible's `args:` keyword: more arguments beside a free-form command.
   if (raw.args && typeof raw.args === 'object') args = { ...(raw.args as object), ...(args as object) };
   if (raw.register !== undefined && (typeof raw.register !== 'string' || !/^[A-Za-z_]\w*$/.test(raw.register)))
@@ -137,7 +143,7 @@ function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, isHandl
   const loopControl = (raw.loop_control ?? {}) as Record<string, unknown>;
   const first = Object.values(args as object)[0];
   return {
-    name: typeof raw.name === 'string' ? raw.name : `${op}${typeof first === 'string' ? ` ${first}` : ''}`,
+    name: typeof raw.name === 'string' ? raw.name : `${op}${typeof first === 'string' && !first.includes('{{') ? ` ${first}` : ''}`,
     op,
     args: args as Record<string, unknown>,
     when: raw.when,
@@ -289,7 +295,10 @@ async function readYaml(file: string, ops: Map<string, OperationDef<any>>) {
  */
 function markReads(plays: Play[]): void {
   const all = plays.flatMap((p) => [...p.tasks, ...p.handlers]);
-  const names = [...new Set(all.flatMap((t) => (t.register ? [t.register] : [])))];
+  // Registered results and `set_fact` variables are known only once their task has run.
+  const names = [
+    ...new Set(all.flatMap((t) => [...(t.register ? [t.register] : []), ...(t.op === 'set_fact' ? Object.keys(t.args) : [])])),
+  ];
   for (const p of plays) {
     for (const t of [...p.tasks, ...p.handlers]) {
       const text = JSON.stringify([t.loop, t.when, t.loopLabel, t.args]);

@@ -108,6 +108,8 @@ export function remember(
   items: { value: Record<string, unknown>; pending?: string }[],
 ): void {
   const ht = group[0];
+  // set_fact: its variables are the host's from here on (over inventory and play vars, as in Ansible).
+  for (const i of items) if (ht?.task.op === 'set_fact' && i.value.ansible_facts) Object.assign(registered, i.value.ansible_facts);
   if (!ht?.task.register) return;
   registered[ht.task.register] = taskValue(
     ht,

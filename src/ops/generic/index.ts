@@ -1,5 +1,6 @@
 /** The generic operations (issue 2): files, commands, services, packages, firewall, XML, debug. */
 import type { OperationDef } from '../types.ts';
+import { assertOp, failOp } from './assert.ts';
 import { blockinfileOp } from './blockinfile.ts';
 import { commandOp, shellOp } from './command.ts';
 import { copyOp } from './copy.ts';
@@ -10,6 +11,8 @@ import { lineinfileOp } from './lineinfile.ts';
 import { packageOp } from './package.ts';
 import { replaceOp } from './replace.ts';
 import { serviceOp } from './service.ts';
+import { setFactOp } from './set-fact.ts';
+import { statOp } from './stat.ts';
 import { templateOp } from './template.ts';
 import { xmlOp } from './xml.ts';
 
@@ -43,4 +46,8 @@ export const genericOperations: OperationDef<any>[] = [
   firewallOp,
   xmlOp,
   debugOp,
+  setFactOp,
+  assertOp,
+  failOp,
+  statOp,
 ];
