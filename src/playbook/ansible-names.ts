@@ -36,8 +36,6 @@ export const UNSUPPORTED_TASK_KEYWORDS: Record<string, string> = {
   until: 'retries are not supported yet: for a service, use `service` with `wait_for`',
   retries: 'retries are not supported yet: for a service, use `service` with `wait_for`',
   delay: 'retries are not supported yet: for a service, use `service` with `wait_for`',
-  include_tasks: 'put the tasks in the play (include_tasks is not supported yet)',
-  import_tasks: 'put the tasks in the play (import_tasks is not supported yet)',
   include_role: 'roles are not supported yet: put the role’s tasks in the play',
   import_role: 'roles are not supported yet: put the role’s tasks in the play',
   import_playbook: 'run each playbook with its own `provision` command (import_playbook is not supported yet)',

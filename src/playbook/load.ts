@@ -8,8 +8,9 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node, typ
 import { PlaybookError, type SourcePos } from '../core/errors.ts';
 import { closest } from '../inventory/suggest.ts';
 import type { OperationDef } from '../ops/types.ts';
-import { FACT_VARS, MODULE_ALIASES, UNSUPPORTED_PLAY_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS, unsupportedModuleHint } from './ansible-names.ts';
+import { MODULE_ALIASES, UNSUPPORTED_PLAY_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS, unsupportedModuleHint } from './ansible-names.ts';
 import { keyPositions, loadVarsSpec } from './load-vars.ts';
+import { markReads } from './reads.ts';
 import { unknownNotify } from './notify.ts';
 import type { Play, Playbook, Task } from './types.ts';
 
@@ -196,13 +197,47 @@ function serialOf(ctx: Ctx, node: YAMLMap, raw: unknown): Array<number | string>
   return items as Array<number | string>;
 }
 
-function loadTasks(ctx: Ctx, node: unknown, raw: unknown, what: string, isHandler: boolean): Task[] {
+/** Keywords an `import_tasks:`/`include_tasks:` entry may carry: applied to every task it brings. */
+const IMPORT_KEYS = ['name', 'when', 'tags', 'import_tasks', 'include_tasks'];
+
+async function loadTasks(ctx: Ctx, node: unknown, raw: unknown, what: string, isHandler: boolean, depth = 0): Promise<Task[]> {
   if (node === undefined || node === null) return [];
   if (!isSeq(node) || !Array.isArray(raw)) throw playbookError(at(ctx, node), `\`${what}\` must be a list of tasks`);
-  return node.items.map((t, i) => {
+  const out: Task[] = [];
+  for (const [i, t] of node.items.entries()) {
     if (!isMap(t)) throw playbookError(at(ctx, t), `each entry of \`${what}\` must be a task (a mapping)`);
-    return loadTask(ctx, t, raw[i] as Record<string, unknown>, isHandler);
-  });
+    const r = raw[i] as Record<string, unknown>;
+    if ('import_tasks' in r || 'include_tasks' in r) out.push(...(await importTasks(ctx, t, r, what, isHandler, depth)));
+    else out.push(loadTask(ctx, t, r, isHandler));
+  }
+  return out;
+}
+
+/**
+ * `import_tasks:` / `include_tasks:` of a file of tasks (relative to the file that names it), read
+ * when the playbook loads: its `when` and `tags` apply to each task, as Ansible's static import.
+ */
+async function importTasks(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, what: string, isHandler: boolean, depth: number) {
+  const key = 'import_tasks' in raw ? 'import_tasks' : 'include_tasks';
+  const keyAt = at(ctx, node.items.find((p) => (p.key as { value?: unknown }).value === key)?.key);
+  const extra = Object.keys(raw).find((k) => !IMPORT_KEYS.includes(k));
+  if (extra)
+    throw playbookError(
+      keyAt,
+      `\`${key}\` with \`${extra}\` is not supported`,
+      'only `when` and `tags` apply to the tasks of a file read here',
+    );
+  if (typeof raw[key] !== 'string' || String(raw[key]).includes('{{'))
+    throw playbookError(keyAt, `\`${key}\` must name a file (no templates)`, 'e.g. `import_tasks: tasks/tomcat.yml`');
+  if (depth > 10) throw playbookError(keyAt, `\`${key}\` nests more than 10 files deep`, 'is a file importing itself?');
+  const { doc, ctx: inner } = await readYaml(resolve(dirname(ctx.file), String(raw[key])), ctx.ops);
+  const tasks = await loadTasks(inner, doc.contents, doc.toJS(), what, isHandler, depth + 1);
+  const when = raw.when === undefined ? [] : Array.isArray(raw.when) ? raw.when : [raw.when];
+  for (const t of tasks) {
+    if (when.length) t.when = [...when, ...(t.when === undefined ? [] : Array.isArray(t.when) ? t.when : [t.when])];
+    t.tags = [...new Set([...list(raw.tags), ...t.tags])];
+  }
+  return tasks;
 }
 
 /** `raw` is the play as plain data (anchors and merge keys resolved); `node` gives positions. */
@@ -229,8 +264,8 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
   }
   const tasksNode = node.get('tasks', true);
   const handlersNode = node.get('handlers', true);
-  const tasks = loadTasks(ctx, tasksNode, raw.tasks, 'tasks', false);
-  const handlers = loadTasks(ctx, handlersNode, raw.handlers, 'handlers', true);
+  const tasks = await loadTasks(ctx, tasksNode, raw.tasks, 'tasks', false);
+  const handlers = await loadTasks(ctx, handlersNode, raw.handlers, 'handlers', true);
   const bad = unknownNotify([tasksNode, handlersNode], [tasks, handlers], handlers, (n) => at(ctx, n));
   if (bad) throw playbookError(bad.pos, bad.message, bad.hint);
   const posOf = (n: unknown) => at(ctx, n);
@@ -287,27 +322,6 @@ async function readYaml(file: string, ops: Map<string, OperationDef<any>>) {
     );
   }
   return { doc, ctx: { file, lc, doc, ops } satisfies Ctx };
-}
-
-/**
- * Which registered variables each task reads (in its loop, when, label or arguments): such a task
- * is expanded when it is reached, after the task that registers it (runner/register.ts).
- */
-function markReads(plays: Play[]): void {
-  const all = plays.flatMap((p) => [...p.tasks, ...p.handlers]);
-  // Registered results and `set_fact` variables are known only once their task has run.
-  const names = [
-    ...new Set(all.flatMap((t) => [...(t.register ? [t.register] : []), ...(t.op === 'set_fact' ? Object.keys(t.args) : [])])),
-  ];
-  for (const p of plays) {
-    for (const t of [...p.tasks, ...p.handlers]) {
-      const text = JSON.stringify([t.loop, t.when, t.loopLabel, t.args]);
-      const reads = names.filter((n) => n !== t.register && new RegExp(`(?<![\\w.])${n}(?!\\w)`).test(text));
-      // Facts are read after the gather: with gather_facts off they stay undefined, as in Ansible.
-      if (p.gatherFacts) reads.push(...new Set([...text.matchAll(FACT_VARS)].map((m) => m[1]!)));
-      if (reads.length) t.reads = reads;
-    }
-  }
 }
 
 /** Load and structurally check a playbook. */

@@ -38,6 +38,11 @@ export class HostRun {
   /** Where progress goes: each change made, and what a service start waits for. */
   emitter?: RunEmitter;
 
+  /** Changes made that a task's `changed_when` says changed nothing: not counted in the run record. */
+  uncount(n: number): void {
+    this.changes -= n;
+  }
+
   constructor(
     readonly name: string,
     readonly transport: Transport,

@@ -124,6 +124,8 @@ export async function runTask(
     });
     // Changes to a rolling unit's files wait for its stopped window (roll.ts); later tasks see them as planned.
     const held = apply && defer ? changes.map((c) => defer(c)) : [];
+    // A command whose changed_when may say it changed nothing: what was known before it stays true then.
+    const known = apply && ht.task.changedWhen !== undefined && changes.some((c) => c.kind === 'exec') ? h.facts.fork() : undefined;
     const outs = apply
       ? await h.applyAll(
           changes.filter((_, i) => !held[i]),
@@ -140,7 +142,7 @@ export async function runTask(
     const status = changes.length === 0 ? 'ok' : apply ? 'changed' : 'would-change';
     const later = held.some(Boolean) ? ' (file changes made during its rolling restart)' : '';
     const ran = changes.some((c) => c.kind === 'exec');
-    return done(
+    const out = done(
       {
         ...base,
         status,
@@ -153,6 +155,11 @@ export async function runTask(
       { ...plan.result, ...(apply ? commandValue(changes, outs) : {}) },
       apply || !ran,
     );
+    if (known && out.result.status === 'ok') {
+      h.facts = known;
+      h.uncount(changes.length);
+    }
+    return out;
   } catch (err) {
     // While planning: a file a planned command creates is read only once it has run (at apply).
     if (err instanceof FactPending && !apply) {

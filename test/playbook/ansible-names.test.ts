@@ -48,7 +48,7 @@ describe('Ansible module names and task keywords', () => {
   it.each([
     ['block', 'not supported'],
     ['until', 'wait_for'],
-    ['include_tasks', 'put the tasks in the play'],
+    ['include_role', 'roles are not supported yet'],
     ['delegate_to', 'delegate_to is not supported'],
     ['with_items', 'loop:'],
   ])('the keyword %s is refused at its line, with what to use', async (kw, hint) => {
@@ -90,5 +90,20 @@ describe('Ansible module names and task keywords', () => {
     expect(on.plays[0]!.tasks[0]!.reads).toEqual(['ansible_os_family']);
     const off = (await load(text('  gather_facts: false\n'))).pb as { plays: { tasks: { reads?: string[] }[] }[] };
     expect(off.plays[0]!.tasks[0]!.reads).toBeUndefined();
+  });
+
+  it('import_tasks / include_tasks read a tasks file beside the playbook; its when and tags apply to each task', async () => {
+    writeFileSync(join(dir, 'more.yml'), '- name: one\n  debug: { msg: a }\n  when: x\n- name: two\n  ansible.builtin.debug: { msg: b }\n');
+    const { pb } = await load(
+      `- hosts: all\n  tasks:\n    - import_tasks: more.yml\n      when: outer\n      tags: [t]\n    - include_tasks: more.yml\n`,
+    );
+    const tasks = (pb as { plays: { tasks: { name: string; when?: unknown; tags: string[]; pos: { file: string; line?: number } }[] }[] })
+      .plays[0]!.tasks;
+    expect(tasks.map((t) => t.name)).toEqual(['one', 'two', 'one', 'two']);
+    expect(tasks[0]).toMatchObject({ when: ['outer', 'x'], tags: ['t'], pos: { file: join(dir, 'more.yml'), line: 1 } });
+    expect(tasks[1]).toMatchObject({ when: ['outer'], tags: ['t'] });
+    expect(tasks[2]!.when).toBe('x');
+    const looped = await load(`- hosts: all\n  tasks:\n    - include_tasks: more.yml\n      loop: [1]\n`);
+    expect((looped.pb as PlaybookError).message).toContain('`include_tasks` with `loop` is not supported');
   });
 });
