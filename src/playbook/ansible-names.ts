@@ -30,9 +30,8 @@ export const MODULE_ALIASES: Record<string, string> = {
 
 /** Ansible task keywords provision refuses (at load, with file:line), and what to use instead. */
 export const UNSUPPORTED_TASK_KEYWORDS: Record<string, string> = {
-  block: 'write the tasks one by one (block/rescue/always are not supported yet)',
-  rescue: 'block/rescue/always are not supported yet: use `ignore_errors` or `--rollback-on-failure`',
-  always: 'block/rescue/always are not supported yet',
+  rescue: 'rescue/always are not supported yet (a plain `block:` is): use `ignore_errors` or `--rollback-on-failure`',
+  always: 'rescue/always are not supported yet (a plain `block:` is)',
   until: 'retries are not supported yet: for a service, use `service` with `wait_for`',
   retries: 'retries are not supported yet: for a service, use `service` with `wait_for`',
   delay: 'retries are not supported yet: for a service, use `service` with `wait_for`',

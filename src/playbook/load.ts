@@ -208,6 +208,7 @@ async function loadTasks(ctx: Ctx, node: unknown, raw: unknown, what: string, is
     if (!isMap(t)) throw playbookError(at(ctx, t), `each entry of \`${what}\` must be a task (a mapping)`);
     const r = raw[i] as Record<string, unknown>;
     if ('import_tasks' in r || 'include_tasks' in r) out.push(...(await importTasks(ctx, t, r, what, isHandler, depth)));
+    else if ('block' in r && !('rescue' in r) && !('always' in r)) out.push(...(await blockTasks(ctx, t, r, what, isHandler, depth)));
     else out.push(loadTask(ctx, t, r, isHandler));
   }
   return out;
@@ -231,7 +232,20 @@ async function importTasks(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>
     throw playbookError(keyAt, `\`${key}\` must name a file (no templates)`, 'e.g. `import_tasks: tasks/tomcat.yml`');
   if (depth > 10) throw playbookError(keyAt, `\`${key}\` nests more than 10 files deep`, 'is a file importing itself?');
   const { doc, ctx: inner } = await readYaml(resolve(dirname(ctx.file), String(raw[key])), ctx.ops);
-  const tasks = await loadTasks(inner, doc.contents, doc.toJS(), what, isHandler, depth + 1);
+  return inherit(raw, await loadTasks(inner, doc.contents, doc.toJS(), what, isHandler, depth + 1));
+}
+
+/** A `block:` without rescue/always: its tasks, each with the block's `when` and `tags`. */
+async function blockTasks(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, what: string, isHandler: boolean, depth: number) {
+  const extra = Object.keys(raw).find((k) => !['name', 'when', 'tags', 'block'].includes(k));
+  const keyAt = at(ctx, node.items.find((p) => (p.key as { value?: unknown }).value === (extra ?? 'block'))?.key);
+  if (extra)
+    throw playbookError(keyAt, `a \`block\` with \`${extra}\` is not supported`, 'only `when` and `tags` apply to the tasks of a block');
+  return inherit(raw, await loadTasks(ctx, node.get('block', true), raw.block, what, isHandler, depth + 1));
+}
+
+/** The `when` (ANDed, outer first) and `tags` of an import or block, given to each of its tasks. */
+function inherit(raw: Record<string, unknown>, tasks: Task[]): Task[] {
   const when = raw.when === undefined ? [] : Array.isArray(raw.when) ? raw.when : [raw.when];
   for (const t of tasks) {
     if (when.length) t.when = [...when, ...(t.when === undefined ? [] : Array.isArray(t.when) ? t.when : [t.when])];

@@ -46,7 +46,7 @@ describe('Ansible module names and task keywords', () => {
   });
 
   it.each([
-    ['block', 'not supported'],
+    ['rescue', 'a plain `block:` is'],
     ['until', 'wait_for'],
     ['include_role', 'roles are not supported yet'],
     ['delegate_to', 'delegate_to is not supported'],
@@ -105,5 +105,18 @@ describe('Ansible module names and task keywords', () => {
     expect(tasks[2]!.when).toBe('x');
     const looped = await load(`- hosts: all\n  tasks:\n    - include_tasks: more.yml\n      loop: [1]\n`);
     expect((looped.pb as PlaybookError).message).toContain('`include_tasks` with `loop` is not supported');
+  });
+
+  it('a block without rescue/always: its tasks with the block’s when and tags; with rescue it is refused', async () => {
+    const { pb } = await load(
+      `- hosts: all\n  tasks:\n    - name: b\n      when: outer\n      tags: [t]\n      block:\n        - debug: { msg: a }\n          when: inner\n`,
+    );
+    const tasks = (pb as { plays: { tasks: { when?: unknown; tags: string[]; pos: { line?: number } }[] }[] }).plays[0]!.tasks;
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ when: ['outer', 'inner'], tags: ['t'], pos: { line: 7 } });
+    const { file, pb: bad } = await load(
+      `- hosts: all\n  tasks:\n    - block:\n        - debug: { msg: a }\n      rescue:\n        - debug: { msg: b }\n`,
+    );
+    expect((bad as PlaybookError).message).toBe(`${file}:5:7: the task keyword \`rescue\` is not supported`);
   });
 });
