@@ -109,7 +109,8 @@ describe('Ansible module names and task keywords', () => {
 
   it('a block without rescue/always: its tasks with the block’s when and tags; with rescue it is refused', async () => {
     const { pb } = await load(
-      `- hosts: all\n  tasks:\n    - name: b\n      when: outer\n      tags: [t]\n      block:\n        - debug: { msg: a }\n          when: inner\n`,
+      `- hosts: all\n  tasks:\n    - name: b\n      when: outer\n      tags: [t]\n` +
+        `      block:\n        - debug: { msg: a }\n          when: inner\n`,
     );
     const tasks = (pb as { plays: { tasks: { when?: unknown; tags: string[]; pos: { line?: number } }[] }[] }).plays[0]!.tasks;
     expect(tasks).toHaveLength(1);
