@@ -41,6 +41,7 @@ export class HostRun {
   /** Changes made that a task's `changed_when` says changed nothing: not counted in the run record. */
   uncount(n: number): void {
     this.changes -= n;
+    this.recap.changes -= n;
   }
 
   constructor(
