@@ -102,6 +102,11 @@ export type Change = Base &
         undo?: string;
         /** Treat these exit codes as success. */
         okCodes?: number[];
+        /**
+         * The `creates:` path that did not exist before: what the command makes. Until it has run,
+         * later tasks cannot know what is under it; without `undo`, rollback removes it.
+         */
+        creates?: string;
       }
     | {
         kind: 'firewall';

@@ -17,11 +17,23 @@ interface Alias {
   exclude: string[];
 }
 
+/** A file fact read under a path that a planned command creates: known only once it has run. */
+export class FactPending extends OperationError {
+  constructor(
+    readonly path: string,
+    readonly why: string,
+  ) {
+    super(`${path} is made by "${why}": planned once that has run`, { hint: 'a command guarded by `creates:` makes it' });
+  }
+}
+
 const under = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 
 export class FactCache implements Facts {
   private values = new Map<string, unknown>();
   private aliases: Alias[] = [];
+  /** Paths a planned (not yet run) command creates, and that command (simulation only). */
+  private pendings: { path: string; why: string }[] = [];
 
   constructor(
     private readonly transport: Transport,
@@ -33,6 +45,7 @@ export class FactCache implements Facts {
     const f = new FactCache(this.transport, this.host);
     f.values = new Map(this.values);
     f.aliases = [...this.aliases];
+    f.pendings = [...this.pendings];
     return f;
   }
 
@@ -77,6 +90,8 @@ export class FactCache implements Facts {
   }
 
   get<R extends FactRequest>(req: R): FactValueMap[R['type']] {
+    const wait = req.type === 'file' ? this.pendings.find((p) => under(req.path, p.path)) : undefined;
+    if (wait) throw new FactPending(wait.path, wait.why);
     const hit = this.lookup(req);
     if (!hit.found) {
       throw new OperationError(`fact ${factKey(req)} was used but not gathered`, {
@@ -103,6 +118,11 @@ export class FactCache implements Facts {
   alias(src: string, dest: string, exclude: string[] = []): void {
     this.invalidate((r) => r.type === 'file' && under(r.path, dest));
     this.aliases.push({ src, dest, exclude: exclude.map((e) => e.replace(/\/\*$/, '/')) });
+  }
+
+  /** In a simulation: what is under `path` is known only after the command `why` has run. */
+  pending(path: string, why: string): void {
+    this.pendings.push({ path, why });
   }
 
   /** Forget aliases and facts under a removed path. */

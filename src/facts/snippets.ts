@@ -38,6 +38,16 @@ export function snippetFor(req: FactRequest): string {
         '[ -d /run/systemd/system ] && echo systemd=1',
         'ip -4 -o addr show 2>/dev/null | awk \'{print "addr=" $4}\'',
       ].join('; ');
+    case 'system':
+      return [
+        '. /etc/os-release 2>/dev/null; echo "id=${ID:-}"; echo "like=${ID_LIKE:-}"; echo "version=${VERSION_ID:-}"; echo "name=${NAME:-}"',
+        'echo "hostname=$(hostname -s 2>/dev/null || cat /etc/hostname)"; echo "fqdn=$(hostname -f 2>/dev/null || hostname)"',
+        'echo "arch=$(uname -m)"; echo "kernel=$(uname -r)"',
+        // The route to a public address says which interface and source address are the default.
+        'echo "route=$(ip -4 route get 1.0.0.0 2>/dev/null | head -n1)"',
+        // Without a default route (an isolated network): the first global address, as the host's own.
+        'ip -4 -o addr show scope global 2>/dev/null | awk \'NR==1{sub(/\\/.*/, "", $4); print "addr=" $2 " " $4}\'',
+      ].join('; ');
     case 'firewall': {
       // firewall-cmd starts Python (~0.2-0.5 s a call); dbus-send asks the running firewalld in
       // milliseconds. One D-Bus call gives the runtime ports (and that it runs); the permanent
@@ -139,6 +149,27 @@ const parsers: { [K in keyof FactValueMap]: Parser<FactValueMap[K]> } = {
       packageManager: pm === 'apt-get' ? 'apt' : pm === 'yum' || pm === 'dnf' ? pm : null,
       systemd: m.has('systemd'),
       addresses: (m.get('addr') ?? []).map((a) => a.split('/')[0] ?? a).filter((a) => !a.startsWith('127.')),
+    };
+  },
+  system(out) {
+    const m = kv(out);
+    const one = (k: string) => m.get(k)?.[0] ?? '';
+    const route = one('route');
+    const word = (w: string) => new RegExp(`\\b${w} (\\S+)`).exec(route)?.[1] ?? '';
+    return {
+      id: one('id'),
+      like: one('like'),
+      version: one('version'),
+      name: one('name'),
+      hostname: one('hostname'),
+      fqdn: one('fqdn'),
+      architecture: one('arch'),
+      kernel: one('kernel'),
+      defaultIpv4: word('src')
+        ? { address: word('src'), interface: word('dev'), gateway: word('via') }
+        : one('addr')
+          ? { address: one('addr').split(' ')[1] ?? '', interface: one('addr').split(' ')[0] ?? '', gateway: '' }
+          : null,
     };
   },
   firewall(out) {

@@ -39,6 +39,23 @@ export interface OsFact {
   addresses: string[];
 }
 
+/** What Ansible's setup module reports that playbooks for this job read (see facts/ansible-facts.ts). */
+export interface SystemFact {
+  /** os-release ID, ID_LIKE, VERSION_ID, NAME. */
+  id: string;
+  like: string;
+  version: string;
+  name: string;
+  /** Short host name and FQDN. */
+  hostname: string;
+  fqdn: string;
+  /** `uname -m`, `uname -r`. */
+  architecture: string;
+  kernel: string;
+  /** The default route's interface, source address and gateway (Ansible's ansible_default_ipv4). */
+  defaultIpv4: { address: string; interface: string; gateway: string } | null;
+}
+
 export interface FirewallFact {
   /** firewalld answers `running`. */
   running: boolean;
@@ -66,6 +83,7 @@ export type FactRequest =
   | { type: 'file'; path: string; /** Also read the content (text files you will edit). */ content?: boolean }
   | { type: 'command'; command: string }
   | { type: 'os' }
+  | { type: 'system' }
   | { type: 'firewall'; zone: string }
   | { type: 'service'; name: string; status?: string }
   | { type: 'package'; manager: 'apt' | 'yum' | 'dnf'; name: string };
@@ -74,6 +92,7 @@ export interface FactValueMap {
   file: FileFact;
   command: CommandFact;
   os: OsFact;
+  system: SystemFact;
   firewall: FirewallFact;
   service: ServiceFact;
   package: PackageFact;
@@ -89,6 +108,7 @@ export const fact = {
   file: (path: string, content = false): FactRequest => ({ type: 'file', path, ...(content ? { content: true } : {}) }),
   command: (command: string): FactRequest => ({ type: 'command', command }),
   os: (): FactRequest => ({ type: 'os' }),
+  system: (): FactRequest => ({ type: 'system' }),
   firewall: (zone: string): FactRequest => ({ type: 'firewall', zone }),
   service: (name: string, status?: string): FactRequest => ({ type: 'service', name, ...(status ? { status } : {}) }),
   package: (manager: 'apt' | 'yum' | 'dnf', name: string): FactRequest => ({ type: 'package', manager, name }),

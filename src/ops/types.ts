@@ -24,6 +24,8 @@ export interface Plan {
   changes: Change[];
   /** Why nothing needs doing (used when `changes` is empty). */
   okMessage: string;
+  /** What `register:` holds besides `changed`/`failed`/`msg`, in the Ansible module's shape (xml's `count`). */
+  result?: Record<string, unknown>;
 }
 
 export interface OperationDef<A = Record<string, unknown>> {

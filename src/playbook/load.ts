@@ -8,7 +8,9 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node, typ
 import { PlaybookError, type SourcePos } from '../core/errors.ts';
 import { closest } from '../inventory/suggest.ts';
 import type { OperationDef } from '../ops/types.ts';
+import { MODULE_ALIASES, UNSUPPORTED_PLAY_KEYWORDS, UNSUPPORTED_TASK_KEYWORDS, unsupportedModuleHint } from './ansible-names.ts';
 import { keyPositions, loadVarsSpec } from './load-vars.ts';
+import { markReads } from './reads.ts';
 import { unknownNotify } from './notify.ts';
 import type { Play, Playbook, Task } from './types.ts';
 
@@ -27,7 +29,23 @@ const PLAY_KEYS = [
   'serial',
   'max_fail_percentage',
 ];
-const TASK_KEYS = ['name', 'when', 'notify', 'tags', 'loop', 'loop_control', 'throttle', 'ignore_errors', 'listen', 'rolling'];
+const TASK_KEYS = [
+  'name',
+  'when',
+  'notify',
+  'tags',
+  'loop',
+  'loop_control',
+  'throttle',
+  'ignore_errors',
+  'listen',
+  'rolling',
+  'register',
+  'changed_when',
+  'failed_when',
+  'no_log',
+  'args',
+];
 /** Operations that take Ansible's free-form string (`command: ls -l`). */
 const FREE_FORM = new Set(['command', 'shell']);
 
@@ -55,11 +73,30 @@ function list(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
+/** The operation a task's key names: provision's own, or an Ansible module name mapped to one. */
+function opName(ctx: Ctx, key: string): string | undefined {
+  if (ctx.ops.has(key)) return key;
+  const alias = MODULE_ALIASES[key];
+  return alias && ctx.ops.has(alias) ? alias : undefined;
+}
+
+/** Ansible keywords and modules provision does not run: refused here, at their line, with what to use. */
+function refuseUnsupported(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>): void {
+  const keyAt = (k: string) => at(ctx, node.items.find((p) => (p.key as { value?: unknown }).value === k)?.key);
+  for (const k of Object.keys(raw)) {
+    const hint = UNSUPPORTED_TASK_KEYWORDS[k];
+    if (hint) throw playbookError(keyAt(k), `the task keyword \`${k}\` is not supported`, hint);
+    const mod = !TASK_KEYS.includes(k) && !opName(ctx, k) ? unsupportedModuleHint(k, [...ctx.ops.keys()]) : undefined;
+    if (mod) throw playbookError(keyAt(k), `unknown operation \`${k}\``, mod);
+  }
+}
+
 function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, isHandler: boolean): Task {
   const pos = at(ctx, node);
+  refuseUnsupported(ctx, node, raw);
   const opKeys = Object.keys(raw).filter((k) => !TASK_KEYS.includes(k));
   if (opKeys.length !== 1) {
-    const unknown = opKeys.find((k) => !ctx.ops.has(k));
+    const unknown = opKeys.find((k) => !opName(ctx, k));
     if (opKeys.length === 0)
       throw playbookError(
         pos,
@@ -77,26 +114,37 @@ function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, isHandl
     }
     throw playbookError(pos, `task has several operations (${opKeys.join(', ')})`, 'split it into one task per operation');
   }
-  const op = opKeys[0]!;
-  if (!ctx.ops.has(op)) {
-    const keyNode = node.items.find((p) => (p.key as { value?: unknown }).value === op)?.key;
-    const guess = closest(op, [...ctx.ops.keys(), ...TASK_KEYS]);
+  const key = opKeys[0]!;
+  const op = opName(ctx, key);
+  if (!op) {
+    const keyNode = node.items.find((p) => (p.key as { value?: unknown }).value === key)?.key;
+    const guess = closest(key, [...ctx.ops.keys(), ...TASK_KEYS]);
     throw playbookError(
       at(ctx, keyNode),
-      `unknown operation \`${op}\``,
+      `unknown operation \`${key}\``,
       guess ? `did you mean \`${guess}\`?` : `known operations: ${[...ctx.ops.keys()].join(', ')}`,
     );
   }
-  let args = raw[op];
+  let args = raw[key];
   if (typeof args === 'string' && FREE_FORM.has(op)) args = { cmd: args };
   if (args === null || args === undefined) args = {};
   if (typeof args !== 'object' || Array.isArray(args)) {
-    throw playbookError(pos, `arguments of \`${op}\` must be a mapping`, `write them as \`${op}: {key: value}\``);
+    throw playbookError(pos, `arguments of \`${key}\` must be a mapping`, `write them as \`${key}: {key: value}\``);
   }
+  // assert's `that:` is bare Jinja2 (as `when:`): evaluated by the templating, like any argument.
+  if (op === 'assert' && (args as Record<string, unknown>).that !== undefined) {
+    const that = (args as Record<string, unknown>).that;
+    const wrap = (x: unknown) => (typeof x === 'string' && !x.includes('{{') ? `{{ (${x}) }}` : x);
+    args = { ...(args as object), that: Array.isArray(that) ? that.map(wrap) : [wrap(that)] };
+  }
+  // Ansible's `args:` keyword: more arguments beside a free-form command.
+  if (raw.args && typeof raw.args === 'object') args = { ...(raw.args as object), ...(args as object) };
+  if (raw.register !== undefined && (typeof raw.register !== 'string' || !/^[A-Za-z_]\w*$/.test(raw.register)))
+    throw playbookError(pos, '`register` must be a variable name', 'e.g. `register: result`');
   const loopControl = (raw.loop_control ?? {}) as Record<string, unknown>;
   const first = Object.values(args as object)[0];
   return {
-    name: typeof raw.name === 'string' ? raw.name : `${op}${typeof first === 'string' ? ` ${first}` : ''}`,
+    name: typeof raw.name === 'string' ? raw.name : `${op}${typeof first === 'string' && !first.includes('{{') ? ` ${first}` : ''}`,
     op,
     args: args as Record<string, unknown>,
     when: raw.when,
@@ -107,6 +155,10 @@ function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, isHandl
     ...(typeof loopControl.label === 'string' ? { loopLabel: loopControl.label } : {}),
     throttle: typeof raw.throttle === 'number' ? raw.throttle : undefined,
     ignoreErrors: raw.ignore_errors === true,
+    ...(typeof raw.register === 'string' ? { register: raw.register } : {}),
+    ...(raw.changed_when !== undefined ? { changedWhen: raw.changed_when } : {}),
+    ...(raw.failed_when !== undefined ? { failedWhen: raw.failed_when } : {}),
+    noLog: raw.no_log === true || raw.no_log === 'true',
     listen: isHandler ? list(raw.listen) : [],
     ...(raw.rolling !== undefined ? { rolling: rollingOf(ctx, node, raw.rolling, isHandler) } : {}),
     pos,
@@ -145,13 +197,61 @@ function serialOf(ctx: Ctx, node: YAMLMap, raw: unknown): Array<number | string>
   return items as Array<number | string>;
 }
 
-function loadTasks(ctx: Ctx, node: unknown, raw: unknown, what: string, isHandler: boolean): Task[] {
+/** Keywords an `import_tasks:`/`include_tasks:` entry may carry: applied to every task it brings. */
+const IMPORT_KEYS = ['name', 'when', 'tags', 'import_tasks', 'include_tasks'];
+
+async function loadTasks(ctx: Ctx, node: unknown, raw: unknown, what: string, isHandler: boolean, depth = 0): Promise<Task[]> {
   if (node === undefined || node === null) return [];
   if (!isSeq(node) || !Array.isArray(raw)) throw playbookError(at(ctx, node), `\`${what}\` must be a list of tasks`);
-  return node.items.map((t, i) => {
+  const out: Task[] = [];
+  for (const [i, t] of node.items.entries()) {
     if (!isMap(t)) throw playbookError(at(ctx, t), `each entry of \`${what}\` must be a task (a mapping)`);
-    return loadTask(ctx, t, raw[i] as Record<string, unknown>, isHandler);
-  });
+    const r = raw[i] as Record<string, unknown>;
+    if ('import_tasks' in r || 'include_tasks' in r) out.push(...(await importTasks(ctx, t, r, what, isHandler, depth)));
+    else if ('block' in r && !('rescue' in r) && !('always' in r)) out.push(...(await blockTasks(ctx, t, r, what, isHandler, depth)));
+    else out.push(loadTask(ctx, t, r, isHandler));
+  }
+  return out;
+}
+
+/**
+ * `import_tasks:` / `include_tasks:` of a file of tasks (relative to the file that names it), read
+ * when the playbook loads: its `when` and `tags` apply to each task, as Ansible's static import.
+ */
+async function importTasks(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, what: string, isHandler: boolean, depth: number) {
+  const key = 'import_tasks' in raw ? 'import_tasks' : 'include_tasks';
+  const keyAt = at(ctx, node.items.find((p) => (p.key as { value?: unknown }).value === key)?.key);
+  const extra = Object.keys(raw).find((k) => !IMPORT_KEYS.includes(k));
+  if (extra)
+    throw playbookError(
+      keyAt,
+      `\`${key}\` with \`${extra}\` is not supported`,
+      'only `when` and `tags` apply to the tasks of a file read here',
+    );
+  if (typeof raw[key] !== 'string' || String(raw[key]).includes('{{'))
+    throw playbookError(keyAt, `\`${key}\` must name a file (no templates)`, 'e.g. `import_tasks: tasks/tomcat.yml`');
+  if (depth > 10) throw playbookError(keyAt, `\`${key}\` nests more than 10 files deep`, 'is a file importing itself?');
+  const { doc, ctx: inner } = await readYaml(resolve(dirname(ctx.file), String(raw[key])), ctx.ops);
+  return inherit(raw, await loadTasks(inner, doc.contents, doc.toJS(), what, isHandler, depth + 1));
+}
+
+/** A `block:` without rescue/always: its tasks, each with the block's `when` and `tags`. */
+async function blockTasks(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, what: string, isHandler: boolean, depth: number) {
+  const extra = Object.keys(raw).find((k) => !['name', 'when', 'tags', 'block'].includes(k));
+  const keyAt = at(ctx, node.items.find((p) => (p.key as { value?: unknown }).value === (extra ?? 'block'))?.key);
+  if (extra)
+    throw playbookError(keyAt, `a \`block\` with \`${extra}\` is not supported`, 'only `when` and `tags` apply to the tasks of a block');
+  return inherit(raw, await loadTasks(ctx, node.get('block', true), raw.block, what, isHandler, depth + 1));
+}
+
+/** The `when` (ANDed, outer first) and `tags` of an import or block, given to each of its tasks. */
+function inherit(raw: Record<string, unknown>, tasks: Task[]): Task[] {
+  const when = raw.when === undefined ? [] : Array.isArray(raw.when) ? raw.when : [raw.when];
+  for (const t of tasks) {
+    if (when.length) t.when = [...when, ...(t.when === undefined ? [] : Array.isArray(t.when) ? t.when : [t.when])];
+    t.tags = [...new Set([...list(raw.tags), ...t.tags])];
+  }
+  return tasks;
 }
 
 /** `raw` is the play as plain data (anchors and merge keys resolved); `node` gives positions. */
@@ -159,6 +259,8 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
   const pos = at(ctx, node);
   for (const pair of node.items) {
     const key = String((pair.key as { value?: unknown }).value);
+    const unsupported = UNSUPPORTED_PLAY_KEYWORDS[key];
+    if (unsupported) throw playbookError(at(ctx, pair.key), `the play keyword \`${key}\` is not supported`, unsupported);
     if (!PLAY_KEYS.includes(key)) {
       const guess = closest(key, PLAY_KEYS);
       throw playbookError(
@@ -176,8 +278,8 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
   }
   const tasksNode = node.get('tasks', true);
   const handlersNode = node.get('handlers', true);
-  const tasks = loadTasks(ctx, tasksNode, raw.tasks, 'tasks', false);
-  const handlers = loadTasks(ctx, handlersNode, raw.handlers, 'handlers', true);
+  const tasks = await loadTasks(ctx, tasksNode, raw.tasks, 'tasks', false);
+  const handlers = await loadTasks(ctx, handlersNode, raw.handlers, 'handlers', true);
   const bad = unknownNotify([tasksNode, handlersNode], [tasks, handlers], handlers, (n) => at(ctx, n));
   if (bad) throw playbookError(bad.pos, bad.message, bad.hint);
   const posOf = (n: unknown) => at(ctx, n);
@@ -188,6 +290,7 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
     hosts: raw.hosts,
     defaults: { ...((raw.defaults as Record<string, unknown>) ?? {}) },
     ...(typeof raw.become === 'boolean' ? { become: raw.become } : {}),
+    gatherFacts: raw.gather_facts !== false && raw.gather_facts !== 'false' && raw.gather_facts !== 'no',
     ...(raw.serial !== undefined ? { serial: serialOf(ctx, node, raw.serial) } : {}),
     ...(raw.max_fail_percentage !== undefined ? { maxFailPercentage: maxFailOf(ctx, node, raw.max_fail_percentage) } : {}),
     vars,
@@ -247,5 +350,6 @@ export async function loadPlaybook(file: string, ops: Map<string, OperationDef<a
     if (!isMap(p)) throw playbookError(at(ctx, p), 'each play must be a mapping with `hosts:` and `tasks:`');
     plays.push(await loadPlay(ctx, p, raw[i]!, baseDir));
   }
+  markReads(plays);
   return { file, baseDir, plays };
 }

@@ -32,7 +32,10 @@ export function unknownNotify(listNodes: unknown[], lists: Task[][], handlers: T
   for (const [l, tasks] of lists.entries()) {
     const seq = listNodes[l];
     for (const [i, task] of tasks.entries()) {
-      const nodes = isSeq(seq) ? notifyNodes(seq.items[i]) : [];
+      // Tasks brought by import_tasks shift the list: use the node only when it is this task's.
+      const item = isSeq(seq) ? seq.items[i] : undefined;
+      const own = item !== undefined && at(item).line === task.pos.line && at(item).file === task.pos.file;
+      const nodes = own ? notifyNodes(item) : [];
       const j = task.notify.findIndex((name) => !names.has(name) && !templated(name));
       if (j < 0) continue;
       const name = task.notify[j]!;

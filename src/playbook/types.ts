@@ -21,6 +21,16 @@ export interface Task {
   /** At most this many hosts run the task at once (e.g. 1 to start cluster members one by one). */
   throttle?: number;
   ignoreErrors: boolean;
+  /** `register:`: the variable that holds the task's result (Ansible's shape) for later tasks. */
+  register?: string;
+  /** `changed_when:` (raw): decides `changed` from the result (a command's stdout, rc). */
+  changedWhen?: unknown;
+  /** `failed_when:` (raw): decides `failed` from the result. */
+  failedWhen?: unknown;
+  /** Variables registered by other tasks that this one reads (its loop, when or arguments): expanded when reached. */
+  reads?: string[];
+  /** `no_log: true`: the task's messages, diffs and changes are not shown. */
+  noLog: boolean;
   /** Topics this handler also answers to. */
   listen: string[];
   /** A rolling restart (handlers only; raw, templated per host and item): see src/runner/roll.ts. */
@@ -34,6 +44,8 @@ export interface Play {
   hosts: string;
   /** `become: true`: run on the play's hosts through sudo (per host: its connection becomes for the whole run). */
   become?: boolean;
+  /** `gather_facts` (default true): tasks may read the `ansible_*` facts (facts/ansible-facts.ts). */
+  gatherFacts: boolean;
   /** Ansible's `serial`: hosts in batches (numbers or percentages; a list grows the batches). */
   serial?: Array<number | string>;
   /** Abort the play when more than this share of a batch's hosts failed (Ansible's max_fail_percentage). */

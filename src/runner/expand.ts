@@ -27,6 +27,11 @@ export interface HostTask {
   skip?: string;
   /** A rolling handler's unit for this item (see roll.ts). */
   rolling?: RollSpec;
+  /**
+   * The task reads a variable an earlier task registers: it is expanded when it is reached, with
+   * the host's registered results (see register.ts), not before the run.
+   */
+  later?: (registered: Record<string, unknown>) => HostTask[];
 }
 
 export interface TagFilter {
@@ -72,6 +77,8 @@ function dropOmitted<T>(value: T): T {
 }
 
 function itemLabel(item: unknown): string {
+  // A `product`/`zip` pair: each part by its own label (`tomcat1, secret`).
+  if (Array.isArray(item)) return item.map(itemLabel).join(', ');
   if (item && typeof item === 'object') {
     const o = item as Record<string, unknown>;
     return String(o.name ?? o.jvmRoute ?? o.home ?? o.id ?? JSON.stringify(item));
@@ -80,9 +87,19 @@ function itemLabel(item: unknown): string {
 }
 
 /** Expand one task for one host. Throws PlaybookError (with file:line) on bad arguments. */
-export function expandTask(task: Task, op: OperationDef<any>, host: string, vars: Record<string, unknown>, tags: TagFilter): HostTask[] {
+export function expandTask(
+  task: Task,
+  op: OperationDef<any>,
+  host: string,
+  vars: Record<string, unknown>,
+  tags: TagFilter,
+  registered?: Record<string, unknown>,
+): HostTask[] {
   const tagSkip = tagged(task, tags);
   if (tagSkip) return [{ task, op, label: task.name, args: {}, vars, skip: tagSkip }];
+  if (task.reads?.length && !registered)
+    return [{ task, op, label: task.name, args: {}, vars, later: (reg) => expandTask(task, op, host, vars, tags, reg) }];
+  if (registered) vars = scope({ ...registered }, vars);
   let items: unknown[] | undefined;
   try {
     if (task.loop !== undefined) {

@@ -28,6 +28,8 @@ export class HostRun {
   readonly notified = new Set<string>();
   /** Changes held back until their rolling unit is stopped (see roll.ts), by unit key. */
   readonly deferred = new Map<string, Deferred[]>();
+  /** `register:` variables of this host, by name (runner/register.ts); set while planning, then again while applying. */
+  readonly registered: Record<string, unknown> = {};
   private seq = 0;
   private recordOpen = false;
   /** When this run's record was opened on the host. */
@@ -35,6 +37,12 @@ export class HostRun {
   private changes = 0;
   /** Where progress goes: each change made, and what a service start waits for. */
   emitter?: RunEmitter;
+
+  /** Changes made that a task's `changed_when` says changed nothing: not counted in the run record. */
+  uncount(n: number): void {
+    this.changes -= n;
+    this.recap.changes -= n;
+  }
 
   constructor(
     readonly name: string,

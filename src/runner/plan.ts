@@ -6,12 +6,14 @@
  */
 import { forkLimit } from '../core/forks.ts';
 import type { TaskResult } from '../core/result.ts';
-import type { FactRequest } from '../facts/types.ts';
+import { ansibleFacts } from '../facts/ansible-facts.ts';
+import { fact, type FactRequest } from '../facts/types.ts';
 import type { PlanContext } from '../ops/types.ts';
 import type { Play } from '../playbook/types.ts';
 import type { HostTask } from './expand.ts';
 import type { HostRun } from './host-run.ts';
-import { ctxFor, runTask, type Masker } from './task-run.ts';
+import { remember, resolve } from './register.ts';
+import { ctxFor, runTask, type Masker, type TaskOutcome } from './task-run.ts';
 
 /** One play as it runs: its hosts and every task expanded for each of them. */
 export interface PlayRun {
@@ -38,14 +40,20 @@ export function planContext(p: PlayRun, h: HostRun, ht: HostTask): PlanContext {
   return ctxFor(h, ht, { hostvars: p.hostvars, playHosts: p.hosts.map((x) => x.name), baseDir: p.baseDir });
 }
 
-/** Every fact any task or handler of these plays needs on this host. */
+/** Every fact any task or handler of these plays needs on this host (`ansible_*` facts only when a task reads them). */
 export function factRequests(plays: PlayRun[], h: HostRun): FactRequest[] {
-  return plays.flatMap((p) =>
-    [...(p.tasks.get(h.name) ?? []), ...(p.handlers.get(h.name) ?? [])]
-      .flat()
-      .filter((ht) => !ht.skip)
-      .flatMap((ht) => ht.op.facts(ht.args, planContext(p, h, ht))),
+  const system = plays.some(
+    (p) => p.play.gatherFacts && [...p.play.tasks, ...p.play.handlers].some((t) => t.reads?.some((n) => n.startsWith('ansible_'))),
   );
+  return [
+    ...(system ? [fact.system()] : []),
+    ...plays.flatMap((p) =>
+      [...(p.tasks.get(h.name) ?? []), ...(p.handlers.get(h.name) ?? [])]
+        .flat()
+        .filter((ht) => !ht.skip && !ht.later)
+        .flatMap((ht) => ht.op.facts(ht.args, planContext(p, h, ht))),
+    ),
+  ];
 }
 
 export const notifies = (notified: Set<string>, handler: HostTask[]) => {
@@ -64,18 +72,23 @@ async function planHost(plays: PlayRun[], h: HostRun, mask: Masker, keepSimulati
       out.push(rows);
       if (!p.hosts.includes(h)) continue;
       const notified = new Set<string>();
-      for (const group of p.tasks.get(h.name) ?? []) {
+      for (const g of p.tasks.get(h.name) ?? []) {
         const rs: TaskResult[] = [];
+        const group = resolve(g, h.registered);
+        const outs: TaskOutcome[] = [];
         for (const ht of group) {
-          const { result } = await runTask(h, ht, planContext(p, h, ht), false, mask);
-          rs.push(result);
-          if (result.status === 'would-change') ht.task.notify.forEach((n) => notified.add(n));
+          const out = await runTask(h, ht, planContext(p, h, ht), false, mask);
+          outs.push(out);
+          rs.push(out.result);
+          if (out.result.status === 'would-change') ht.task.notify.forEach((n) => notified.add(n));
         }
+        remember(h.registered, group, outs);
         if (group[0]) rows.push({ name: group[0].task.name, handler: false, results: rs });
       }
-      for (const group of p.handlers.get(h.name) ?? []) {
-        if (!notifies(notified, group)) continue;
+      for (const g of p.handlers.get(h.name) ?? []) {
+        if (!notifies(notified, g)) continue;
         const rs: TaskResult[] = [];
+        const group = resolve(g, h.registered);
         for (const ht of group) rs.push((await runTask(h, ht, planContext(p, h, ht), false, mask)).result);
         rows.push({ name: group[0]!.task.name, handler: true, ...(group[0]!.task.rolling ? { rolling: true } : {}), results: rs });
       }
@@ -100,6 +113,9 @@ export async function planRun(
 ): Promise<PlanOutcome> {
   const limit = forkLimit(o.forks);
   const rows: Map<string, Row[]>[] = plays.map(() => new Map());
+  // Gathered `ansible_*` facts are variables of the tasks expanded when reached (register.ts).
+  for (const h of hosts)
+    if (h.facts.has(fact.system())) Object.assign(h.registered, ansibleFacts(h.facts.get({ type: 'system' } as const)));
   await Promise.all(
     hosts.map((h) =>
       limit(async () => {

@@ -10,7 +10,8 @@ import type { HostTask } from './expand.ts';
 import type { HostRun } from './host-run.ts';
 import { notifies, planContext, type PlayRun, type Row } from './plan.ts';
 import { deferKey, rollHandler } from './roll.ts';
-import { runTask, type Masker } from './task-run.ts';
+import { remember, resolve } from './register.ts';
+import { runTask, type Masker, type TaskOutcome } from './task-run.ts';
 
 export interface ApplyOptions {
   forks: number;
@@ -53,9 +54,13 @@ async function step(p: PlayRun, o: ApplyOptions, pick: (h: HostRun) => HostTask[
     live.map((h) =>
       limit(async () => {
         const results: TaskResult[] = [];
-        for (const ht of pick(h)!) {
+        const group = resolve(pick(h)!, h.registered);
+        const outs: TaskOutcome[] = [];
+        for (const ht of group) {
           if (o.signal?.aborted) break;
-          const { result } = await runTask(h, ht, planContext(p, h, ht), true, o.mask, handler ? undefined : (c) => deferKey(p, h, ht, c));
+          const out = await runTask(h, ht, planContext(p, h, ht), true, o.mask, handler ? undefined : (c) => deferKey(p, h, ht, c));
+          const { result } = out;
+          outs.push(out);
           results.push(result);
           o.emitter.emit('task:result', result);
           if (result.status === 'changed') ht.task.notify.forEach((n) => h.notified.add(n));
@@ -65,6 +70,7 @@ async function step(p: PlayRun, o: ApplyOptions, pick: (h: HostRun) => HostTask[
           }
         }
         countTask(h, results);
+        remember(h.registered, group, outs);
         o.emitter.emit('task:host-end', { task: first.task.name, host: h.name });
       }),
     ),

@@ -1,6 +1,7 @@
 /** Plans (and applies) one expanded task on one host, and turns the outcome into a TaskResult. */
 import type { Change } from '../core/change.ts';
-import { ProvisionError } from '../core/errors.ts';
+import { CommandError, ProvisionError } from '../core/errors.ts';
+import { FactPending } from '../facts/gather.ts';
 import type { FileDiff, TaskResult } from '../core/result.ts';
 import { makeMasker } from '../core/mask.ts';
 import { secretsOf } from '../ops/kit.ts';
@@ -8,6 +9,7 @@ import type { OperationDef, PlanContext } from '../ops/types.ts';
 import type { HostTask } from './expand.ts';
 import type { HostRun } from './host-run.ts';
 import { learn } from '../host/learn.ts';
+import { hideOutput, itemResult, judge, noLogValues } from './register.ts';
 
 export type Masker = (s: string) => string;
 
@@ -43,6 +45,30 @@ export function ctxFor(h: HostRun, ht: HostTask, base: Omit<PlanContext, 'host' 
 export interface TaskOutcome {
   result: TaskResult;
   changes: Change[];
+  /** What `register:` holds for this item (Ansible's shape). */
+  value: Record<string, unknown>;
+  /** While planning: the value is known only once a command has run (its name). */
+  pending?: string;
+}
+
+/** A command's output as `register:` shows it: what its script printed, without the runner's markers. */
+function commandValue(changes: Change[], outs: string[], rc = 0, stderr = ''): Record<string, unknown> {
+  const c = changes.find((x) => x.kind === 'exec');
+  if (!c || c.kind !== 'exec') return {};
+  const stdout = outs
+    .join('')
+    .split('\n')
+    .filter((l) => !/^@@pvc \d+ \d+$/.test(l))
+    .join('\n')
+    .replace(/\n+$/, '');
+  return {
+    cmd: c.command,
+    rc,
+    stdout,
+    stderr,
+    stdout_lines: stdout ? stdout.split('\n') : [],
+    stderr_lines: stderr ? stderr.split('\n') : [],
+  };
 }
 
 /**
@@ -58,7 +84,17 @@ export async function runTask(
   defer?: (c: Change) => string | undefined,
 ): Promise<TaskOutcome> {
   const started = Date.now();
-  const mask = taskMasker(ht.op, ht.args, runMask);
+  const hidden = noLogValues(ht);
+  const mask = taskMasker(
+    ht.op,
+    ht.args,
+    hidden.length
+      ? (
+          (m) => (x: string) =>
+            m(runMask(x))
+        )(makeMasker(hidden))
+      : runMask,
+  );
   const base = {
     host: h.name,
     task: ht.label,
@@ -66,8 +102,15 @@ export async function runTask(
     diffs: [] as FileDiff[],
     changes: [] as string[],
   };
+  const done = (result: TaskResult, changes: Change[], extra: Record<string, unknown> = {}, known = true): TaskOutcome => {
+    const value = itemResult(ht, result, extra);
+    const judged = judge(ht, result, value, known);
+    value.changed = judged.status === 'changed' || judged.status === 'would-change';
+    value.failed = judged.status === 'failed';
+    return { result: hideOutput(ht, judged), changes, value, ...(known ? {} : { pending: ht.label }) };
+  };
   if (ht.skip) {
-    return { result: { ...base, status: 'skipped', message: ht.skip, durationMs: 0 }, changes: [] };
+    return done({ ...base, status: 'skipped', message: ht.skip, durationMs: 0 }, []);
   }
   let changes: Change[] = [];
   try {
@@ -81,12 +124,15 @@ export async function runTask(
     });
     // Changes to a rolling unit's files wait for its stopped window (roll.ts); later tasks see them as planned.
     const held = apply && defer ? changes.map((c) => defer(c)) : [];
-    if (apply)
-      await h.applyAll(
-        changes.filter((_, i) => !held[i]),
-        ht.label,
-        { mask },
-      );
+    // A command whose changed_when may say it changed nothing: what was known before it stays true then.
+    const known = apply && ht.task.changedWhen !== undefined && changes.some((c) => c.kind === 'exec') ? h.facts.fork() : undefined;
+    const outs = apply
+      ? await h.applyAll(
+          changes.filter((_, i) => !held[i]),
+          ht.label,
+          { mask },
+        )
+      : [];
     changes.forEach((c, i) => {
       const key = held[i];
       if (apply && !key) return;
@@ -95,8 +141,9 @@ export async function runTask(
     });
     const status = changes.length === 0 ? 'ok' : apply ? 'changed' : 'would-change';
     const later = held.some(Boolean) ? ' (file changes made during its rolling restart)' : '';
-    return {
-      result: {
+    const ran = changes.some((c) => c.kind === 'exec');
+    const out = done(
+      {
         ...base,
         status,
         message: mask(changes.length === 0 ? plan.okMessage : changes.map((c) => c.summary).join('; ') + later),
@@ -105,12 +152,25 @@ export async function runTask(
         durationMs: Date.now() - started,
       },
       changes,
-    };
+      { ...plan.result, ...(apply ? commandValue(changes, outs) : {}) },
+      apply || !ran,
+    );
+    if (known && out.result.status === 'ok') {
+      h.facts = known;
+      h.uncount(changes.length);
+    }
+    return out;
   } catch (err) {
+    // While planning: a file a planned command creates is read only once it has run (at apply).
+    if (err instanceof FactPending && !apply) {
+      const r: TaskResult = { ...base, status: 'would-change', message: mask(err.message), durationMs: Date.now() - started };
+      return done(r, [], {}, false);
+    }
     // The one place an operation's error learns its host and task.
     const e = err instanceof ProvisionError ? err.at({ host: h.name, task: ht.label }) : null;
-    return {
-      result: {
+    const cmd = err instanceof CommandError ? commandValue(changes, [], err.code, err.stderr) : {};
+    return done(
+      {
         ...base,
         status: 'failed',
         message: mask(err instanceof Error ? err.message : String(err)),
@@ -120,6 +180,7 @@ export async function runTask(
         durationMs: Date.now() - started,
       },
       changes,
-    };
+      cmd,
+    );
   }
 }

@@ -4,19 +4,11 @@
  */
 import nunjucks from 'nunjucks';
 import { TemplateError } from '../core/errors.ts';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { addAnsibleFilters, jinjaSource } from '../core/jinja.ts';
 
 const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
-// Ansible filters people use in inventories and playbooks, where nunjucks lacks them.
-env.addFilter('bool', (v: unknown) => (typeof v === 'string' ? /^(1|true|yes|on)$/i.test(v.trim()) : Boolean(v)));
-env.addFilter('to_json', (v: unknown) => JSON.stringify(v));
-env.addFilter('from_json', (v: unknown) => JSON.parse(String(v)));
-env.addFilter('from_yaml', (v: unknown) => parseYaml(String(v)));
-env.addFilter('to_yaml', (v: unknown) => stringifyYaml(v));
-env.addFilter('mandatory', (v: unknown) => {
-  if (v === undefined || v === null) throw new Error('mandatory variable is not defined');
-  return v;
-});
+// Ansible's filters and tests (selectattr, map, product, regex_replace, …): see core/jinja.ts.
+addAnsibleFilters(env);
 
 /** Compiled templates by source: the same task arguments render for every host and loop item. */
 const COMPILED = new Map<string, nunjucks.Template>();
@@ -25,7 +17,7 @@ function renderCached(src: string, ctx: Record<string, unknown>): string {
   let t = COMPILED.get(src);
   if (!t) {
     if (COMPILED.size >= 2000) COMPILED.clear();
-    t = new nunjucks.Template(src, env, undefined, true);
+    t = new nunjucks.Template(jinjaSource(src), env, undefined, true);
     COMPILED.set(src, t);
   }
   return t.render(ctx);

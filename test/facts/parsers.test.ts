@@ -26,5 +26,5 @@ describe.each(types)('%s fact parser', (type) => {
 });
 
 it('every fact type has parser cases', () => {
-  expect(types.sort()).toEqual(['command', 'file', 'firewall', 'os', 'package', 'service']);
+  expect(types.sort()).toEqual(['command', 'file', 'firewall', 'os', 'package', 'service', 'system']);
 });

@@ -77,6 +77,7 @@ function make(name: 'command' | 'shell', build: (a: CommandArgs) => string): Ope
         command: inDir(a, build(a), name === 'shell'),
         summary: `run ${shown}${a.chdir ? ` in ${a.chdir}` : ''}${guarded ? '' : ' (no creates/removes/unless guard: runs on every run)'}`,
         ...(a.undo ? { undo: inDir(a, a.undo) } : {}),
+        ...(a.creates ? { creates: under(a, a.creates) } : {}),
       };
       return { changes: [change], okMessage: '' };
     },

@@ -27,6 +27,9 @@ export interface FirewallArgs {
    * multicast port, static membership). Ports it did not open are never closed.
    */
   managed?: string;
+  /** ansible.posix.firewalld's flags: provision always does both, so only `true` is accepted. */
+  permanent?: true;
+  immediate?: true;
 }
 
 /** The managed set's file of a task: one per name, zone and source. */
@@ -104,6 +107,9 @@ export const firewallOp = defineOperation<FirewallArgs>({
       state: { enum: ['enabled', 'disabled'] },
       source: { type: 'string', pattern: '^[0-9]{1,3}(\\.[0-9]{1,3}){3}(/[0-9]{1,2})?$' },
       managed: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
+      // Always permanent and runtime: a port open in only one of them is a surprise on the next reload or reboot.
+      permanent: { const: true, description: 'provision always changes both the permanent and the runtime configuration' },
+      immediate: { const: true, description: 'provision always changes both the permanent and the runtime configuration' },
     },
     [],
     { anyOf: [{ required: ['port'] }, { required: ['ports'] }], description: 'give port or ports' },

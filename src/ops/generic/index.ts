@@ -1,5 +1,6 @@
 /** The generic operations (issue 2): files, commands, services, packages, firewall, XML, debug. */
 import type { OperationDef } from '../types.ts';
+import { assertOp, failOp } from './assert.ts';
 import { blockinfileOp } from './blockinfile.ts';
 import { commandOp, shellOp } from './command.ts';
 import { copyOp } from './copy.ts';
@@ -8,11 +9,28 @@ import { fileOp } from './file.ts';
 import { firewallOp } from './firewall.ts';
 import { lineinfileOp } from './lineinfile.ts';
 import { packageOp } from './package.ts';
+import { replaceOp } from './replace.ts';
 import { serviceOp } from './service.ts';
+import { setFactOp } from './set-fact.ts';
+import { statOp } from './stat.ts';
 import { templateOp } from './template.ts';
 import { xmlOp } from './xml.ts';
 
-export { blockinfileOp, commandOp, copyOp, debugOp, fileOp, firewallOp, lineinfileOp, packageOp, serviceOp, shellOp, templateOp, xmlOp };
+export {
+  blockinfileOp,
+  commandOp,
+  copyOp,
+  debugOp,
+  fileOp,
+  firewallOp,
+  lineinfileOp,
+  packageOp,
+  replaceOp,
+  serviceOp,
+  shellOp,
+  templateOp,
+  xmlOp,
+};
 
 export const genericOperations: OperationDef<any>[] = [
   fileOp,
@@ -20,6 +38,7 @@ export const genericOperations: OperationDef<any>[] = [
   templateOp,
   lineinfileOp,
   blockinfileOp,
+  replaceOp,
   commandOp,
   shellOp,
   serviceOp,
@@ -27,4 +46,8 @@ export const genericOperations: OperationDef<any>[] = [
   firewallOp,
   xmlOp,
   debugOp,
+  setFactOp,
+  assertOp,
+  failOp,
+  statOp,
 ];

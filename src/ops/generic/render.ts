@@ -6,18 +6,14 @@
 import { dirname } from 'node:path';
 import nunjucks from 'nunjucks';
 import { OperationError } from '../../core/errors.ts';
+import { addAnsibleFilters, jinjaSource } from '../../core/jinja.ts';
 import type { PlanContext } from '../types.ts';
 
 function environment(templatePath: string, baseDir: string): nunjucks.Environment {
   const loader = new nunjucks.FileSystemLoader([dirname(templatePath), baseDir], { noCache: true });
   const env = new nunjucks.Environment(loader, { autoescape: false, throwOnUndefined: true, trimBlocks: true });
-  // A few filters Ansible templates use often, so ported templates render unchanged.
-  env.addFilter('to_json', (v: unknown) => JSON.stringify(v));
-  env.addFilter('to_nice_json', (v: unknown) => JSON.stringify(v, null, 4));
-  env.addFilter('bool', (v: unknown) => v === true || ['true', 'yes', 'on', '1'].includes(String(v).toLowerCase()));
-  env.addFilter('regex_replace', (v: unknown, re: string, to = '') =>
-    String(v).replace(new RegExp(re, 'g'), to.replace(/\\(\d)/g, '$$$1')),
-  );
+  // Ansible's filters, so ported templates render unchanged.
+  addAnsibleFilters(env);
   return env;
 }
 
@@ -45,7 +41,7 @@ function expressionAt(source: string, line: number, column: number): string | nu
 export function renderTemplate(source: string, file: string, shownName: string, ctx: PlanContext): string {
   const env = environment(file, ctx.baseDir);
   try {
-    return new nunjucks.Template(source, env, file, true).render(templateVars(ctx));
+    return new nunjucks.Template(jinjaSource(source), env, file, true).render(templateVars(ctx));
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const pos = /\[Line (\d+), Column (\d+)\]/.exec(msg);

@@ -24,6 +24,10 @@ export interface XmlArgs extends AttrArgs {
   state?: 'present' | 'absent';
   /** Children to ensure under every match: a name, {name: {attr: value}} or XML text. */
   add_children?: ChildSpec[];
+  /** Only count the matches (for `register:`: `result.count`); changes nothing. */
+  count?: boolean;
+  /** How string children of add_children are read: xml (default here) or yaml (a name). */
+  input_type?: 'xml' | 'yaml';
 }
 
 const scalar = { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] };
@@ -52,6 +56,8 @@ export const xmlOp = defineOperation<XmlArgs>({
           ],
         },
       },
+      count: { type: 'boolean' },
+      input_type: { enum: ['xml', 'yaml'] },
       ...attrProps,
     },
     ['path', 'xpath'],
@@ -78,6 +84,10 @@ export const xmlOp = defineOperation<XmlArgs>({
     if (text === null) fail(`${a.path} does not exist`, 'the xml operation edits an existing file; create it first (copy or template)');
     const doc = parseXml(text, a.path);
     const { path } = steps(a.xpath);
+    if (a.count) {
+      const n = findAll(doc, path).length;
+      return { changes: [], okMessage: `${a.path}: ${n} element(s) match ${a.xpath}`, result: { count: n } };
+    }
     const did: string[] = [];
     const why: string[] = [];
     if (a.state === 'absent') {

@@ -25,7 +25,15 @@ describe('command', () => {
     const ok = await planOp(commandOp, args, [[fact.file('/opt/app/app/WEB-INF'), dirFact('/opt/app/app/WEB-INF')]]);
     expect(ok).toEqual({ changes: [], okMessage: '/opt/app/app/WEB-INF exists (creates), so "tar xf app.tar" is not run' });
     const run = await planOp(commandOp, args, [[fact.file('/opt/app/app/WEB-INF'), absentFact('/opt/app/app/WEB-INF')]]);
-    expect(run.changes).toEqual([{ kind: 'exec', command: 'cd /opt/app && tar xf app.tar', summary: 'run tar xf app.tar in /opt/app' }]);
+    // The path it creates goes with the change: later tasks under it wait for it, rollback removes it.
+    expect(run.changes).toEqual([
+      {
+        kind: 'exec',
+        command: 'cd /opt/app && tar xf app.tar',
+        summary: 'run tar xf app.tar in /opt/app',
+        creates: '/opt/app/app/WEB-INF',
+      },
+    ]);
   });
 
   it('removes: runs only while the path exists', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { debugOp } from '../../../src/ops/generic/debug.ts';
+import { setFactOp } from '../../../src/ops/generic/set-fact.ts';
 import { genericOperations } from '../../../src/ops/generic/index.ts';
 import { ctxWith, planOp, schemaErrors } from './helpers.ts';
 
@@ -37,8 +38,16 @@ describe('genericOperations', () => {
         'firewall',
         'xml',
         'debug',
+        'replace',
+        'set_fact',
+        'assert',
+        'fail',
+        'stat',
       ]),
     );
-    for (const op of genericOperations) expect(op.schema).toMatchObject({ type: 'object', additionalProperties: false });
+    // set_fact's arguments are the variable names it sets: any name that is a name.
+    for (const op of genericOperations.filter((o) => o.name !== 'set_fact'))
+      expect(op.schema).toMatchObject({ type: 'object', additionalProperties: false });
+    expect(setFactOp.schema).toMatchObject({ type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } });
   });
 });

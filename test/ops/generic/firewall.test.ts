@@ -80,7 +80,10 @@ describe('firewall', () => {
   it('schema: a port is needed and must look like 4000/tcp', () => {
     expect(schemaErrors(firewallOp, { zone: 'public' })).not.toBeNull();
     expect(schemaErrors(firewallOp, { port: '4000' })).not.toBeNull();
-    expect(schemaErrors(firewallOp, { port: '4000/tcp', permanent: true })).not.toBeNull();
+    // ansible.posix.firewalld's flags: provision always does both, so only true is accepted.
+    expect(schemaErrors(firewallOp, { port: '4000/tcp', permanent: true, immediate: true })).toBeNull();
+    expect(schemaErrors(firewallOp, { port: '4000/tcp', permanent: false })).not.toBeNull();
+    expect(schemaErrors(firewallOp, { port: '4000/tcp', immediate: false })).not.toBeNull();
     expect(schemaErrors(firewallOp, { port: '4000/tcp', source: '10.0.0.1; reboot' })).not.toBeNull();
     expect(schemaErrors(firewallOp, { port: '4000/tcp', source: 'fe80::1' })).not.toBeNull();
     expect(schemaErrors(firewallOp, { port: '4000/tcp', source: '10a0b0c1' })).not.toBeNull();

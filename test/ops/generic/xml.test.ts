@@ -102,3 +102,24 @@ describe('xml', () => {
     expect(schemaErrors(xmlOp, { path: P, xpath: '/a', add_children: [{ b: { k: 1 } }, 'c'] })).toBeNull();
   });
 });
+
+describe('xml count (community.general.xml `count: true`, for `register`)', () => {
+  it('counts the matches and changes nothing; the count is the result', async () => {
+    const text = '<Server><Service><Engine><Cluster/></Engine></Service></Server>\n';
+    const plan = await planOp(xmlOp, { path: P, xpath: '/Server/Service/Engine/Cluster', count: true }, [
+      [fact.file(P, true), fileFact(P, text)],
+    ]);
+    expect(plan).toMatchObject({ changes: [], result: { count: 1 } });
+    const none = await planOp(xmlOp, { path: P, xpath: '/Server/Service/Engine/Valve', count: true }, [
+      [fact.file(P, true), fileFact(P, text)],
+    ]);
+    expect(none.result).toEqual({ count: 0 });
+  });
+
+  it('input_type: xml takes add_children as XML text', async () => {
+    const text = '<Server><Service><Engine></Engine></Service></Server>\n';
+    const out = await edit(text, { xpath: '/Server/Service/Engine', input_type: 'xml', add_children: ['<Cluster className="x"/>'] });
+    expect(out).toContain('<Cluster className="x"/>');
+    expect(schemaErrors(xmlOp, { path: P, xpath: '/Server', input_type: 'json' })).not.toBeNull();
+  });
+});
