@@ -16,6 +16,8 @@ export interface VaultFlags {
   vaultId?: string[];
   vaultPasswordFile?: string[];
   askVaultPass?: boolean;
+  /** Where the password files came from, for messages (default `--vault-password-file`). */
+  passwordFileOrigin?: string;
 }
 
 async function executable(path: string): Promise<boolean> {
@@ -56,7 +58,7 @@ export async function vaultKeyring(f: VaultFlags): Promise<VaultKeyring> {
     secrets.push({ id, password: await fromSource(id, source, '--vault-id') });
   }
   for (const file of f.vaultPasswordFile ?? [])
-    secrets.push({ id: 'default', password: await fromSource('default', file, '--vault-password-file') });
+    secrets.push({ id: 'default', password: await fromSource('default', file, f.passwordFileOrigin ?? '--vault-password-file') });
   if (f.askVaultPass) secrets.push({ id: 'default', password: await askSecret('Vault password: ') });
   const empty = secrets.find((s) => s.password === '');
   if (empty)
