@@ -47,7 +47,9 @@ const split = (s?: string) =>
 
 /** `--syntax-check` and the `--list-*` flags: load, print, connect nowhere. */
 async function listOnly(playbook: string, f: RunFlags): Promise<number> {
-  const pb = startAtTask(await loadPlaybook(playbook, await loadOperations()), f.startAtTask);
+  // As ansible-playbook, the listings ignore --start-at-task (it only checks that the task exists).
+  const pb = await loadPlaybook(playbook, await loadOperations());
+  startAtTask(pb, f.startAtTask);
   if (f.syntaxCheck && !f.listHosts && !f.listTasks && !f.listTags) {
     process.stdout.write(`\nplaybook: ${playbook}\n`);
     return 0;
