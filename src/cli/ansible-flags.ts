@@ -92,7 +92,8 @@ export async function resolveCli(f: Partial<AnsibleFlags> & { forks?: number }, 
   const [{ askSecret }, { vaultKeyring }] = await Promise.all([import('./prompt.ts'), import('./vault-secrets.ts')]);
   if (settings.becomeMethod && settings.becomeMethod !== 'sudo') {
     throw new UsageError(
-      `become_method = ${settings.becomeMethod} (${settings.file ?? 'ANSIBLE_BECOME_METHOD'}): provision becomes another user only through sudo`,
+      `become_method = ${settings.becomeMethod} (${settings.file ?? 'ANSIBLE_BECOME_METHOD'}): ` +
+        'provision becomes another user only through sudo',
       {
         hint: 'set become_method = sudo, or remove it',
       },

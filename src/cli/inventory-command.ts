@@ -13,7 +13,8 @@ interface InventoryFlags extends AnsibleFlags {
 export function inventoryCommand(): Command {
   return addInventoryFlags(
     new Command('inventory').description(
-      'show the inventory as provision reads it, in the shapes of ansible-inventory: --list (JSON, the default), --graph, --host; secret values are masked',
+      'show the inventory as provision reads it, in the shapes of ansible-inventory: ' +
+        '--list (JSON, the default), --graph, --host; secret values are masked',
     ),
   )
     .option('--list', 'every group and host, with each host’s merged variables (ansible-inventory --list JSON)')
