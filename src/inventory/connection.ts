@@ -149,18 +149,3 @@ function keyChecking(provision: unknown, ansible: boolean | undefined): Connecti
   const b = typeof provision === 'boolean' ? provision : ansible;
   return b === undefined ? undefined : b ? 'strict' : 'off';
 }
-
-/** The CLI's connection flags (`-u`, `--private-key`, `-b`, `--host-key-checking`) as defaults. */
-export function connectionDefaultsFromFlags(f: {
-  user?: string;
-  privateKey?: string;
-  become?: boolean;
-  hostKeyChecking?: ConnectionSpec['hostKeyChecking'];
-}): ConnectionDefaults {
-  return {
-    ...(f.user ? { user: f.user } : {}),
-    ...(f.privateKey ? { privateKeyFile: f.privateKey } : {}),
-    ...(f.become ? { become: true } : {}),
-    ...(f.hostKeyChecking ? { hostKeyChecking: f.hostKeyChecking } : {}),
-  };
-}
