@@ -84,7 +84,7 @@ describe('an INI inventory, a vaulted group_vars file and a jump host, unchanged
     expect(run.code, run.out).toBe(0);
     expect(run.out).toContain('secret=********');
     expect(run.out).not.toContain(SECRET);
-    for (const h of lab.hosts) expect((await lab.exec(h, 'cat /root/pv-ansible-files')).stdout).toBe(`secret=${SECRET}\n`);
+    for (const h of lab.hosts) expect((await lab.exec(h, 'cat /root/pv-ansible-files; echo .')).stdout).toBe(`secret=${SECRET}\n.`);
     const again = await cli(['-i', 'hosts.ini', 'site.yml']);
     expect(again.code).toBe(0);
     expect(again.out).toMatch(new RegExp(`${back} : ok=1 changed=0`));
