@@ -60,7 +60,8 @@ beforeAll(async () => {
   await execa('ansible-vault', ['encrypt', 'group_vars/cluster.yml'], { cwd: dir, env: { ANSIBLE_CONFIG: join(dir, 'ansible.cfg') } });
   writeFileSync(
     join(dir, 'site.yml'),
-    '- hosts: cluster\n  tasks:\n    - name: marker\n      copy: { dest: /root/pv-ansible-files, content: "secret={{ marker_secret }}\\n" }\n',
+    '- hosts: cluster\n  tasks:\n    - name: marker\n' +
+      '      copy: { dest: /root/pv-ansible-files, content: "secret={{ marker_secret }}\\n" }\n',
   );
   // Only the front host may open SSH to the back host: reject the control machine's own address.
   const backIp = lab.info.hosts.find((h) => h.name === back)!.ip;
@@ -79,7 +80,7 @@ describe('an INI inventory, a vaulted group_vars file and a jump host, unchanged
     for (const h of lab.hosts) expect((await lab.exec(h, 'test -e /root/pv-ansible-files')).code).toBe(1);
   });
 
-  it('through the jump: both hosts get the vaulted value, the output never shows it, the rerun changes nothing, rollback undoes it', async () => {
+  it('through the jump: both hosts get the vaulted value, never shown; the rerun changes nothing; rollback undoes it', async () => {
     const run = await cli(['-i', 'hosts.ini', 'site.yml', '--diff']);
     expect(run.code, run.out).toBe(0);
     expect(run.out).toContain('secret=********');

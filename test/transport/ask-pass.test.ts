@@ -15,7 +15,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pv-ask-pass-'));
   writeFileSync(
     join(dir, 'hosts.ini'),
-    `[box]\nbox1 ansible_host=127.0.0.1 ansible_port=${sshd.port} ansible_user=${PASSWORD_USER} provision_known_hosts_file=${sshd.knownHostsPath}\n`,
+    `[box]\nbox1 ansible_host=127.0.0.1 ansible_port=${sshd.port} ansible_user=${PASSWORD_USER} ` +
+      `provision_known_hosts_file=${sshd.knownHostsPath}\n`,
   );
   writeFileSync(join(dir, 'ansible.cfg'), '[defaults]\n');
   // Planning reads the file through sudo (/root is root-only): it works only if sudo took the password.
