@@ -9,8 +9,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.ts';
-import { toBool } from '../inventory/connection-vars.ts';
 
+// Ansible's boolean(); written here rather than imported so --help does not load the YAML parser.
+const toBool = (v: string): boolean | undefined => {
+  const s = v.trim().toLowerCase();
+  return ['y', 'yes', 'on', '1', 'true', 't'].includes(s) ? true : ['n', 'no', 'off', '0', 'false', 'f'].includes(s) ? false : undefined;
+};
 /** The settings read from ansible.cfg / ANSIBLE_*; absent when neither sets them. */
 export interface AnsibleSettings {
   /** The config file read, if any. */
