@@ -4,14 +4,18 @@
  * front; each command imports its work (runner, templating, XML, schemas, UI, lab) when it runs,
  * so `--help` and a bad flag cost little more than starting node.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ProvisionError, UsageError } from '../core/errors.ts';
-import { DEFAULT_FORKS } from '../core/forks.ts';
 import { labCommand } from '../lab/cli.ts';
 import { colorsFor, disableColor } from '../ui/color.ts';
 import { formatError } from '../ui/format.ts';
 import { errorDocument } from '../ui/json.ts';
-import { DEFAULT_PLAYBOOK } from './paths.ts';
+import { findConfig } from './ansible-cfg.ts';
+import { addConnectionFlags, addInventoryFlags } from './ansible-flags.ts';
+import { inventoryCommand } from './inventory-command.ts';
+import { DEFAULT_PLAYBOOK, ROOT } from './paths.ts';
 import type { RunFlags } from './run-command.ts';
 import { verifyCommand } from './verify-command.ts';
 import { historyCommand } from './history-command.ts';
@@ -26,36 +30,47 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 
 let verbose = 0;
 
+/** `--version`, in ansible-playbook's layout: the version, then the config file in use. */
+function versionText(): string {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  let config: string;
+  try {
+    config = findConfig() ?? 'None';
+  } catch {
+    config = 'None';
+  }
+  return [`provision ${version}`, `  config file = ${config}`, `  node version = ${process.version}`].join('\n');
+}
+
 /** The whole command line (commander), without running it. */
 export function buildProgram(): Command {
   const program = new Command('provision')
     .description(
       'Ansible-style provisioning over plain SSH, with real rollback.\n' +
-        'Without a playbook it runs the recipe: Apache load-balancing clustered Tomcats (playbooks/tomcat-cluster.yml).',
+        'Without a playbook it runs the recipe: Apache load-balancing clustered Tomcats (playbooks/tomcat-cluster.yml).\n' +
+        'Settings not given as flags come from ansible.cfg and ANSIBLE_* variables, as in Ansible (docs/ansible.md).',
     )
-    .argument('[playbook]', 'playbook to run (default: the recipe, playbooks/tomcat-cluster.yml)')
-    .option('-i, --inventory <file>', 'Ansible YAML inventory (required)')
+    .version(versionText(), '--version', 'show the version and the ansible.cfg in use')
+    .argument('[playbook]', 'playbook to run (default: the recipe, playbooks/tomcat-cluster.yml)');
+  addInventoryFlags(program)
     .option('-C, --check', 'plan only: every task says ok or would change; nothing is written, no lock is taken')
     .option('-D, --diff', 'show a unified diff of every file change (secrets masked)')
-    .option('-f, --forks <n>', 'hosts in parallel', positive, DEFAULT_FORKS)
+    .option('-f, --forks <n>', 'hosts in parallel (default 5, or forks in ansible.cfg)', positive)
     .option('-l, --limit <pattern>', 'restrict to hosts matching an Ansible pattern (host, group, a:b, a:&b, a:!b)')
     .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated)')
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)')
+    .option('--start-at-task <name>', 'start at the first task of this name (a glob works); earlier tasks do not run')
+    .option('--list-hosts', 'list the hosts of each play (after --limit) and exit; connects nowhere')
+    .option('--list-tasks', 'list the tasks of each play and exit')
+    .option('--list-tags', 'list the tags of each play and exit')
+    .option('--syntax-check', 'load and check the playbook (every task, argument and notify) and exit')
     .option('-e, --extra-vars <vars>', 'key=value, JSON/YAML mapping, or @file (repeatable; highest precedence)', collect, [])
     .option('--extra-vars-file <file>', 'YAML file of variables (repeatable)', collect, [])
-    .option('--secret-vars-file <file>', 'YAML file of secret variables: their values are masked in all output (repeatable)', collect, [])
-    .addOption(
-      new Option(
-        '--host-key-checking <mode>',
-        'known_hosts policy when the inventory sets no provision_host_key_checking (default: strict)',
-      ).choices(['strict', 'accept-new', 'off']),
-    )
+    .option('--secret-vars-file <file>', 'YAML file of secret variables: their values are masked in all output (repeatable)', collect, []);
+  addConnectionFlags(program)
     .option('--break-stale-lock', 'break a host lock whose run is no longer connected')
     .option('--keep-failed', 'leave a host that failed while applying as it is, for inspection (default: it is rolled back)')
     .option('--rollback-on-failure', 'roll a failed host back to where this run found it (the default; kept for old scripts)')
-    .option('-u, --user <user>', 'SSH user when the inventory sets no ansible_user')
-    .option('--private-key <file>', 'SSH key when the inventory sets no ansible_ssh_private_key_file')
-    .option('-b, --become', 'use sudo on the hosts (when the inventory sets no ansible_become)')
     .option('--json', 'print one versioned JSON document instead of progress (docs/json.md); diffs only with --diff')
     .option(
       '-v, --verbose',
@@ -68,13 +83,10 @@ export function buildProgram(): Command {
     .exitOverride()
     .action(async (playbook: string | undefined, f: RunFlags) => {
       verbose = f.verbose;
-      if (!f.inventory)
-        throw new UsageError('no inventory given', {
-          hint: 'pass --inventory hosts.yml (an Ansible YAML inventory); `provision lab up` writes one for the local test hosts',
-        });
       const { runCommand } = await import('./run-command.ts');
       process.exitCode = await runCommand(playbook ?? DEFAULT_PLAYBOOK, f);
     });
+  program.addCommand(inventoryCommand().exitOverride());
   program.addCommand(verifyCommand().exitOverride());
   program.addCommand(rollbackCommand().exitOverride());
   program.addCommand(historyCommand().exitOverride());

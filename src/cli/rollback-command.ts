@@ -1,21 +1,15 @@
 /** `provision rollback`: undo the last run (or a named one and every later one) on each host. */
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { UsageError } from '../core/errors.ts';
-import { DEFAULT_FORKS } from '../core/forks.ts';
+import { Command, InvalidArgumentError } from 'commander';
+import { addConnectionFlags, addInventoryFlags, resolveCli, type AnsibleFlags } from './ansible-flags.ts';
 import { colorsFor } from '../ui/color.ts';
 import { SCHEMA_VERSION } from '../ui/json.ts';
 
 /** Flags of `rollback` and `history` (a subset of the main command's, same meaning). */
-export interface JournalFlags {
-  inventory?: string;
+export interface JournalFlags extends AnsibleFlags {
   limit?: string;
-  forks: number;
+  forks?: number;
   json?: boolean;
   verbose: number;
-  hostKeyChecking?: 'strict' | 'accept-new' | 'off';
-  user?: string;
-  privateKey?: string;
-  become?: boolean;
 }
 
 interface RollbackFlags extends JournalFlags {
@@ -33,33 +27,22 @@ const positive = (v: string) => {
 
 /** The connection and host flags shared by `rollback` and `history`. */
 export function addJournalFlags(cmd: Command): Command {
-  return cmd
-    .option('-i, --inventory <file>', 'Ansible YAML inventory (required)')
+  return addConnectionFlags(addInventoryFlags(cmd))
     .option('-l, --limit <pattern>', 'restrict to hosts matching an Ansible pattern')
-    .option('-f, --forks <n>', 'hosts in parallel', positive, DEFAULT_FORKS)
-    .addOption(
-      new Option(
-        '--host-key-checking <mode>',
-        'known_hosts policy when the inventory sets no provision_host_key_checking (default: strict)',
-      ).choices(['strict', 'accept-new', 'off']),
-    )
-    .option('-u, --user <user>', 'SSH user when the inventory sets no ansible_user')
-    .option('--private-key <file>', 'SSH key when the inventory sets no ansible_ssh_private_key_file')
-    .option('-b, --become', 'use sudo on the hosts (when the inventory sets no ansible_become)')
+    .option('-f, --forks <n>', 'hosts in parallel (default 5, or forks in ansible.cfg)', positive)
     .option('--json', 'print one machine-readable JSON document')
     .option('-v, --verbose', 'more output; stack traces on errors', (_v: string, prev: number) => prev + 1, 0);
 }
 
-/** Inventory path (required) and connection defaults from the flags. */
+/** Inventory sources (required: -i or ansible.cfg), vault and connection defaults from the flags and ansible.cfg. */
 export async function hostsFrom(f: JournalFlags) {
-  if (!f.inventory) throw new UsageError('no inventory given', { hint: 'pass --inventory hosts.yml (the inventory the run used)' });
-  // Loaded here, not at the top: it brings the YAML parser, which --help does not need.
-  const { connectionDefaultsFromFlags } = await import('../inventory/connection.ts');
+  const cli = await resolveCli(f);
   return {
-    inventory: f.inventory,
+    inventory: cli.inventory,
+    vault: cli.vault,
     limit: f.limit,
-    forks: f.forks,
-    connection: connectionDefaultsFromFlags(f),
+    forks: cli.forks,
+    connection: cli.connection,
   };
 }
 

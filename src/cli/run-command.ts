@@ -1,7 +1,12 @@
 /** The main command: run a playbook against an inventory, Ansible-style. */
-import { connectionDefaultsFromFlags } from '../inventory/connection.ts';
 import { UsageError } from '../core/errors.ts';
+import { dirname } from 'node:path';
+import { loadInventory } from '../inventory/load.ts';
+import { loadPlaybook } from '../playbook/load.ts';
+import { startAtTask } from '../runner/start-at.ts';
+import { resolveCli, type AnsibleFlags } from './ansible-flags.ts';
 import { cliVars } from './extra-vars.ts';
+import { listPlaybook } from './list-playbook.ts';
 import { loadOperations } from '../ops/registry.ts';
 import { RunEmitter } from '../runner/events.ts';
 import { rollbackHost } from '../journal/rollback.ts';
@@ -10,26 +15,26 @@ import { colorsFor } from '../ui/color.ts';
 import { attachJson } from '../ui/json.ts';
 import { attachLines } from '../ui/lines.ts';
 
-export interface RunFlags {
-  inventory: string;
+export interface RunFlags extends AnsibleFlags {
   check?: boolean;
   diff?: boolean;
-  forks: number;
+  forks?: number;
   limit?: string;
   tags?: string;
   skipTags?: string;
   extraVars: string[];
   extraVarsFile: string[];
   secretVarsFile: string[];
-  hostKeyChecking?: 'strict' | 'accept-new' | 'off';
   breakStaleLock?: boolean;
   rollbackOnFailure?: boolean;
   keepFailed?: boolean;
-  user?: string;
-  privateKey?: string;
-  become?: boolean;
   json?: boolean;
   verbose: number;
+  listHosts?: boolean;
+  listTasks?: boolean;
+  listTags?: boolean;
+  syntaxCheck?: boolean;
+  startAtTask?: string;
 }
 
 const split = (s?: string) =>
@@ -40,19 +45,36 @@ const split = (s?: string) =>
         .filter(Boolean)
     : [];
 
+/** `--syntax-check` and the `--list-*` flags: load, print, connect nowhere. */
+async function listOnly(playbook: string, f: RunFlags): Promise<number> {
+  // As ansible-playbook, the listings ignore --start-at-task (it only checks that the task exists).
+  const pb = await loadPlaybook(playbook, await loadOperations());
+  startAtTask(pb, f.startAtTask);
+  if (f.syntaxCheck && !f.listHosts && !f.listTasks && !f.listTags) {
+    process.stdout.write(`\nplaybook: ${playbook}\n`);
+    return 0;
+  }
+  const cli = f.listHosts ? await resolveCli(f) : undefined;
+  const inv = cli ? await loadInventory(cli.inventory, { playbookDir: dirname(playbook), vault: cli.vault }) : undefined;
+  process.stdout.write(`${listPlaybook(pb, inv, f.limit, { hosts: f.listHosts, tasks: f.listTasks, tags: f.listTags }, playbook)}\n`);
+  return 0;
+}
+
 export async function runCommand(playbook: string, f: RunFlags): Promise<number> {
   if (f.keepFailed && f.rollbackOnFailure) {
     throw new UsageError('--keep-failed and --rollback-on-failure ask for opposite things', {
       hint: 'a failed host is rolled back by default; give --keep-failed alone to leave it for inspection',
     });
   }
+  if (f.syntaxCheck || f.listHosts || f.listTasks || f.listTags) return listOnly(playbook, f);
+  const cli = await resolveCli(f);
   const ops = await loadOperations();
   const { vars: extra, origins, secrets } = await cliVars(f);
   const emitter = new RunEmitter();
   const write = (s: string) => process.stdout.write(`${s}\n`);
   let flush = async () => {};
   const colors = colorsFor(process.stdout);
-  if (f.json) attachJson(emitter, write, { playbook, inventory: f.inventory, check: !!f.check, diff: !!f.diff });
+  if (f.json) attachJson(emitter, write, { playbook, inventory: cli.inventory.join(','), check: !!f.check, diff: !!f.diff });
   // The live view moves the cursor: without colour (NO_COLOR, --no-color) a terminal gets the plain lines, free of any escape.
   else if (process.stdout.isTTY && colors.enabled && !process.env.CI && f.verbose === 0)
     // The progress UI (listr2) loads only for a terminal: --json and plain lines never need it.
@@ -60,12 +82,14 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
   else attachLines(emitter, { diff: !!f.diff, verbose: f.verbose, colors, write });
   const interrupt = onInterrupt(emitter);
   const summary = await runPlaybook({
-    inventory: f.inventory,
+    inventory: cli.inventory,
+    vault: cli.vault,
+    startAtTask: f.startAtTask,
     playbook,
     ops,
     emitter,
     check: f.check,
-    forks: f.forks,
+    forks: cli.forks,
     limit: f.limit,
     tags: { tags: split(f.tags), skipTags: split(f.skipTags) },
     extraVars: extra,
@@ -74,7 +98,7 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
     breakStaleLock: f.breakStaleLock,
     // No half-done host: one that fails while applying is put back (rolling, for a rolling unit) unless --keep-failed.
     rollbackOnFailure: f.keepFailed ? undefined : (t, host, runId, peers) => rollbackHost(t, host, runId, { peers }),
-    connection: connectionDefaultsFromFlags(f),
+    connection: cli.connection,
     interrupt: interrupt.signal,
     debug: f.json ? 0 : f.verbose,
   }).finally(interrupt.dispose);

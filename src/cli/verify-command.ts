@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
 import type { CheckRow } from '../verify/checks.ts';
 import { SCHEMA_VERSION } from '../ui/json.ts';
+import { addConnectionFlags, addInventoryFlags, resolveCli, type AnsibleFlags } from './ansible-flags.ts';
 import { DEFAULT_PLAYBOOK } from './paths.ts';
 
 function table(rows: CheckRow[]): string {
@@ -16,8 +17,7 @@ function table(rows: CheckRow[]): string {
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-interface VerifyFlags {
-  inventory?: string;
+interface VerifyFlags extends AnsibleFlags {
   json?: boolean;
   url?: string;
   sessionCookie: string;
@@ -27,12 +27,12 @@ interface VerifyFlags {
 }
 
 export function verifyCommand(): Command {
-  return new Command('verify')
+  const cmd = new Command('verify')
     .description(
       'prove the cluster works without downtime: each Tomcat answers, sees the other members, and keeps a session made through Apache',
     )
-    .argument('[playbook]', 'the playbook whose variables describe the cluster (default: the recipe)')
-    .option('-i, --inventory <file>', 'Ansible YAML inventory (required)')
+    .argument('[playbook]', 'the playbook whose variables describe the cluster (default: the recipe)');
+  return addConnectionFlags(addInventoryFlags(cmd))
     .option('-e, --extra-vars <vars>', "the run's variables: key=value, JSON/YAML mapping, or @file (repeatable)", collect, [])
     .option('--extra-vars-file <file>', 'YAML file of variables (repeatable)', collect, [])
     .option('--secret-vars-file <file>', 'YAML file of secret variables (repeatable)', collect, [])
@@ -40,7 +40,6 @@ export function verifyCommand(): Command {
     .option('--session-cookie <name>', 'name of the session cookie', 'JSESSIONID')
     .option('--json', 'print what was probed and the checks as JSON')
     .action(async (playbook: string | undefined, f: VerifyFlags) => {
-      if (!f.inventory) throw new UsageError('no inventory given', { hint: 'pass --inventory hosts.yml' });
       if (f.url !== undefined && !f.url.startsWith('/')) {
         throw new UsageError(`--url ${f.url}: must be a path starting with /`, { hint: 'for example --url /shop/cart' });
       }
@@ -54,11 +53,12 @@ export function verifyCommand(): Command {
           import('../verify/targets.ts'),
           import('./extra-vars.ts'),
         ]);
+      const cli = await resolveCli(f);
       const { vars } = await cliVars(f);
-      const t = await loadTargets(f.inventory, playbook ?? DEFAULT_PLAYBOOK, vars);
+      const t = await loadTargets(cli.inventory, playbook ?? DEFAULT_PLAYBOOK, vars, cli.vault);
       const probe = { path: f.url ?? t.path, cookie: f.sessionCookie };
       const pool = new ConnectionPool();
-      const conn = (host: string) => pool.get(connectionSpecFor(t.inv.hosts.get(host)!, {}, t.vars[host]));
+      const conn = (host: string) => pool.get(connectionSpecFor(t.inv.hosts.get(host)!, cli.connection, t.vars[host]));
       try {
         const rows = await instanceChecks(t.instances, probe.path, conn);
         for (const a of t.apaches) rows.push(...(await sessionChecks(a, t.instances, probe, conn)));

@@ -40,6 +40,7 @@ const STRINGS = [
   'ansible_private_key_file',
   'provision_known_hosts_file',
 ];
+const ARGS = ['ansible_ssh_common_args', 'ansible_ssh_extra_args', 'ansible_ssh_args'];
 const SECRETS = [
   'ansible_password',
   'ansible_ssh_pass',
@@ -75,7 +76,7 @@ export function checkVar(name: string, value: unknown, pos: SourcePos): void {
     if (n === undefined || n < 1) bad('a positive number of seconds', `write e.g. \`${name}: 10\``);
   } else if (STRINGS.includes(name)) {
     if (typeof value !== 'string' || value === '') bad('a non-empty string', 'quote the value');
-  } else if (SECRETS.includes(name)) {
+  } else if (SECRETS.includes(name) || ARGS.includes(name)) {
     if (typeof value !== 'string') bad('a string', 'quote the value so YAML keeps it exactly as written');
   } else if (BOOLS.includes(name)) {
     if (toBool(value) === undefined) bad('a boolean', 'use true/false (yes/no also work, as in Ansible)');

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { SourcePos } from '../core/errors.ts';
 import type { ConnectionSpec } from '../transport/types.ts';
 import { checkVar, isTemplate, toBool, toInt } from './connection-vars.ts';
+import { ShlexError, shlexSplit } from './shlex.ts';
 import type { InventoryHost } from './types.ts';
 import { inventoryError } from './yaml-source.ts';
 
@@ -30,6 +31,16 @@ export interface ConnectionDefaults {
   agent?: boolean;
   connectTimeoutMs?: number;
   connectAttempts?: number;
+  /** `-k`/`--ask-pass`: the SSH password when the inventory sets no ansible_password. */
+  password?: string;
+  /** `-K`/`--ask-become-pass`: the sudo password when the inventory sets no ansible_become_password. */
+  becomePassword?: string;
+  /** ansible.cfg `ssh_args`, `ssh_common_args`, `ssh_extra_args` or the CLI's --ssh-common-args/--ssh-extra-args (shell words). */
+  sshArgs?: string;
+  sshCommonArgs?: string;
+  sshExtraArgs?: string;
+  /** The OpenSSH client config to read instead of ~/.ssh/config (`none`: none). */
+  sshConfigFile?: string;
   /** Where relative key and known_hosts paths start. Default: the directory of the host's inventory file. */
   baseDir?: string;
 }
@@ -89,26 +100,42 @@ export function connectionSpecFor(
   const keyFile = str(['ansible_ssh_private_key_file', 'ansible_private_key_file']) ?? defaults.privateKeyFile;
   const knownHosts = str(['provision_known_hosts_file']) ?? defaults.knownHostsFile;
   const timeout = toInt(get(['ansible_timeout', 'ansible_ssh_timeout'])?.[1]);
+  const port = toInt(get(['ansible_port', 'ansible_ssh_port'])?.[1]);
+  const user = str(['ansible_user', 'ansible_ssh_user']) ?? defaults.user;
+  const checking =
+    keyChecking(get(['provision_host_key_checking'])?.[1], bool(['ansible_host_key_checking', 'ansible_ssh_host_key_checking'])) ??
+    defaults.hostKeyChecking;
   const spec: ConnectionSpec = {
     name: host.name,
     host: str(['ansible_host', 'ansible_ssh_host']) ?? host.name,
-    port: toInt(get(['ansible_port', 'ansible_ssh_port'])?.[1]) ?? 22,
-    user: str(['ansible_user', 'ansible_ssh_user']) ?? defaults.user ?? userInfo().username,
+    port: port ?? 22,
+    user: user ?? userInfo().username,
     agent: defaults.agent ?? true,
     become: bool(['ansible_become']) ?? defaults.become ?? false,
-    hostKeyChecking:
-      keyChecking(get(['provision_host_key_checking'])?.[1], bool(['ansible_host_key_checking', 'ansible_ssh_host_key_checking'])) ??
-      defaults.hostKeyChecking ??
-      'strict',
+    hostKeyChecking: checking ?? 'strict',
   };
+  // As in Ansible's ssh command line: ssh_args, then common args, then extra args; a variable beats the setting.
+  const words = (['ansible_ssh_args', 'ansible_ssh_common_args', 'ansible_ssh_extra_args'] as const).flatMap((name, i) => {
+    const text = str([name]) ?? [defaults.sshArgs, defaults.sshCommonArgs, defaults.sshExtraArgs][i];
+    if (!text) return [];
+    try {
+      return shlexSplit(text).map((t) => t.text);
+    } catch (e) {
+      if (!(e instanceof ShlexError)) throw e;
+      throw inventoryError(where(name), `\`${name}\` of host \`${host.name}\` cannot be split into words: ${e.message}`, 'close the quote');
+    }
+  });
+  if (words.length) spec.sshArgs = words;
+  if (defaults.sshConfigFile !== undefined) spec.sshConfigFile = defaults.sshConfigFile;
+  spec.defaulted = { user: user === undefined, port: port === undefined, hostKeyChecking: checking === undefined };
   if (keyFile !== undefined) spec.privateKeyFile = resolvePath(keyFile, base);
   const passphrase = str(['ansible_ssh_private_key_passphrase', 'ansible_private_key_passphrase']) ?? defaults.passphrase;
   if (passphrase !== undefined) spec.passphrase = passphrase;
-  const password = str(['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password']);
+  const password = str(['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password']) ?? defaults.password;
   if (password !== undefined) spec.password = password;
   const becomeUser = str(['ansible_become_user']) ?? defaults.becomeUser;
   if (becomeUser !== undefined) spec.becomeUser = becomeUser;
-  const becomePassword = str(['ansible_become_password', 'ansible_become_pass']);
+  const becomePassword = str(['ansible_become_password', 'ansible_become_pass']) ?? defaults.becomePassword;
   if (becomePassword !== undefined) spec.becomePassword = becomePassword;
   if (knownHosts !== undefined) spec.knownHostsFile = resolvePath(knownHosts, base);
   const ms = timeout !== undefined ? timeout * 1000 : defaults.connectTimeoutMs;
@@ -121,19 +148,4 @@ function keyChecking(provision: unknown, ansible: boolean | undefined): Connecti
   if (provision === 'strict' || provision === 'accept-new' || provision === 'off') return provision;
   const b = typeof provision === 'boolean' ? provision : ansible;
   return b === undefined ? undefined : b ? 'strict' : 'off';
-}
-
-/** The CLI's connection flags (`-u`, `--private-key`, `-b`, `--host-key-checking`) as defaults. */
-export function connectionDefaultsFromFlags(f: {
-  user?: string;
-  privateKey?: string;
-  become?: boolean;
-  hostKeyChecking?: ConnectionSpec['hostKeyChecking'];
-}): ConnectionDefaults {
-  return {
-    ...(f.user ? { user: f.user } : {}),
-    ...(f.privateKey ? { privateKeyFile: f.privateKey } : {}),
-    ...(f.become ? { become: true } : {}),
-    ...(f.hostKeyChecking ? { hostKeyChecking: f.hostKeyChecking } : {}),
-  };
 }

@@ -30,7 +30,7 @@ export function splitPattern(inv: Inventory, pattern: string): string[] {
 }
 
 /** fnmatch.translate: `*`, `?`, `[seq]`, `[!seq]`, everything else literal. */
-function globToRegExp(glob: string): RegExp {
+export function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;

@@ -18,12 +18,17 @@ export function reconcile(raw: RawInventory): void {
   const ungrouped = raw.groups.get('ungrouped')!;
   for (const host of raw.hosts.keys()) {
     const direct = [...raw.groups.values()].filter((g) => g.hosts.includes(host)).map((g) => g.name);
-    if (direct.every((n) => n === 'all' || n === 'ungrouped') && !ungrouped.hosts.includes(host)) ungrouped.hosts.push(host);
+    const alone = direct.every((n) => n === 'all' || n === 'ungrouped');
+    if (alone && !ungrouped.hosts.includes(host)) ungrouped.hosts.push(host);
+    // A host an INI file lists before any section, and also in a group, is not ungrouped (as in Ansible).
+    if (!alone && ungrouped.hosts.includes(host)) ungrouped.hosts.splice(ungrouped.hosts.indexOf(host), 1);
   }
 }
 
-/** Vars from group_vars/ and host_vars/, by group or host name. */
+/** Vars from the group_vars/ and host_vars/ of one directory, by group or host name. */
 export interface DirVars {
+  /** Beside an inventory source, or beside the playbook (these win, as Ansible's `*_plugins_play`). */
+  stage: 'inventory' | 'play';
   groups: Map<string, VarMap>;
   hosts: Map<string, VarMap>;
 }
@@ -76,12 +81,13 @@ function ancestors(raw: RawInventory, names: string[]): Set<string> {
 }
 
 /** Assemble the final inventory. */
-export function buildInventory(file: string, raw: RawInventory, dir: DirVars): Inventory {
+export function buildInventory(files: string[], raw: RawInventory, dirs: DirVars[]): Inventory {
+  const staged = [...dirs.filter((d) => d.stage === 'inventory'), ...dirs.filter((d) => d.stage === 'play')];
   const depth = depths(raw);
   const groups = new Map<string, InventoryGroup>();
   for (const g of raw.groups.values()) {
     const vars: Record<string, unknown> = {};
-    for (const m of [g.vars, dir.groups.get(g.name)]) for (const [k, v] of m ?? []) vars[k] = v.value;
+    for (const m of [g.vars, ...staged.map((d) => d.groups.get(g.name))]) for (const [k, v] of m ?? []) vars[k] = v.value;
     const hosts = [...new Set(descendantsBfs(raw, g.name).flatMap((d) => d.hosts))];
     groups.set(g.name, {
       name: g.name,
@@ -89,6 +95,7 @@ export function buildInventory(file: string, raw: RawInventory, dir: DirVars): I
       children: [...g.children],
       parents: [...g.parents],
       vars,
+      ownHosts: [...g.hosts],
       depth: depth.get(g.name)!,
       priority: g.priority,
       pos: g.pos,
@@ -106,10 +113,13 @@ export function buildInventory(file: string, raw: RawInventory, dir: DirVars): I
     const layers: (VarMap | undefined)[] = [
       all.vars,
       ...others.map((g) => g.vars),
-      dir.groups.get('all'),
-      ...others.map((g) => dir.groups.get(g.name)),
+      // Per stage: every directory's group_vars/all, then every directory's other groups (source by source).
+      ...(['inventory', 'play'] as const).flatMap((stage) => {
+        const ds = dirs.filter((d) => d.stage === stage);
+        return [...ds.map((d) => d.groups.get('all')), ...ds.flatMap((d) => others.map((g) => d.groups.get(g.name)))];
+      }),
       h.vars,
-      dir.hosts.get(h.name),
+      ...staged.map((d) => d.hosts.get(h.name)),
     ];
     const vars: Record<string, unknown> = {};
     const varPos: Record<string, SourcePos> = {};
@@ -121,5 +131,5 @@ export function buildInventory(file: string, raw: RawInventory, dir: DirVars): I
     }
     hosts.set(h.name, { name: h.name, groups: mine.map((g) => g.name), vars, varPos, pos: h.pos });
   }
-  return { file, hosts, groups };
+  return { file: files[0] ?? '', files, hosts, groups };
 }

@@ -36,9 +36,53 @@ export interface RawInventory {
 const SECTIONS = ['hosts', 'children', 'vars'];
 const HOSTS_HINT = 'list hosts as map keys, one per line:\n  hosts:\n    web1:\n    web2:\n      ansible_host: 10.0.0.2';
 
-/** Parse the inventory document into groups and hosts (before implicit groups are reconciled). */
-export function parseGroups(src: YamlSource): RawInventory {
+/** Find or create a group; a group first seen implicitly takes the position where it is written. */
+export function rawGroup(inv: RawInventory, name: string, pos: SourcePos): RawGroup {
+  let g = inv.groups.get(name);
+  if (!g) inv.groups.set(name, (g = { name, pos, vars: new Map(), priority: 1, children: [], parents: [], hosts: [] }));
+  else if (!g.pos.line) g.pos = pos; // implicit `all`/`ungrouped` written out in the file
+  return g;
+}
+
+/** An empty inventory: as in Ansible's InventoryData, `all` exists first, with `ungrouped` as its first child. */
+export function newRawInventory(file: string): RawInventory {
   const inv: RawInventory = { groups: new Map(), hosts: new Map() };
+  rawGroup(inv, 'all', { file }).children.push('ungrouped');
+  rawGroup(inv, 'ungrouped', { file }).parents.push('all');
+  return inv;
+}
+
+/** Make `child` a child group of `parent`; a loop is an error at `pos`. */
+export function addChildGroup(inv: RawInventory, parent: RawGroup, child: string, pos: SourcePos): void {
+  const isAncestor = (candidate: string, of: string): boolean =>
+    candidate === of || (inv.groups.get(of)?.parents ?? []).some((p) => isAncestor(candidate, p));
+  if (isAncestor(child, parent.name)) {
+    throw inventoryError(
+      pos,
+      `group \`${child}\` cannot be a child of \`${parent.name}\`: that makes a loop`,
+      'a group may not contain itself or one of its parents; remove this entry',
+    );
+  }
+  if (!parent.children.includes(child)) parent.children.push(child);
+  const c = inv.groups.get(child)!;
+  if (!c.parents.includes(parent.name)) c.parents.push(parent.name);
+}
+
+/** Add the hosts of one entry to a group, their variables written later winning (Ansible's set_variable). */
+export function addRawHosts(inv: RawInventory, g: RawGroup, names: string[], pos: SourcePos, vars: VarMap): void {
+  for (const name of names) {
+    let h = inv.hosts.get(name);
+    if (!h) inv.hosts.set(name, (h = { name, pos, vars: new Map() }));
+    if (!g.hosts.includes(name)) g.hosts.push(name);
+    for (const [k, v] of vars) h.vars.set(k, v);
+  }
+}
+
+/**
+ * Parse the inventory document into groups and hosts (before implicit groups are reconciled),
+ * adding to `inv` when given: several `-i` sources fill one inventory, as in Ansible.
+ */
+export function parseGroups(src: YamlSource, inv: RawInventory = newRawInventory(src.file)): RawInventory {
   const top = src.doc.contents;
   if (isEmptyNode(top)) {
     throw inventoryError(
@@ -54,15 +98,7 @@ export function parseGroups(src: YamlSource): RawInventory {
       looksLikeIni(src.text) ? INI_HINT : 'start with `all:` and list hosts under `hosts:` (see inventory/README.md)',
     );
   }
-  const group = (name: string, pos: SourcePos): RawGroup => {
-    let g = inv.groups.get(name);
-    if (!g) inv.groups.set(name, (g = { name, pos, vars: new Map(), priority: 1, children: [], parents: [], hosts: [] }));
-    else if (!g.pos.line) g.pos = pos; // implicit `all`/`ungrouped` written out in the file
-    return g;
-  };
-  // As in Ansible's InventoryData: `all` exists first, with `ungrouped` as its first child.
-  group('all', { file: src.file }).children.push('ungrouped');
-  group('ungrouped', { file: src.file }).parents.push('all');
+  const group = (name: string, pos: SourcePos): RawGroup => rawGroup(inv, name, pos);
 
   const keyOf = (pair: unknown): { name: string; node: Node } => {
     const key = isPair(pair) ? pair.key : undefined;
@@ -72,21 +108,7 @@ export function parseGroups(src: YamlSource): RawInventory {
     return { name: String(key.value), node: key };
   };
 
-  const isAncestor = (candidate: string, of: string): boolean =>
-    candidate === of || (inv.groups.get(of)?.parents ?? []).some((p) => isAncestor(candidate, p));
-
-  const addChild = (parent: RawGroup, child: string, pos: SourcePos): void => {
-    if (isAncestor(child, parent.name)) {
-      throw inventoryError(
-        pos,
-        `group \`${child}\` cannot be a child of \`${parent.name}\`: that makes a loop`,
-        'a group may not contain itself or one of its parents; remove this entry',
-      );
-    }
-    if (!parent.children.includes(child)) parent.children.push(child);
-    const c = inv.groups.get(child)!;
-    if (!c.parents.includes(parent.name)) c.parents.push(parent.name);
-  };
+  const addChild = (parent: RawGroup, child: string, pos: SourcePos): void => addChildGroup(inv, parent, child, pos);
 
   const parseHosts = (g: RawGroup, node: unknown): void => {
     if (isScalar(node) && typeof node.value === 'string') return addHost(g, node.value, node, null);
@@ -115,13 +137,8 @@ export function parseGroups(src: YamlSource): RawInventory {
       );
     }
     const vars = readVars(src, body, `variables of host \`${key}\``, '');
-    for (const name of entry.names) {
-      let h = inv.hosts.get(name);
-      if (!h) inv.hosts.set(name, (h = { name, pos, vars: new Map() }));
-      if (!g.hosts.includes(name)) g.hosts.push(name);
-      if (entry.port !== undefined) h.vars.set('ansible_port', { value: entry.port, pos });
-      for (const [k, v] of vars) h.vars.set(k, v);
-    }
+    if (entry.port !== undefined && !vars.has('ansible_port')) vars.set('ansible_port', { value: entry.port, pos });
+    addRawHosts(inv, g, entry.names, pos, vars);
   };
 
   const parseGroup = (name: string, keyNode: Node, body: unknown, topLevel: boolean): RawGroup => {

@@ -1,7 +1,7 @@
 /**
  * Which variable values are secret, so the runner can mask them in every log, diff and journal:
  * names ending in `_password`, `_pass`, `_secret` or `_passphrase`, and names listed in a
- * `provision_secret_vars` list variable.
+ * `provision_secret_vars` list variable, and every value decrypted from a vault.
  */
 import type { Inventory } from './types.ts';
 
@@ -31,7 +31,8 @@ export function secretValues(inv: Inventory): string[] {
     const l = vars.provision_secret_vars;
     if (Array.isArray(l)) l.forEach((n) => listed.add(String(n)));
   }
-  const out = new Set<string>();
+  // Whatever a vault decrypted is secret, whatever its variable is called.
+  const out = new Set<string>(inv.vaultSecrets ?? []);
   for (const vars of sets) {
     for (const [name, value] of Object.entries(vars)) if (isSecretVar(name, listed)) leaves(value, out);
   }

@@ -25,6 +25,8 @@ export interface InventoryGroup {
   name: string;
   /** Hosts of the group and of its descendants, in Ansible's order (own hosts, then children breadth-first). */
   hosts: string[];
+  /** Hosts written directly in this group (not through a child group). */
+  ownHosts: string[];
   /** Direct child groups, in file order. */
   children: string[];
   /** Direct parent groups (`all` for a top-level group; none for `all`). */
@@ -40,8 +42,12 @@ export interface InventoryGroup {
 }
 
 export interface Inventory {
-  /** The inventory file, as given. */
+  /** The first inventory source, as given. */
   file: string;
+  /** Every inventory source (`-i`), in order; later ones win for the same variable. */
+  files: string[];
+  /** Values decrypted from vaults while loading: secrets, masked like secret variables. */
+  vaultSecrets?: string[];
   /** Hosts in order of first appearance in the file. */
   hosts: Map<string, InventoryHost>;
   /** Groups in order of first appearance, `all` and `ungrouped` first. */

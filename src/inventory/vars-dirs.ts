@@ -6,6 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { VarMap } from './types.ts';
+import type { VaultKeyring } from './vault.ts';
 import { readVars } from './vars-node.ts';
 import { readYaml } from './yaml-source.ts';
 
@@ -44,17 +45,25 @@ export async function varsFiles(base: string, sub: 'group_vars' | 'host_vars', n
   return [];
 }
 
-/** Read one vars file: a map of variables, or empty. */
-export async function readVarsFile(file: string): Promise<VarMap> {
-  const src = await readYaml(file);
-  return readVars(src, src.doc.contents, 'a vars file', 'a vars file holds `name: value` lines at the top level');
+function strings(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') {
+    if (value !== '') out.add(value);
+  } else if (value && typeof value === 'object') Object.values(value).forEach((v) => strings(v, out));
 }
 
-/** Variables for one group or host from the vars directories beside the inventory. */
-export async function loadDirVars(base: string, sub: 'group_vars' | 'host_vars', name: string): Promise<VarMap> {
+/** Read one vars file: a map of variables, or empty. The text values of a vault-encrypted file are secrets. */
+export async function readVarsFile(file: string, vault?: VaultKeyring): Promise<VarMap> {
+  const src = await readYaml(file, vault);
+  const vars = readVars(src, src.doc.contents, 'a vars file', 'a vars file holds `name: value` lines at the top level');
+  if (src.vaulted && vault) for (const v of vars.values()) strings(v.value, vault.revealed);
+  return vars;
+}
+
+/** Variables for one group or host from the vars directories under `base` (beside an inventory or playbook). */
+export async function loadDirVars(base: string, sub: 'group_vars' | 'host_vars', name: string, vault?: VaultKeyring): Promise<VarMap> {
   const out: VarMap = new Map();
   for (const file of await varsFiles(base, sub, name)) {
-    for (const [k, v] of await readVarsFile(file)) out.set(k, v);
+    for (const [k, v] of await readVarsFile(file, vault)) out.set(k, v);
   }
   return out;
 }

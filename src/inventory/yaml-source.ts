@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, type Document, type Node, type ScalarTag, type Tags } from 'yaml';
 import { InventoryError, type SourcePos } from '../core/errors.ts';
+import { isVaultText, revealVaultValues, VAULT_TAG, VaultKeyring } from './vault.ts';
 
 /** A parsed YAML file that can turn nodes into positions. */
 export interface YamlSource {
@@ -13,6 +14,10 @@ export interface YamlSource {
   doc: Document.Parsed;
   /** Position of a node (its first character), or of the file when the node has no range. */
   pos(node: unknown): SourcePos;
+  /** The vault passwords `!vault` values and vaulted files were decrypted with, if any. */
+  vault?: VaultKeyring;
+  /** The whole file was vault-encrypted: every value in it is a secret. */
+  vaulted?: boolean;
 }
 
 /** Build an InventoryError whose message starts with file:line:column. */
@@ -32,9 +37,7 @@ function looksLikeIni(text: string): boolean {
   return first !== undefined && /^\s*\[[^\]]+\]\s*$/.test(first);
 }
 
-const INI_HINT =
-  'this looks like an INI inventory; only the YAML format is supported. Convert it with ' +
-  '`ansible-inventory -i FILE --list --yaml` or rewrite it as YAML (see inventory/README.md)';
+const INI_HINT = 'this looks like an INI inventory: name the file `*.ini` (or anything but .yml/.yaml/.json) so it is read as INI';
 
 const BOOL = 'tag:yaml.org,2002:bool';
 // PyYAML's booleans: unlike the YAML 1.1 spec, a bare `y` or `n` stays a string.
@@ -48,13 +51,16 @@ function pyyamlTags(tags: Tags): Tags {
   });
 }
 
-/** Parse YAML text; malformed YAML becomes an InventoryError at the parser's line:column. */
-export function parseYaml(file: string, text: string): YamlSource {
+/**
+ * Parse YAML text; malformed YAML becomes an InventoryError at the parser's line:column.
+ * `!vault` values are decrypted with `vault` (an error at their line without it).
+ */
+export function parseYaml(file: string, text: string, vault?: VaultKeyring): YamlSource {
   const lc = new LineCounter();
   // YAML 1.1 because Ansible's loader is PyYAML: `yes`, `on`, 0644 mean what they mean there.
   const doc = parseDocument(text, {
     version: '1.1',
-    customTags: pyyamlTags,
+    customTags: (tags) => [...pyyamlTags(tags), VAULT_TAG],
     lineCounter: lc,
     prettyErrors: false,
   });
@@ -73,17 +79,18 @@ export function parseYaml(file: string, text: string): YamlSource {
         : 'fix the YAML syntax here (check indentation, colons and quotes)';
     throw inventoryError({ file, line, column: col }, `malformed YAML: ${reason}${showLine(text, line, col)}`, hint);
   }
+  revealVaultValues(doc, lc, file, vault);
   const pos = (node: unknown): SourcePos => {
     const range = (node as Node | null)?.range;
     if (!range) return { file };
     const { line, col } = lc.linePos(range[0]);
     return { file, line, column: col };
   };
-  return { file, text, doc, pos };
+  return { file, text, doc, pos, ...(vault ? { vault } : {}) };
 }
 
-/** Read and parse a YAML file; a missing or unreadable file is an InventoryError. */
-export async function readYaml(file: string): Promise<YamlSource> {
+/** Read a text file; a missing or unreadable file is an InventoryError. A vaulted file is decrypted. */
+export async function readText(file: string, vault?: VaultKeyring): Promise<{ text: string; vaulted: boolean }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -95,14 +102,15 @@ export async function readYaml(file: string): Promise<YamlSource> {
       hint: code === 'EISDIR' ? 'pass the inventory YAML file, not its directory' : 'check the path given with -i/--inventory',
     });
   }
-  if (text.startsWith('$ANSIBLE_VAULT')) {
-    throw inventoryError(
-      { file, line: 1, column: 1 },
-      'vault-encrypted files are not supported',
-      'decrypt it with `ansible-vault decrypt` or keep secrets in environment-provided files',
-    );
-  }
-  return parseYaml(file, text);
+  if (!isVaultText(text)) return { text, vaulted: false };
+  return { text: (vault ?? new VaultKeyring()).decrypt(text, { file, line: 1, column: 1 }), vaulted: true };
+}
+
+/** Read and parse a YAML file (decrypting it and its `!vault` values with `vault`). */
+export async function readYaml(file: string, vault?: VaultKeyring): Promise<YamlSource> {
+  const { text, vaulted } = await readText(file, vault);
+  const src = parseYaml(file, text, vault);
+  return vaulted ? { ...src, vaulted } : src;
 }
 
 export { looksLikeIni, INI_HINT };

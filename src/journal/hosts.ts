@@ -7,13 +7,16 @@ import { ConnectError } from '../core/errors.ts';
 import { connectionSpecFor, type ConnectionDefaults } from '../inventory/connection.ts';
 import { selectHosts } from '../inventory/limit.ts';
 import { loadInventory, type Inventory } from '../inventory/load.ts';
+import type { VaultKeyring } from '../inventory/vault.ts';
 import { playVars } from '../vars/play-vars.ts';
 import { ConnectionPool } from '../transport/index.ts';
 import type { ConnectionSpec, Transport } from '../transport/types.ts';
 
 /** Which hosts and how to reach them. */
 export interface HostsOptions {
-  inventory: string;
+  /** Inventory sources, as for a run. */
+  inventory: string | string[];
+  vault?: VaultKeyring;
   /** An Ansible pattern restricting the hosts (default: all). */
   limit?: string;
   /** Hosts in parallel (default `DEFAULT_FORKS`). */
@@ -40,7 +43,7 @@ export async function withHosts<T>(
   o: HostsOptions,
   fn: (hosts: ConnectedHost[], inv: Inventory, limit: ForkLimit) => Promise<T>,
 ): Promise<T> {
-  const inv = await loadInventory(o.inventory);
+  const inv = await loadInventory(o.inventory, { vault: o.vault });
   const names = selectHosts(inv, o.limit);
   const pool = new ConnectionPool(o.open);
   const limit = forkLimit(o.forks);

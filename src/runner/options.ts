@@ -4,6 +4,7 @@
  */
 import { DEFAULT_FORKS } from '../core/forks.ts';
 import type { ConnectionDefaults } from '../inventory/connection.ts';
+import type { VaultKeyring } from '../inventory/vault.ts';
 import type { OperationDef } from '../ops/types.ts';
 import type { ConnectionSpec, Transport } from '../transport/types.ts';
 import type { RunEmitter } from './events.ts';
@@ -11,7 +12,12 @@ import type { TagFilter } from './expand.ts';
 
 /** What a run is asked to do; `runDefaults` fills what is left out. */
 export interface RunOptions {
-  inventory: string;
+  /** Inventory sources (`-i`, repeatable); later ones win, as in Ansible. */
+  inventory: string | string[];
+  /** Vault passwords for vaulted inventory files and `!vault` values; what they decrypt is masked. */
+  vault?: VaultKeyring;
+  /** `--start-at-task`: tasks before the first one of this name (a glob, as Ansible's fnmatch) do not run. */
+  startAtTask?: string;
   playbook: string;
   ops: Map<string, OperationDef<any>>;
   emitter: RunEmitter;

@@ -3,6 +3,7 @@
  * before anything connects; then one connection per host, plays in order, and a recap.
  */
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import { ConnectError, InventoryError } from '../core/errors.ts';
 import { forkLimit, type ForkLimit } from '../core/forks.ts';
 import { makeMasker } from '../core/mask.ts';
@@ -25,6 +26,7 @@ import { factRequests, planRun, type PlayRun } from './plan.ts';
 import { playVars } from '../vars/play-vars.ts';
 import { traced } from './trace.ts';
 import { checkPlayVars, unusedVarWarnings } from './check-vars.ts';
+import { startAtTask } from './start-at.ts';
 
 export type { RunOptions } from './options.ts';
 
@@ -48,9 +50,9 @@ export function newRunId(): string {
 export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const o = runDefaults(options);
   const started = Date.now();
-  const inv = await loadInventory(o.inventory);
-  const pb = await loadPlaybook(o.playbook, o.ops);
-  const mask = makeMasker([...secretValues(inv), ...o.secrets]);
+  const inv = await loadInventory(o.inventory, { playbookDir: dirname(o.playbook), vault: o.vault });
+  const pb = startAtTask(await loadPlaybook(o.playbook, o.ops), o.startAtTask);
+  const mask = makeMasker([...secretValues(inv), ...o.secrets, ...(o.vault?.revealed ?? [])]);
   for (const message of unusedVarWarnings(pb, inv, o.extraVarOrigins)) o.emitter.emit('info', { message: `[WARNING] ${message}` });
   const runId = newRunId();
   o.emitter.emit('run:start', { runId, playbook: pb.file, check: o.check });

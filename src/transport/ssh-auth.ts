@@ -86,8 +86,22 @@ function defaultKeys(spec: ConnectionSpec): Attempt[] {
   return out;
 }
 
+/** IdentityFile keys from the ssh args or ~/.ssh/config: as in ssh, a missing or locked one is skipped. */
+function identityKeys(spec: ConnectionSpec, files: string[]): Attempt[] {
+  const out: Attempt[] = [];
+  for (const file of files) {
+    if (file === spec.privateKeyFile || !existsSync(file)) continue;
+    try {
+      out.push({ label: `publickey (${file})`, method: { type: 'publickey', username: spec.user, key: loadPrivateKey(spec, file) } });
+    } catch {
+      // Not usable here (encrypted without a passphrase, not a key): ssh would skip it too.
+    }
+  }
+  return out;
+}
+
 /** Build the auth plan. Throws AuthError up front for unreadable/undecryptable key files. */
-export function planAuth(spec: ConnectionSpec): AuthPlan {
+export function planAuth(spec: ConnectionSpec, identityFiles: string[] = []): AuthPlan {
   const attempts: Attempt[] = [];
   const configured: string[] = [];
   const sock = process.env.SSH_AUTH_SOCK;
@@ -95,9 +109,13 @@ export function planAuth(spec: ConnectionSpec): AuthPlan {
     if (sock) attempts.push({ label: `agent (${sock})`, method: { type: 'agent', username: spec.user, agent: sock } });
     else configured.push('agent (SSH_AUTH_SOCK not set)');
   }
+  const extra = identityKeys(spec, identityFiles);
   if (spec.privateKeyFile) {
     const key = loadPrivateKey(spec, spec.privateKeyFile);
     attempts.push({ label: `publickey (${spec.privateKeyFile})`, method: { type: 'publickey', username: spec.user, key } });
+    attempts.push(...extra);
+  } else if (identityFiles.length) {
+    attempts.push(...extra);
   } else if (spec.password === undefined) {
     attempts.push(...defaultKeys(spec));
   }

@@ -2,12 +2,15 @@
  * Opening one SSH connection: host key verification, authentication, connect timeout,
  * keepalive, and bounded retries with exponential backoff for connection setup only.
  */
+import { spawn } from 'node:child_process';
+import { Duplex } from 'node:stream';
 import { Socket } from 'node:net';
 import ssh2 from 'ssh2';
 import type { Client as ClientType, ConnectConfig } from 'ssh2';
 import { AuthError, ConnectError, HostKeyError } from '../core/errors.ts';
 import { checkHostKey, defaultKnownHostsFile, preferredHostKeyAlgorithms } from './known-hosts.ts';
 import { authFailed, planAuth } from './ssh-auth.ts';
+import { resolveRoute, type Route } from './ssh-route.ts';
 import type { ConnectionSpec } from './types.ts';
 
 const { Client } = ssh2;
@@ -29,7 +32,8 @@ const RETRYABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNR
 const REASONS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
+  // firewalld answers a closed port with icmp-host-prohibited, which also arrives as EHOSTUNREACH.
+  EHOSTUNREACH: 'host unreachable (no route to it, or a firewall rejected the connection)',
   ENETUNREACH: 'network unreachable',
   ECONNRESET: 'connection reset during handshake',
   ENOTFOUND: 'host name not found (DNS)',
@@ -52,17 +56,23 @@ function connectError(spec: ConnectionSpec, reason: string, cause: unknown): Con
   });
 }
 
+/** Where the bytes of one attempt go: a stream through a jump host or a proxy command, or TCP (undefined). */
+type SockFactory = () => Promise<Duplex>;
+
 /** One connection attempt; rejects with an AttemptFailure. */
-function attempt(spec: ConnectionSpec): Promise<ClientType> {
-  const plan = planAuth(spec);
+async function attempt(spec: ConnectionSpec, identityFiles: string[], sockFor?: SockFactory): Promise<ClientType> {
+  const plan = planAuth(spec, identityFiles);
+  const tunneled = sockFor ? await sockFor() : undefined;
   const file = spec.knownHostsFile ?? defaultKnownHostsFile();
   let hostKeyError: HostKeyError | undefined;
   const timeout = spec.connectTimeoutMs ?? CONNECT_DEFAULTS.connectTimeoutMs;
   const serverHostKey = spec.hostKeyChecking === 'off' ? undefined : preferredHostKeyAlgorithms(file, spec.host, spec.port);
   // Our own socket, so TCP_NODELAY is set before the TCP connect and covers the handshake: ssh2
   // leaves Nagle's algorithm on, and every small request/reply then waits for a delayed ACK (~40 ms).
-  const sock = new Socket();
-  sock.setNoDelay(true);
+  // Through a jump host or a ProxyCommand, the stream given is the connection.
+  const tcp = tunneled ? undefined : new Socket();
+  tcp?.setNoDelay(true);
+  const sock = tunneled ?? tcp!;
   const config: ConnectConfig = {
     sock,
     host: spec.host,
@@ -106,7 +116,7 @@ function attempt(spec: ConnectionSpec): Promise<ClientType> {
     );
     try {
       // Socket errors (refused, unreachable, DNS) reach the client's 'error' listener with their code.
-      sock.connect({ host: spec.host, port: spec.port });
+      tcp?.connect({ host: spec.host, port: spec.port });
       client.connect(config);
     } catch (err) {
       done({ error: connectError(spec, (err as Error).message, err), retryable: false });
@@ -123,21 +133,70 @@ export function retryDelaysMs(attempts: number): number[] {
   return out;
 }
 
+/** A channel from the jump host to the target, as `ssh -J` asks sshd for a direct-tcpip channel. */
+function forward(jump: ClientType, via: ConnectionSpec, spec: ConnectionSpec): SockFactory {
+  return () =>
+    new Promise((resolve, reject) => {
+      jump.forwardOut('127.0.0.1', 0, spec.host, spec.port, (err, channel) => {
+        if (!err) return resolve(channel as unknown as Duplex);
+        const reason = /refused/i.test(err.message) ? 'connection refused' : err.message;
+        reject({ error: connectError(spec, `the jump host ${via.host} cannot reach it: ${reason}`, err), retryable: true });
+      });
+    });
+}
+
+/** The stdin/stdout of a ProxyCommand (run by /bin/sh, as ssh runs it), as one stream. */
+function proxyCommand(spec: ConnectionSpec, command: string): SockFactory {
+  return async () => {
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const sock = Duplex.from({ readable: child.stdout, writable: child.stdin });
+    child.once('exit', (code) => {
+      if (code) sock.destroy(Object.assign(new Error(`ProxyCommand exited with ${code}: ${stderr.trim() || command}`), { code: 'EPROXY' }));
+    });
+    sock.once('close', () => child.exitCode === null && child.kill());
+    return sock;
+  };
+}
+
+/** Say that the way in failed, keeping the kind of error (auth, host key, connect). */
+function throughJump(err: unknown, spec: ConnectionSpec, via: ConnectionSpec): unknown {
+  if (!(err instanceof ConnectError)) return err;
+  const Kind = err.constructor as typeof ConnectError;
+  return new Kind(`cannot reach ${spec.name} through its jump host: ${err.message}`, {
+    host: spec.name,
+    cause: err,
+    hint: err.hint ?? `Check the jump host ${via.host} (ProxyJump in ansible_ssh_common_args or ~/.ssh/config).`,
+  });
+}
+
 /**
  * Open a connection, retrying refused/timed-out/unreachable setups with exponential backoff.
- * Auth and host key failures are never retried.
+ * Auth and host key failures are never retried. A jump host is connected first (and closed with it).
  */
 export async function openConnection(spec: ConnectionSpec): Promise<ClientType> {
-  const attempts = Math.max(1, spec.connectAttempts ?? CONNECT_DEFAULTS.connectAttempts);
+  const route: Route = resolveRoute(spec);
+  const target = route.spec;
+  let jump: ClientType | undefined;
+  if (route.via) jump = await openConnection(route.via).catch((e: unknown) => Promise.reject(throughJump(e, target, route.via!)));
+  const sockFor = jump ? forward(jump, route.via!, target) : route.proxyCommand ? proxyCommand(target, route.proxyCommand) : undefined;
+  const attempts = Math.max(1, target.connectAttempts ?? CONNECT_DEFAULTS.connectAttempts);
   const delays = retryDelaysMs(attempts);
   for (let i = 1; ; i++) {
     try {
-      return await attempt(spec);
+      const client = await attempt(target, route.identityFiles, sockFor);
+      client.once('close', () => jump?.end());
+      return client;
     } catch (f) {
       // planAuth throws AuthError directly (bad key file): not an AttemptFailure.
-      if (f instanceof AuthError) throw f;
+      if (f instanceof AuthError) {
+        jump?.end();
+        throw f;
+      }
       const { error, retryable } = f as AttemptFailure;
       if (!retryable || i >= attempts) {
+        jump?.end();
         if (i > 1) error.message += ` (after ${i} attempts)`;
         throw error;
       }

@@ -43,6 +43,15 @@ export interface ConnectionSpec {
   connectTimeoutMs?: number;
   /** Connection setup attempts (1 = no retry). Retries only for refused/timed out, never auth or host key. */
   connectAttempts?: number;
+  /**
+   * OpenSSH command-line words (Ansible's ssh_args, ansible_ssh_common_args, ansible_ssh_extra_args):
+   * `-o ProxyJump=…`, `-o ProxyCommand=…`, `-J`, `-i`, `-p`, `-l`, `-F` and other `-o` options (ssh-options.ts).
+   */
+  sshArgs?: string[];
+  /** The OpenSSH client config to read (default ~/.ssh/config; `none`: none). */
+  sshConfigFile?: string;
+  /** Which settings are only defaults, so the ssh args and ~/.ssh/config may set them (as in ssh, the command line wins). */
+  defaulted?: { user?: boolean; port?: boolean; hostKeyChecking?: boolean };
 }
 
 /** Counters every transport keeps, read by tests and the benchmark. */

@@ -3,7 +3,9 @@
  * ran with: every Tomcat instance (its HTTP port, jvmRoute, cluster receiver) and every Apache.
  */
 import { UsageError } from '../core/errors.ts';
+import { dirname } from 'node:path';
 import { loadInventory } from '../inventory/load.ts';
+import type { VaultKeyring } from '../inventory/vault.ts';
 import type { Inventory } from '../inventory/types.ts';
 import { loadOperations } from '../ops/registry.ts';
 import { loadPlaybook } from '../playbook/load.ts';
@@ -54,8 +56,13 @@ function ports(host: string, i: InstanceVar): { http: number; receiver: number }
 }
 
 /** Every Tomcat instance and Apache of the inventory, as the playbook's first play sees them. */
-export async function loadTargets(inventory: string, playbook: string, extra: Record<string, unknown>): Promise<Targets> {
-  const inv = await loadInventory(inventory);
+export async function loadTargets(
+  inventory: string | string[],
+  playbook: string,
+  extra: Record<string, unknown>,
+  vault?: VaultKeyring,
+): Promise<Targets> {
+  const inv = await loadInventory(inventory, { playbookDir: dirname(playbook), vault });
   const pb = await loadPlaybook(playbook, await loadOperations());
   const play = pb.plays[0];
   if (!play) throw new UsageError(`${playbook} has no play`);

@@ -25,6 +25,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const dir = mkdtempSync(join(tmpdir(), 'pv-fuzz-'));
 const INVENTORY = readFileSync(join(ROOT, 'inventory/multi-host.yml'), 'utf8');
 const RECIPE = join(ROOT, 'playbooks/tomcat-cluster.yml');
+const INI = readFileSync(join(ROOT, 'test/fixtures/inventory/ini/cluster.ini'), 'utf8');
 const ENGINE = readFileSync(join(ROOT, 'test/fixtures/engine/site.yml'), 'utf8');
 /** Inputs tried per property (the note's fuzz line reads this). */
 export const tried: Record<string, number> = {};
@@ -155,6 +156,16 @@ describe('no crash on any input (fast-check, fixed seed)', () => {
       fc.asyncProperty(yamlText(INVENTORY), async (text) => {
         count('inventory');
         await loadInventory(file('hosts.yml', text)).catch(typed);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it('INI inventories: loaded, or an InventoryError with exit 4', async () => {
+    await fc.assert(
+      fc.asyncProperty(yamlText(INI), async (text) => {
+        count('ini-inventory');
+        await loadInventory(file('hosts.ini', text)).catch(typed);
       }),
       { seed: SEED, numRuns: RUNS },
     );

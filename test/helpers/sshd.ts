@@ -92,8 +92,11 @@ export function ensureTestUsers(): void {
   renameSync(tmp, '/etc/sudoers.d/provision-test');
 }
 
-/** Start a fresh sshd on a free loopback port; resolves once it is listening. */
-export async function startSshd(): Promise<TestSshd> {
+/**
+ * Start a fresh sshd on a free loopback port; resolves once it is listening.
+ * @param opts.logLevel e.g. `DEBUG1`, so a jump host's log shows the channels it forwards.
+ */
+export async function startSshd(opts: { logLevel?: string } = {}): Promise<TestSshd> {
   ensureTestUsers();
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const dir = mkdtempSync(join(tmpdir(), 'provision-sshd-'));
@@ -128,7 +131,7 @@ export async function startSshd(): Promise<TestSshd> {
       'PasswordAuthentication yes',
       'KbdInteractiveAuthentication no',
       'Subsystem sftp internal-sftp',
-      'LogLevel VERBOSE',
+      `LogLevel ${opts.logLevel ?? 'VERBOSE'}`,
       '',
     ].join('\n'),
   );

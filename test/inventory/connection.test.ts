@@ -29,6 +29,8 @@ describe('connectionSpecFor', () => {
       hostKeyChecking: 'strict',
       knownHostsFile: `${dir}/known_hosts`,
       connectAttempts: 3,
+      // The inventory gave user and port; host key checking is a default ~/.ssh/config may set.
+      defaulted: { user: false, port: false, hostKeyChecking: true },
     });
   });
 
@@ -64,6 +66,8 @@ describe('connectionSpecFor', () => {
       agent: true,
       become: false,
       hostKeyChecking: 'strict',
+      // Defaults, which ~/.ssh/config or -o options may override, as they would for ssh.
+      defaulted: { user: true, port: true, hostKeyChecking: true },
     });
   });
 
