@@ -129,7 +129,9 @@ describe('the recipe refuses bad input before any change', () => {
 
   it('a mistyped apache_home never falls back to another Apache on the host; two Apaches and no choice name both', async () => {
     // A CentOS package's Apache next to the recipe's source build.
-    await lab.exec(host(), `mkdir -p /etc/httpd/conf && cp ${RHEL_CONF} /etc/httpd/conf/httpd.conf`);
+    // The host has its own /tmp (where a CI clone may live): the file travels in the command, not by path.
+    const conf = readFileSync(RHEL_CONF).toString('base64');
+    await lab.exec(host(), `mkdir -p /etc/httpd/conf && echo ${conf} | base64 -d > /etc/httpd/conf/httpd.conf`);
     try {
       const typo = await cli(['-i', inventory({ apache_home: '/usr/local/apache' })]);
       expect(typo.code, typo.out).toBe(2);

@@ -78,11 +78,12 @@ describe('verify with an application that is not the counter app', () => {
 
   it('a session that is not replicated: the other instance issues a new one, and verify says so', async () => {
     // Cut replication only: membership heartbeats (multicast UDP) go on, the TCP sends to the receivers
-    // (ports 4000-4001) are dropped in the host's own namespace.
+    // (ports 4000-4001) are refused at once (a reset) in the host's own namespace, so requests do not wait on the
+    // synchronous replication acknowledgement.
     await lab.exec(
       host(),
       'nft add table inet pvtest && nft add chain inet pvtest out "{ type filter hook output priority 0; }" && ' +
-        'nft add rule inet pvtest out tcp dport 4000-4001 drop',
+        'nft add rule inet pvtest out tcp dport 4000-4001 reject with tcp reset',
     );
     try {
       const r = await cli(['verify', '-i', inv(), ...vars()]);
