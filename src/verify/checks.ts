@@ -20,7 +20,8 @@ const LAST_START = quote('Starting service \\[');
 /** `…memberAdded … tcp://{10, 179, 2, 11}:4001 …` → `event=memberAdded 10, 179, 2, 11:4001`. */
 const EVENT_SED = quote('s/.*(memberAdded|memberDisappeared).*tcp:\\/\\/\\{([0-9, ]+)\\}:([0-9]+).*/event=\\1 \\2:\\3/');
 
-const label = (i: InstanceTarget) => `${i.jvmRoute} (${i.host}:${i.httpPort})`;
+/** How a check names an instance: `tomcat2 (web1:8081)`. */
+export const label = (i: InstanceTarget) => `${i.jvmRoute} (${i.host}:${i.httpPort})`;
 
 /** Shell printing, per instance, its HTTP status, whether it runs, and its membership events. */
 function probeScript(list: InstanceTarget[], path: string): string {

@@ -8,7 +8,7 @@
  */
 import { sh } from '../core/quote.ts';
 import type { Transport } from '../transport/types.ts';
-import type { CheckRow } from './checks.ts';
+import { label, type CheckRow } from './checks.ts';
 import { apacheReason, instanceReason } from './reasons.ts';
 import type { ApacheTarget, InstanceTarget } from './targets.ts';
 
@@ -25,8 +25,6 @@ interface Answer {
   /** The session id the answer set, if any. */
   setId?: string;
 }
-
-const label = (i: InstanceTarget) => `${i.jvmRoute} (${i.host}:${i.httpPort})`;
 
 function setCookieId(headers: string[], name: string): string | undefined {
   for (const h of headers) {

@@ -10,24 +10,16 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useLab } from '../helpers/lab.ts';
 import { BIN } from '../helpers/recipe.ts';
-import { cutPlaybook, rollback, run, SITE, snapshot, startApache } from './helpers.ts';
+import { cutPlaybook, referenceRun, rollback, run, SITE, snapshot } from './helpers.ts';
 
 const lab = useLab({ profile: 'scale', hosts: 2, services: false });
-const pristine = new Map<string, string>();
-const converged = new Map<string, string>();
+let pristine = new Map<string, string>();
+let converged = new Map<string, string>();
 let inventory: string;
 
 beforeAll(async () => {
   inventory = lab.info.inventoryPath;
-  for (const h of lab.hosts) {
-    await startApache(lab, h);
-    pristine.set(h, await snapshot(lab, h));
-  }
-  const r = await run(inventory, SITE);
-  if (r.exitCode !== 0) throw new Error(r.failures);
-  for (const h of lab.hosts) converged.set(h, await snapshot(lab, h));
-  const rb = await rollback(inventory);
-  if (rb.exitCode !== 0) throw new Error(JSON.stringify(rb));
+  ({ pristine, converged } = await referenceRun(lab, inventory));
 }, 300_000);
 
 /** Every run gets its own journal disk: a 4 MiB tmpfs on /var/lib/provision (the journal and the backups). */

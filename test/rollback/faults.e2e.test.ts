@@ -8,11 +8,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readHistory } from '../../src/journal/history.ts';
 import { withHosts } from '../../src/journal/hosts.ts';
 import { useLab } from '../helpers/lab.ts';
-import { apache, cutPlaybook, rollback, run, SITE, snapshot, startApache } from './helpers.ts';
+import { apache, cutPlaybook, referenceRun, rollback, run, SITE, snapshot } from './helpers.ts';
 
 const lab = useLab({ profile: 'scale', hosts: 2, services: false });
-const pristine = new Map<string, string>();
-const converged = new Map<string, string>();
+let pristine = new Map<string, string>();
+let converged = new Map<string, string>();
 let inventory: string;
 
 /** Cut points (after task n of the 9-task fixture), split over the two hosts so they run in parallel. */
@@ -26,16 +26,7 @@ const CHANGES_AFTER = [0, 1, 2, 3, 4, 5, 6, 9, 10, 11];
 
 beforeAll(async () => {
   inventory = lab.info.inventoryPath;
-  for (const h of lab.hosts) {
-    await startApache(lab, h);
-    pristine.set(h, await snapshot(lab, h));
-  }
-  // The reference: an uninterrupted run's bytes, then back to pristine.
-  const r = await run(inventory, SITE);
-  if (r.exitCode !== 0) throw new Error(r.failures);
-  for (const h of lab.hosts) converged.set(h, await snapshot(lab, h));
-  const rb = await rollback(inventory);
-  if (rb.exitCode !== 0) throw new Error(JSON.stringify(rb));
+  ({ pristine, converged } = await referenceRun(lab, inventory));
 }, 300_000);
 
 async function statusOf(host: string, runId: string) {

@@ -86,3 +86,25 @@ export function sleepPlaybook(seconds: number): string {
   writeFileSync(file, `- name: hold the lock\n  hosts: all\n  tasks:\n    - name: sleep\n      command: { cmd: "sleep ${seconds}" }\n`);
   return file;
 }
+
+/**
+ * The reference of a fault test: every host's pristine bytes (Apache started), then the bytes of an
+ * uninterrupted run of the fixture, then back to pristine by rollback.
+ */
+export async function referenceRun(
+  lab: TestLab,
+  inventory: string,
+): Promise<{ pristine: Map<string, string>; converged: Map<string, string> }> {
+  const pristine = new Map<string, string>();
+  const converged = new Map<string, string>();
+  for (const h of lab.hosts) {
+    await startApache(lab, h);
+    pristine.set(h, await snapshot(lab, h));
+  }
+  const r = await run(inventory, SITE);
+  if (r.exitCode !== 0) throw new Error(r.failures);
+  for (const h of lab.hosts) converged.set(h, await snapshot(lab, h));
+  const rb = await rollback(inventory);
+  if (rb.exitCode !== 0) throw new Error(JSON.stringify(rb));
+  return { pristine, converged };
+}
