@@ -12,6 +12,7 @@ import { notifies, planContext, type PlayRun, type Row } from './plan.ts';
 import { deferKey, rollHandler } from './roll.ts';
 import { remember, resolve } from './register.ts';
 import { runTask, type Masker, type TaskOutcome } from './task-run.ts';
+import { applySegment, countTask, spans } from './segment.ts';
 
 export interface ApplyOptions {
   forks: number;
@@ -29,18 +30,6 @@ export const INTERRUPTED = 'interrupted';
 /** Why the run stops before its next play (a roll that stopped, a batch over max_fail_percentage). */
 export interface PlayOutcome {
   abort?: string;
-}
-
-/**
- * Ansible's recap counts a task once per host, however many loop items it has: failed if an item
- * failed, changed if one changed (or would), skipped if every item was skipped, else ok.
- */
-export function countTask(h: HostRun, rs: TaskResult[]): void {
-  if (!rs.length) return;
-  if (rs.some((r) => r.status === 'failed')) h.recap.failed += 1;
-  else if (rs.some((r) => r.status === 'changed' || r.status === 'would-change')) h.recap.changed += 1;
-  else if (rs.every((r) => r.status === 'skipped')) h.recap.skipped += 1;
-  else h.recap.ok += 1;
 }
 
 /** Run one step (a task or a handler) on every live host, in parallel up to forks/throttle. */
@@ -97,9 +86,11 @@ export function batches<T>(hosts: T[], serial?: Array<number | string>): T[][] {
 /** One batch of a play: its tasks, then its notified handlers (rolling ones roll). */
 async function applyBatch(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {
   for (const h of p.hosts) h.notified.clear();
-  for (let i = 0; i < p.play.tasks.length; i++) {
+  // Tasks that need no answer from the host before the next share one script per host (segment.ts).
+  for (const [from, to] of spans(p.play.tasks)) {
     if (o.signal?.aborted) return { abort: INTERRUPTED };
-    await step(p, o, (h) => p.tasks.get(h.name)?.[i], false);
+    if (from === to) await step(p, o, (h) => p.tasks.get(h.name)?.[from], false);
+    else await applySegment(p, o, from, to);
   }
   for (let i = 0; i < p.play.handlers.length; i++) {
     if (o.signal?.aborted) return { abort: INTERRUPTED };
