@@ -129,7 +129,7 @@ async function runHost(p: PlayRun, o: SegmentOptions, h: HostRun, from: number, 
         if (o.signal?.aborted) break;
         const ctx = planContext(p, h, ht);
         // It reads the host: the changes before it are made first, as one step per task would.
-        if (h.queuedCount && readsHost(h, ht, ctx) && !(await flush())) {
+        if (h.queuedCount && readsHost(h, ht, ctx) && (!(await flush()) || o.signal?.aborted)) {
           stopped = true;
           break;
         }
