@@ -23,6 +23,12 @@ const EOF = 'PROVISION_EOF_7f3a';
 /** Files larger than this are not inlined in a batch (base64 grows them by a third). */
 const INLINE_MAX = 24 * 1024;
 
+/** Shell to run after a batch's changes, and what takes its output in (FactCache.readAfter). */
+export interface AfterScript {
+  script: string;
+  take: (stdout: string) => void;
+}
+
 /** One change ready to run: its journaled subshell, and what it belongs to. */
 interface Part {
   change: Change;
@@ -131,16 +137,25 @@ export class HostRun {
   /**
    * Make every queued change, in order (the same batches as applyAll). `made` is called for each
    * change made. On a failure, the ticket of the change that failed (the rest were not made) and why.
+   * `after`: shell run at the end of the last batch once every change is made (a fact read), given its output.
    */
-  async flush(made: (ticket: number, task: string, summary: string) => void): Promise<{ failed?: { ticket: number; error: unknown } }> {
+  async flush(
+    made: (ticket: number, task: string, summary: string) => void,
+    after?: AfterScript,
+  ): Promise<{ failed?: { ticket: number; error: unknown } }> {
     const parts = this.queued;
     this.queued = [];
     let at = 0;
     try {
-      await this.execute(parts, false, (p) => {
-        at += 1;
-        made(p.ticket!, p.task, p.change.summary);
-      });
+      await this.execute(
+        parts,
+        false,
+        (p) => {
+          at += 1;
+          made(p.ticket!, p.task, p.change.summary);
+        },
+        after,
+      );
       return {};
     } catch (error) {
       return { failed: { ticket: parts[at]!.ticket!, error } };
@@ -180,13 +195,13 @@ export class HostRun {
    * content follows the script on stdin, so a batch carries at most one (every other part reads
    * its own here-document or /dev/null).
    */
-  private async execute(parts: Part[], waitAnnounced = false, made?: (p: Part) => void): Promise<string[]> {
+  private async execute(parts: Part[], waitAnnounced = false, made?: (p: Part) => void, after?: AfterScript): Promise<string[]> {
     let batch: Part[] = [];
     let size = 0;
     let stdin: Buffer | undefined;
     const outs: string[] = [];
-    const send = async () => {
-      if (batch.length) outs.push(await this.run(batch, stdin, waitAnnounced, made));
+    const send = async (last?: AfterScript) => {
+      if (batch.length) outs.push(await this.run(batch, { stdin, waitAnnounced, made, after: last }));
       batch = [];
       size = 0;
       stdin = undefined;
@@ -197,16 +212,23 @@ export class HostRun {
       size += p.part.length;
       stdin ??= p.stdin;
     }
-    await send();
+    await send(after);
     return outs;
   }
 
   /** Run one batch; returns its stdout (what the changes printed, e.g. a drain's outcome). */
-  private async run(batch: Part[], stdin?: Buffer, waitAnnounced = false, made?: (p: Part) => void): Promise<string> {
+  private async run(
+    batch: Part[],
+    o: { stdin?: Buffer | undefined; waitAnnounced?: boolean; made?: ((p: Part) => void) | undefined; after?: AfterScript | undefined },
+  ): Promise<string> {
+    const { stdin, made } = o;
     if (!this.recordOpen) this.openedAt = new Date().toISOString();
     const pre = this.recordOpen ? '' : `${this.metaScript('running')} || exit 90\n`;
-    const script = pre + batch.map((b, i) => `${b.part}\nrc=$?; echo "@@pvc ${i} $rc"; [ $rc = 0 ] || exit $rc`).join('\n');
-    if (!waitAnnounced) this.announceWaits(batch.map((b) => b.change));
+    const script =
+      pre +
+      batch.map((b, i) => `${b.part}\nrc=$?; echo "@@pvc ${i} $rc"; [ $rc = 0 ] || exit $rc`).join('\n') +
+      (o.after ? `\n${o.after.script}` : '');
+    if (!o.waitAnnounced) this.announceWaits(batch.map((b) => b.change));
     const res = await this.transport.exec(script, stdin ? { stdin } : {});
     this.recordOpen = true;
     const done = new Set([...res.stdout.matchAll(/^@@pvc (\d+) 0$/gm)].map((m) => Number(m[1])));
@@ -237,6 +259,7 @@ export class HostRun {
         { host: this.name, task: b.task, hint: failureHint(b.change, code) },
       );
     }
+    o.after?.take(res.stdout);
     return res.stdout;
   }
 

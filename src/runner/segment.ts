@@ -6,7 +6,8 @@
  * made together, in order, by one script: each change journaled before it is made, the script
  * stopping at the first failure, which fails the task it belongs to; the tasks after it did not run.
  * A task that must read the host first (a fact its predecessors may have changed, after a command)
- * has the changes before it made first, as a step would. Results are then reported task by task, in
+ * has the changes before it made first, as a step would, and its facts read at the end of that same
+ * script. Results are then reported task by task, in
  * the same order and with the same events as one step per task (play.ts).
  */
 import { forkLimit } from '../core/forks.ts';
@@ -14,7 +15,7 @@ import type { TaskResult } from '../core/result.ts';
 import type { Task } from '../playbook/types.ts';
 import { RunEmitter, type RunEvents } from './events.ts';
 import type { HostTask } from './expand.ts';
-import type { HostRun } from './host-run.ts';
+import type { AfterScript, HostRun } from './host-run.ts';
 import { planContext, type PlayRun } from './plan.ts';
 import { remember, resolve } from './register.ts';
 import { deferKey } from './roll.ts';
@@ -99,13 +100,15 @@ async function runHost(p: PlayRun, o: SegmentOptions, h: HostRun, from: number, 
     if (last) ran[at]!.steps.length = ran[at]!.steps.indexOf(last) + 1;
   };
   /** Make what is queued; false when a change failed (its task then fails, the rest did not run). */
-  const flush = async (): Promise<boolean> => {
+  const flush = async (after?: AfterScript): Promise<boolean> => {
     if (!h.queuedCount) {
       settled = flat.length;
       return true;
     }
-    const r = await h.flush((ticket, task, summary) =>
-      byTicket.get(ticket)!.events.push(['change', { host: h.name, task: o.mask(task), summary: o.mask(summary) }]),
+    const r = await h.flush(
+      (ticket, task, summary) =>
+        byTicket.get(ticket)!.events.push(['change', { host: h.name, task: o.mask(task), summary: o.mask(summary) }]),
+      after,
     );
     if (!r.failed) {
       settled = flat.length;
@@ -125,11 +128,17 @@ async function runHost(p: PlayRun, o: SegmentOptions, h: HostRun, from: number, 
       const group = resolve(picked, h.registered);
       const r: Ran = { index: i, group, steps: [] };
       ran.push(r);
-      for (const ht of group) {
+      for (const [j, ht] of group.entries()) {
         if (o.signal?.aborted) break;
         const ctx = planContext(p, h, ht);
-        // It reads the host: the changes before it are made first, as one step per task would.
-        if (h.queuedCount && readsHost(h, ht, ctx) && (!(await flush()) || o.signal?.aborted)) {
+        // It reads the host: the changes before it are made first, as one step per task would, and
+        // what it reads is read at the end of the same script.
+        const rest = () => [
+          ...group.slice(j + 1),
+          ...Array.from({ length: to - i }, (_, k) => p.tasks.get(h.name)?.[i + 1 + k] ?? []).flat(),
+        ];
+        const read = h.queuedCount ? readFirst(p, h, ht, rest()) : undefined;
+        if (read && (!(await flush(read)) || o.signal?.aborted)) {
           stopped = true;
           break;
         }
@@ -163,15 +172,23 @@ async function runHost(p: PlayRun, o: SegmentOptions, h: HostRun, from: number, 
   return ran;
 }
 
-/** Whether planning this item reads the host (a fact not known, e.g. after a command made its changes). */
-function readsHost(h: HostRun, ht: HostTask, ctx: ReturnType<typeof planContext>): boolean {
-  if (ht.skip) return false;
-  try {
-    return ht.op.facts(ht.args, ctx).some((r) => !h.facts.has(r));
-  } catch {
-    // runTask reports the error as the task's failure.
-    return false;
-  }
+/**
+ * What planning this item must read from the host first (facts not known, e.g. after a command),
+ * if anything; with it, what the segment's later items read (known now, they need no read of their own).
+ */
+function readFirst(p: PlayRun, h: HostRun, ht: HostTask, rest: HostTask[]): AfterScript | undefined {
+  const wants = (x: HostTask) => {
+    if (x.skip || x.later) return [];
+    try {
+      return x.op.facts(x.args, planContext(p, h, x));
+    } catch {
+      // runTask reports the error as the task's failure.
+      return [];
+    }
+  };
+  const own = wants(ht);
+  if (!own.some((r) => !h.facts.has(r))) return undefined;
+  return h.facts.readAfter([...own, ...rest.flatMap(wants)]);
 }
 
 /** Apply tasks [from, to] of a play (each batchable) on every live host, then report them task by task. */
