@@ -1,8 +1,9 @@
 /**
  * Ctrl-C through the real CLI on two lab hosts. The first SIGINT stops new changes, lets the script
- * in flight on each host finish (its tasks' changes share one script: runner/segment.ts), releases the locks, records the run as interrupted and says how
- * to go on (exit 130); the rerun finishes the job, and `rollback --run` undoes the interrupted run.
- * A second SIGINT aborts at once: the lock is then stale, and the next run says so.
+ * in flight on each host finish (consecutive tasks share one: runner/segment.ts), releases the
+ * locks, records the run as interrupted and says how to go on (exit 130); the rerun finishes the
+ * job, and `rollback --run` undoes the interrupted run. A second SIGINT aborts at once: the lock is
+ * then stale, and the next run says so.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
