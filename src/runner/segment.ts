@@ -105,6 +105,8 @@ async function runHost(p: PlayRun, o: SegmentOptions, h: HostRun, from: number, 
       settled = flat.length;
       return true;
     }
+    // What the host says while the script runs goes with the last task in it.
+    buffered = flat[flat.length - 1]!.events;
     const r = await h.flush(
       (ticket, task, summary) =>
         byTicket.get(ticket)!.events.push(['change', { host: h.name, task: o.mask(task), summary: o.mask(summary) }]),
