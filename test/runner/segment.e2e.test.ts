@@ -3,8 +3,9 @@
  * on real lab hosts. Beside each run, the same playbook with `throttle` on every task (a throttled
  * task is never batched: one round trip per changing task, as before) on a fresh host: the batched
  * run takes fewer round trips for the same results, task by task, the same journal and the same
- * files. A change that fails in the middle of the script fails its own task, the task after it is
- * never made nor journaled, and the host is put back; another host goes on to the end.
+ * files. A change (a file's validation, a command) that fails in the middle of the script fails its
+ * own task, the task after it is never made nor journaled, and the host is put back; another host
+ * goes on to the end.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,20 @@ function playbook(name: string, o: { throttle?: boolean; bad?: string } = {}): s
   ];
   const path = join(dir, `${name}.yml`);
   writeFileSync(path, stringify([{ name: 'files', hosts: 'all', tasks }]));
+  return path;
+}
+
+/** A command that fails mid-script; the copy after it must read the host (after a command), so its read ends that script. */
+function commandPlaybook(name: string, throttle: boolean): string {
+  const t = throttle ? { throttle: 5 } : {};
+  const tasks = [
+    { name: 'app directory', file: { path: '/srv/seg', state: 'directory' }, ...t },
+    { name: 'first file', copy: { dest: '/srv/seg/one.conf', content: 'one\n' }, ...t },
+    { name: 'a command that fails', shell: { cmd: 'echo oops >&2; exit 4', creates: '/srv/seg/made' }, ...t },
+    { name: 'last file', copy: { dest: '/srv/seg/last.conf', content: 'last\n' }, ...t },
+  ];
+  const path = join(dir, `${name}.yml`);
+  writeFileSync(path, stringify([{ name: 'command', hosts: 'all', tasks }]));
   return path;
 }
 
@@ -129,5 +144,33 @@ describe('first run in one script per host', () => {
     expect(await journal(h1, stepped.runId)).toBe(entries);
     expect(await files(h1)).toBe('absent');
     expect(batched.json!.recap[h1]!.roundTrips).toBeLessThan(stepped.json!.recap[h1]!.roundTrips);
+  });
+
+  it('a command failing mid-script fails its task, named with its exit code and stderr, as one round trip per task would', async () => {
+    const h1 = lab.hosts[0]!;
+    await lab.exec(h1, 'rm -rf /srv/seg');
+    const batched = await run(commandPlaybook('command', false), h1);
+    await lab.exec(h1, 'rm -rf /srv/seg');
+    const stepped = await run(commandPlaybook('command-stepped', true), h1);
+    expect(batched.code, batched.out).toBe(2);
+    expect(batched.shown(h1)).toEqual(stepped.shown(h1));
+    expect(batched.shown(h1).map((l) => l.split(':').slice(0, 2).join(':'))).toEqual([
+      'app directory: changed',
+      'first file: changed',
+      'a command that fails: failed',
+    ]);
+    expect(batched.shown(h1)[2]).toMatch(/exit 4.*oops/);
+    const entries = await journal(h1, batched.runId);
+    expect(entries).toBe(await journal(h1, stepped.runId));
+    expect(entries.split('\n').map((l) => /"task":"([^"]+)"/.exec(l)?.[1] ?? l)).toEqual([
+      'app directory',
+      'first file',
+      'a command that fails',
+      'status=rolled-back',
+    ]);
+    expect(await files(h1)).toBe('absent');
+    // Facts and lock, the three tasks' changes, the record closed (the rollback's own round trips aside):
+    // one round trip per task takes two more.
+    expect(batched.json!.recap[h1]!.roundTrips).toBe(stepped.json!.recap[h1]!.roundTrips - 2);
   });
 });
