@@ -1,7 +1,9 @@
 /**
  * Applying one play, Ansible's linear strategy: every task runs on all live hosts (at most `forks`
  * at once, or the task's `throttle`) before the next starts; handlers run once at the end of the
- * play where notified. Also reports a plan (from src/runner/plan.ts) in the same shape.
+ * play where notified. Consecutive tasks that need no answer from the host share one script per
+ * host (segment.ts): a host makes them without waiting for the others between them, and they are
+ * reported task by task as here. Also reports a plan (from src/runner/plan.ts) in the same shape.
  */
 import { forkLimit } from '../core/forks.ts';
 import type { TaskResult } from '../core/result.ts';
