@@ -15,6 +15,7 @@ import { mkdir } from './mkdir.ts';
 import { pkg } from './package.ts';
 import { remove } from './remove.ts';
 import { service } from './service.ts';
+import { stagedCheck } from './staged-check.ts';
 import { systemdReload } from './systemd-reload.ts';
 import { write } from './write.ts';
 
@@ -32,6 +33,7 @@ export const CHANGES = {
   package: pkg,
   balancer,
   'systemd-reload': systemdReload,
+  'staged-check': stagedCheck,
 } satisfies { [K in ChangeKind]: ChangeDef<K, any> };
 
 type EntryOfDef<D> = D extends ChangeDef<any, infer E> ? E : never;
