@@ -97,7 +97,7 @@ function planBalancer(a: HttpdBalancerArgs, facts: Facts, ctx: PlanContext): Pla
     // First, so a config that fails its test leaves every old file (and link) in place.
     changes.unshift({
       kind: 'staged-check',
-      summary: `test the new config (${check}) with ${paths} staged, before writing`,
+      summary: `test the new Apache config on staged ${paths} before writing them (${check})`,
       entries: laid.staged,
       check,
     });
