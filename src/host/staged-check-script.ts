@@ -74,7 +74,12 @@ export function stagedCheckScript(entries: StagedEntry[], check: string): string
   out.push(
     `unshare --mount sh -s "$st" <<'${DELIM}'\n${inner.join('\n')}\n${DELIM}`,
     'rc=$?',
-    `if [ $rc -ne 0 ] && [ $rc -ne ${STAGED_CHECK_FAILED} ]; then echo 'staged config test: could not stage the files in a private mount namespace (unshare --mount needs root)' >&2; exit ${STAGED_CHECK_UNAVAILABLE}; fi`,
+    `if [ $rc -ne 0 ] && [ $rc -ne ${STAGED_CHECK_FAILED} ]; then ` +
+      fail(
+        STAGED_CHECK_UNAVAILABLE,
+        'staged config test: could not stage the files in a private mount namespace (unshare --mount needs root)',
+      ) +
+      '; fi',
     'exit $rc',
   );
   return out.join('\n');

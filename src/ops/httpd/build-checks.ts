@@ -54,7 +54,8 @@ export function adaptToBuild(spec: BalancerSpec, members: MemberInput[], p: Buil
     const missing = secretMembers.filter((m) => m.http_port === undefined);
     if (missing.length > 0) {
       throw new OperationError(
-        `Apache on ${p.host} is ${found} (no AJP secret before ${since}) and member ${missing.map((m) => `${m.host}:${m.port}`).join(', ')} has no http_port to fall back to`,
+        `Apache on ${p.host} is ${found} (no AJP secret before ${since}) and member ` +
+          `${missing.map((m) => `${m.host}:${m.port}`).join(', ')} has no http_port to fall back to`,
         { hint: "give every AJP member http_port: its Tomcat's HTTP connector port (e.g. 8080)" },
       );
     }
@@ -82,15 +83,18 @@ function checkHealthBuild(p: BuildInput, found: string): void {
     throw new OperationError(
       `Apache on ${p.host} is ${found}: health_check needs mod_proxy_hcheck, which httpd has since ${versionText(HCHECK_SINCE)}`,
       {
-        hint: `upgrade Apache to ${versionText(HCHECK_SINCE)}+, or remove health_check (failed members are then found by requests, kept out for retry seconds)`,
+        hint:
+          `upgrade Apache to ${versionText(HCHECK_SINCE)}+, or remove health_check ` +
+          '(failed members are then found by requests, and kept out for retry seconds)',
       },
     );
   }
   for (const m of healthModulesOf(p)) {
     const file = `${modulesDir(p.resolved.layout, p.resolved.home)}/${m.file}`;
     if (!fileFact(p.facts, file).exists) {
+      const since = versionText(HCHECK_SINCE);
       throw new OperationError(`health_check needs ${m.file} on ${p.host}, and ${file} does not exist`, {
-        hint: `install the Apache package or module that provides mod_${m.name} (httpd ${versionText(HCHECK_SINCE)}+), or remove health_check`,
+        hint: `install the Apache package or module that provides mod_${m.name} (httpd ${since}+), or remove health_check`,
       });
     }
   }
