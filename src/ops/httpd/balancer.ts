@@ -12,7 +12,7 @@
  */
 import type { Change } from '../../core/change.ts';
 import { OperationError } from '../../core/errors.ts';
-import type { FactRequest, Facts } from '../../facts/types.ts';
+import { fact, type FactRequest, type Facts } from '../../facts/types.ts';
 import { defineOperation, type Plan, type PlanContext } from '../types.ts';
 import {
   apacheService,
@@ -26,7 +26,6 @@ import {
   type ApacheLayout,
   type LayoutChoice,
 } from './layout.ts';
-import { fact } from '../../facts/types.ts';
 import { managerUrl } from '../../host/balancer-script.ts';
 import { httpdBalancerSchema, type HttpdBalancerArgs } from './balancer-args.ts';
 import { buildFact, modulesDir, parseBuild } from './build.ts';
@@ -56,7 +55,7 @@ function choiceOf(a: HttpdBalancerArgs, ctx: PlanContext): LayoutChoice {
   return { ...(layout ? { layout } : {}), ...(home ? { apacheHome: home } : {}) };
 }
 
-/** Seconds between health checks when `health_check` gives no interval (Apache's own default is 30). */
+/** Seconds between health checks when `health_check` gives no interval: a dead member is found within about that long. */
 export const DEFAULT_HC_INTERVAL = 5;
 
 const membersOf = (a: HttpdBalancerArgs) => a.members.map((m) => ({ ...m, protocol: m.protocol ?? ('ajp' as const) }));
@@ -102,10 +101,10 @@ function planBalancer(a: HttpdBalancerArgs, facts: Facts, ctx: PlanContext): Pla
       check,
     });
   }
-  if (fellBack) {
-    const w = changes.find((c) => c.kind === 'write');
-    if (w) w.summary += ` (HTTP members: ${build.text ?? 'this Apache'} cannot send the AJP secret)`;
-  }
+  // The user chose the fallback, but must see it happened: in the write's summary, or the ok message.
+  const fallback = fellBack ? `; HTTP members: ${build.text ?? 'this Apache'} cannot send the AJP secret` : '';
+  const w = changes.find((c) => c.kind === 'write');
+  if (w && fallback) w.summary += ` (${fallback.slice(2)})`;
   if (changes.length > 0 && a.reload) {
     changes.push({
       kind: 'service',
@@ -117,7 +116,7 @@ function planBalancer(a: HttpdBalancerArgs, facts: Facts, ctx: PlanContext): Pla
       ...(spec.manager ? { keepDrained: { balancer: spec.name, ...managerUrl(spec.port, spec.manager, spec.serverName) } } : {}),
     });
   }
-  const where = `${resolved.layout} layout, ${resolved.home}`;
+  const where = `${resolved.layout} layout, ${resolved.home}${fallback}`;
   return { changes, okMessage: `balancer://${a.name} with ${spec.members.length} members already configured (${where})` };
 }
 

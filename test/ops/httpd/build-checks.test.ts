@@ -95,6 +95,10 @@ describe('AJP secret on an Apache older than 2.4.42', () => {
     expect(plan.changes.find((c) => c.kind === 'write')!.summary).toContain(
       '(HTTP members: Apache/2.4.6 (CentOS) cannot send the AJP secret)',
     );
+    host.apply(plan.changes);
+    const again = await host.plan(httpdBalancerOp, { ...ajp, ajp_secret_unsupported: 'http' }, ctxFor());
+    expect(again.changes).toEqual([]);
+    expect(again.okMessage).toContain('HTTP members: Apache/2.4.6 (CentOS) cannot send the AJP secret');
   });
 
   it('refuses the fallback for a member without http_port', async () => {
