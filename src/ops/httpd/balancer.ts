@@ -96,7 +96,7 @@ function planBalancer(a: HttpdBalancerArgs, facts: Facts, ctx: PlanContext): Pla
     // First, so a config that fails its test leaves every old file (and link) in place.
     changes.unshift({
       kind: 'staged-check',
-      summary: `test the new Apache config on staged ${paths} before writing them (${check})`,
+      summary: `test the new Apache config (${check}) on staged copies of ${paths}, before any is written`,
       entries: laid.staged,
       check,
     });

@@ -53,11 +53,11 @@ describe('httpd_balancer on the Debian package', () => {
   it('links the modules like a2enmod, writes the site and links it like a2ensite', async () => {
     const plan = await host.plan(httpdBalancerOp, args, ctxFor());
     expect(plan.changes.map((c) => c.summary)).toEqual([
-      `test the new Apache config on staged ${SITE}, /etc/apache2/mods-enabled/proxy.load, ` +
+      `test the new Apache config (/usr/sbin/apache2ctl -t) on staged copies of ${SITE}, /etc/apache2/mods-enabled/proxy.load, ` +
         '/etc/apache2/mods-enabled/proxy.conf, /etc/apache2/mods-enabled/proxy_ajp.load, /etc/apache2/mods-enabled/proxy_http.load, ' +
         '/etc/apache2/mods-enabled/proxy_balancer.load, /etc/apache2/mods-enabled/proxy_balancer.conf, ' +
         '/etc/apache2/mods-enabled/lbmethod_byrequests.load, /etc/apache2/mods-enabled/slotmem_shm.load, ' +
-        '/etc/apache2/sites-enabled/provision-balancer-app.conf before writing them (/usr/sbin/apache2ctl -t)',
+        '/etc/apache2/sites-enabled/provision-balancer-app.conf, before any is written',
       'enable module proxy (proxy.load)',
       'enable module proxy (proxy.conf)',
       'enable module proxy_ajp (proxy_ajp.load)',
