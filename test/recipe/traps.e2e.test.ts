@@ -66,7 +66,8 @@ describe('traps caught before any change', () => {
       const r = await refused(['-i', lab.info.inventoryPath], before);
       expect(r.out).toContain(
         `fatal: [${host()}]: FAILED! => /opt/tomcat/conf/context.xml:28 on ${host()}: <Manager className="StandardManager"> ` +
-          "in the Context of every application of /opt/tomcat: Tomcat uses it instead of the cluster's manager, so sessions there are not replicated",
+          'in the Context of every application of /opt/tomcat: ' +
+          "Tomcat uses it instead of the cluster's manager, so sessions there are not replicated",
       );
       expect(r.out).toMatch(/hint: remove the <Manager> element \(or comment it out\).*set the manager in the cluster settings instead/);
       const j = await cli(['-i', lab.info.inventoryPath, '--json']);
@@ -97,7 +98,8 @@ describe('traps caught before any change', () => {
   it('--check warns about DeltaManager with 5 members and a hand-deployed application without <distributable/>', async () => {
     await lab.exec(
       host(),
-      'mkdir -p /opt/tomcat/webapps/shop/WEB-INF && printf \'<?xml version="1.0"?>\\n<web-app version="4.0"/>\\n\' > /opt/tomcat/webapps/shop/WEB-INF/web.xml',
+      'mkdir -p /opt/tomcat/webapps/shop/WEB-INF && ' +
+        'printf \'<?xml version="1.0"?>\\n<web-app version="4.0"/>\\n\' > /opt/tomcat/webapps/shop/WEB-INF/web.xml',
     );
     try {
       const inv = inventory(instances(5));
@@ -106,7 +108,8 @@ describe('traps caught before any change', () => {
       const delta =
         /\[WARNING\] the multicast cluster 228\.0\.0\.4:45564 has 5 members with DeltaManager, .*-e cluster_manager=BackupManager/;
       const shop = new RegExp(
-        `\\[${host()}\\] \\[WARNING\\] /opt/tomcat/webapps/shop/WEB-INF/web\\.xml on ${host()}: shop \\(deployed by hand: no shop\\.war beside it\\) is not distributable`,
+        `\\[${host()}\\] \\[WARNING\\] /opt/tomcat/webapps/shop/WEB-INF/web\\.xml on ${host()}: ` +
+          'shop \\(deployed by hand: no shop\\.war beside it\\) is not distributable',
       );
       expect(r.out).toMatch(delta);
       expect(r.out).toMatch(shop);

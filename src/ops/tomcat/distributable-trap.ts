@@ -35,7 +35,8 @@ export function handDeployedWarnings(home: string, facts: Facts, ctx: PlanContex
     if (d !== true) {
       out.push(
         `${web} on ${ctx.host}: ${app.name} (deployed by hand: no ${app.name}.war beside it) is not distributable: ${d}, ` +
-          'so Tomcat does not replicate its sessions; add <distributable/> to its web.xml, or deploy it with the war operation (which adds it)',
+          'so Tomcat does not replicate its sessions; add <distributable/> to its web.xml, ' +
+          'or deploy it with the war operation (which adds it)',
       );
     }
     const file = `${app.dir}/META-INF/context.xml`;
