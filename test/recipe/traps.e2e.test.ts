@@ -92,7 +92,13 @@ describe('traps caught before any change', () => {
     );
     const r = await refused(['-i', lab.info.inventoryPath, '-e', `app_src=${app}`], pristine);
     expect(r.out).toContain(`${app}!/META-INF/context.xml:3 on ${host()}: <Manager className="PersistentManager"> in the Context of`);
-    expect(r.out).toMatch(/hint: remove the <Manager> element.*give the war task ownManager: true/);
+    expect(r.out).toMatch(/hint: remove the <Manager> element.*give the war task ownManager: true \(the recipe: -e app_own_manager=true\)/);
+    // Meant (sessions kept elsewhere): the operator says so, and it is a warning.
+    const meant = await cli(['-i', lab.info.inventoryPath, '-e', `app_src=${app}`, '-e', 'app_own_manager=true', '--check']);
+    expect(meant.code, meant.out).toBe(0);
+    expect(meant.out).toMatch(
+      /\[WARNING\] .*META-INF\/context\.xml:3 on \S+: <Manager className="PersistentManager">.*\(kept: ownManager is true\)/,
+    );
   });
 
   it('--check warns about DeltaManager with 5 members and a hand-deployed application without <distributable/>', async () => {

@@ -25,10 +25,13 @@ export function warInstances(args: Args, ctx: PlanContext): InstanceRef[] {
 
 const shortSum = (s: string | null) => (s ? `sha256 ${s.slice(0, 12)}` : 'none');
 
-/** A warning when the instances of the planned hosts end the run with different WARs `name`. */
-export function appVersionWarnings(planned: PlannedOnHost<Args>[], name: string): string[] {
-  const bySum = new Map<string, string[]>();
+/** A warning per WAR name (`nameOf` each planned item, a loop may deploy several) the instances end the run with different. */
+export function appVersionWarnings<A extends Args>(planned: PlannedOnHost<A>[], nameOf: (args: A) => string): string[] {
+  const byName = new Map<string, Map<string, string[]>>();
   for (const { args, ctx, facts } of planned) {
+    const name = nameOf(args);
+    const bySum = byName.get(name) ?? new Map<string, string[]>();
+    byName.set(name, bySum);
     for (const inst of warInstances(args, ctx)) {
       const sum = sumOf(facts, `${inst.home}/webapps/${name}`);
       const where = `${ctx.host}:${inst.home}`;
@@ -36,13 +39,15 @@ export function appVersionWarnings(planned: PlannedOnHost<Args>[], name: string)
       if (!list.includes(where)) bySum.set(sum, [...list, where]);
     }
   }
-  if (bySum.size < 2) return [];
-  const groups = [...bySum].map(([sum, where]) => `${where.join(', ')} (${sum === '' ? 'no WAR' : shortSum(sum)})`);
-  return [
-    `${name} differs between the cluster's instances and this run does not make them equal: ${groups.join('; ')}. ` +
-      'Sessions replicated between different versions of an application may not deserialize, and users see either version: ' +
-      'deploy it to every instance (the war task on every host, without --limit); its rolling restart changes one at a time',
-  ];
+  return [...byName].flatMap(([name, bySum]) => {
+    if (bySum.size < 2) return [];
+    const groups = [...bySum].map(([sum, where]) => `${where.join(', ')} (${sum === '' ? 'no WAR' : shortSum(sum)})`);
+    return [
+      `${name} differs between the cluster's instances and this run does not make them equal: ${groups.join('; ')}. ` +
+        'Sessions replicated between different versions of an application may not deserialize, and users see either version: ' +
+        'deploy it to every instance (the war task on every host, without --limit); its rolling restart changes one at a time',
+    ];
+  });
 }
 
 function sumOf(facts: Facts, path: string): string {

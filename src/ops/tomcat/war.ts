@@ -45,7 +45,9 @@ export const target = (home: string, name: string) => `${home}/webapps/${name}`;
 /** The name in webapps/: given, or the source's (`app.war`, or `<dir>.war` for a directory). */
 export const warName = (a: WarArgs) => a.name ?? basename(a.src).replace(/(\.war)?\/?$/, '.war');
 const appOf = (name: string) => name.replace(/\.war$/, '');
-const OWN_OK = 'if the application means to keep its own manager (sessions stored elsewhere), give the war task ownManager: true';
+const OWN_OK =
+  'if the application means to keep its own manager (sessions stored elsewhere), give the war task ownManager: true ' +
+  '(the recipe: -e app_own_manager=true)';
 
 export const war = defineOperation<WarArgs>({
   name: 'war',
@@ -115,5 +117,5 @@ export const war = defineOperation<WarArgs>({
     }
     return { changes, okMessage: `${name} is up to date in every instance (sha256 ${sum.slice(0, 12)})`, warnings };
   },
-  acrossHosts: (planned) => appVersionWarnings(planned, warName(planned[0]!.args)),
+  acrossHosts: (planned) => appVersionWarnings(planned, warName),
 });

@@ -230,5 +230,14 @@ describe('traps across the hosts of a cluster', () => {
     expect(w).toContain(
       `web1:/opt/tomcat, web1:/opt/tomcat2 (${sum('v2')}); web2:/opt/tomcat (${sum('v1')}); web2:/opt/tomcat2 (no WAR). `,
     );
+    // A loop deploying two applications: each is compared with itself only.
+    const two = (['counter.war', 'shop.war'] as const).flatMap((name) =>
+      [1, 2].map((n) => ({
+        args: { src: name },
+        ctx: ctx(`web${n}`, { tomcat_instances: [{ home: '/opt/tomcat' }] }),
+        facts: new MapFacts({ [`/opt/tomcat/webapps/${name}`]: name }),
+      })),
+    );
+    expect(war.acrossHosts!(two)).toEqual([]);
   });
 });
