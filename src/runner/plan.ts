@@ -7,9 +7,11 @@
 import { forkLimit } from '../core/forks.ts';
 import type { TaskResult } from '../core/result.ts';
 import { ansibleFacts } from '../facts/ansible-facts.ts';
-import { fact, type FactRequest } from '../facts/types.ts';
+import { fact, type FactRequest, type Facts } from '../facts/types.ts';
 import type { PlanContext } from '../ops/types.ts';
 import type { Play } from '../playbook/types.ts';
+import { checkAcrossHosts, type PlannedItem } from './across.ts';
+import type { RunEmitter } from './events.ts';
 import type { HostTask } from './expand.ts';
 import type { HostRun } from './host-run.ts';
 import { remember, resolve } from './register.ts';
@@ -61,11 +63,24 @@ export const notifies = (notified: Set<string>, handler: HostTask[]) => {
   return !!t && (notified.has(t.name) || t.listen.some((l) => notified.has(l)));
 };
 
+/** What planning one host leaves for the check across hosts: its planned items and its simulated facts. */
+interface Seen {
+  items: PlannedItem[];
+  sims: Map<string, Facts>;
+}
+
 /** Plan every play on one host, in order, against a fork of its facts. Rows per play. */
-async function planHost(plays: PlayRun[], h: HostRun, mask: Masker, keepSimulation: boolean): Promise<Row[][]> {
+async function planHost(plays: PlayRun[], h: HostRun, mask: Masker, keepSimulation: boolean, seen: Seen): Promise<Row[][]> {
   const real = h.facts;
   h.facts = real.fork();
   const out: Row[][] = [];
+  const plan = async (p: PlayRun, ht: HostTask): Promise<TaskOutcome> => {
+    const ctx = planContext(p, h, ht);
+    const o = await runTask(h, ht, ctx, false, mask);
+    for (const w of o.warnings ?? []) h.emitter?.emit('info', { host: h.name, message: `[WARNING] ${w}` });
+    seen.items.push({ host: h.name, ht, ctx, result: o.result });
+    return o;
+  };
   try {
     for (const p of plays) {
       const rows: Row[] = [];
@@ -77,7 +92,7 @@ async function planHost(plays: PlayRun[], h: HostRun, mask: Masker, keepSimulati
         const group = resolve(g, h.registered);
         const outs: TaskOutcome[] = [];
         for (const ht of group) {
-          const out = await runTask(h, ht, planContext(p, h, ht), false, mask);
+          const out = await plan(p, ht);
           outs.push(out);
           rs.push(out.result);
           if (out.result.status === 'would-change') ht.task.notify.forEach((n) => notified.add(n));
@@ -89,10 +104,11 @@ async function planHost(plays: PlayRun[], h: HostRun, mask: Masker, keepSimulati
         if (!notifies(notified, g)) continue;
         const rs: TaskResult[] = [];
         const group = resolve(g, h.registered);
-        for (const ht of group) rs.push((await runTask(h, ht, planContext(p, h, ht), false, mask)).result);
+        for (const ht of group) rs.push((await plan(p, ht)).result);
         rows.push({ name: group[0]!.task.name, handler: true, ...(group[0]!.task.rolling ? { rolling: true } : {}), results: rs });
       }
     }
+    seen.sims.set(h.name, h.facts);
   } finally {
     // In --check the simulation is all there is; otherwise the apply starts from the real facts.
     if (!keepSimulation) h.facts = real;
@@ -109,8 +125,9 @@ export interface PlanOutcome {
 export async function planRun(
   plays: PlayRun[],
   hosts: HostRun[],
-  o: { forks: number; mask: Masker; check: boolean },
+  o: { forks: number; mask: Masker; check: boolean; emitter?: RunEmitter },
 ): Promise<PlanOutcome> {
+  const seen: Seen = { items: [], sims: new Map() };
   const limit = forkLimit(o.forks);
   const rows: Map<string, Row[]>[] = plays.map(() => new Map());
   // Gathered `ansible_*` facts are variables of the tasks expanded when reached (register.ts).
@@ -119,11 +136,15 @@ export async function planRun(
   await Promise.all(
     hosts.map((h) =>
       limit(async () => {
-        const perPlay = await planHost(plays, h, o.mask, o.check);
+        const perPlay = await planHost(plays, h, o.mask, o.check, seen);
         perPlay.forEach((r, i) => rows[i]!.set(h.name, r));
       }),
     ),
   );
+  // Items in host order, whichever host finished planning first.
+  const order = new Map(hosts.map((h, i) => [h.name, i]));
+  seen.items.sort((a, b) => order.get(a.host)! - order.get(b.host)!);
+  checkAcrossHosts(seen.items, seen.sims, o.mask, (message) => o.emitter?.emit('info', { message: `[WARNING] ${message}` }));
   const failed = rows.some((m) => [...m.values()].some((rs) => rs.some((r) => r.results.some((x) => x.status === 'failed'))));
   return { rows, failed };
 }

@@ -54,6 +54,8 @@ export interface TaskOutcome {
    * under this ticket; `settle` turns a failure of that flush at this ticket into the task's outcome.
    */
   queued?: { ticket: number; settle: (err: unknown) => TaskOutcome };
+  /** The plan's warnings (masked). */
+  warnings?: string[];
 }
 
 /** A command's output as `register:` shows it: what its script printed, without the runner's markers. */
@@ -176,6 +178,7 @@ export async function runTask(
       { ...plan.result, ...(apply ? commandValue(changes, outs) : {}) },
       apply || !ran,
     );
+    if (plan.warnings?.length) out.warnings = plan.warnings.map(mask);
     if (known && out.result.status === 'ok') {
       h.facts = known;
       h.uncount(changes.length);
