@@ -5,6 +5,7 @@
  * every step succeeded; the lock is released at the end either way.
  */
 import { hostname, userInfo } from 'node:os';
+import type { WaitSpec } from '../core/change.ts';
 import { sh } from '../core/quote.ts';
 import { actionCommand, statusCommand, waitPrelude, waitScript, withFailPattern } from '../host/service-script.ts';
 import { restoreSnippet } from '../host/backup.ts';
@@ -136,13 +137,25 @@ export function unitItems(u: UnitRollback, peersUp: boolean): ScriptItem[] {
     // When the runs created files (a first deploy), what the run waited for may not exist after the rollback: the
     // application, and its log line (a first cluster's memberAdded, never printed by the Tomcat it was before).
     const created = u.steps.some((s) => s.paths.some((p) => !p.existed));
-    const base = wait && created ? (({ url: _u, pattern: _p, ...rest }) => rest)(wait) : wait;
+    const base: WaitSpec | undefined = wait && created ? (({ url: _u, pattern: _p, ...rest }) => rest)(wait) : wait;
     const w = withFailPattern(base, peersUp ? u.roll.withPeersFail : undefined);
+    const member = u.roll.memberCheck;
+    // Restored files the runs did not create may predate the cluster too (a cluster added to an app already
+    // deployed): such an instance never logs the run's membership line, so only once it runs as a member
+    // (its member check) is the log pattern waited for.
+    const waits =
+      member && w?.pattern
+        ? [
+            // Its port and URL (and the run's failure lines) first; a wait with neither has nothing to wait for here.
+            waitScript(service.name, { ...base, pattern: undefined, ...(base?.port || base?.url ? {} : { logFile: undefined }) }),
+            `if { ${member}\n} >/dev/null 2>&1; then ${waitScript(service.name, w) || 'true'}; fi`,
+          ]
+        : [waitScript(service.name, w)];
+    const sessions = peersUp && u.roll.withPeersFail ? 'sessions received from the other members' : '';
+    const note = waits.length > 1 ? `if the restored files make it a member: ${sessions || 'its membership'}` : sessions;
     items.push({
-      text:
-        `start ${service.name} with the restored files${w ? ' and wait for it' : ''}` +
-        `${peersUp && u.roll.withPeersFail ? ' (sessions received from the other members)' : ''}`,
-      body: [waitPrelude(w), `${actionCommand(service, 'start')} || exit 1`, waitScript(service.name, w)].filter(Boolean).join('\n'),
+      text: `start ${service.name} with the restored files${w ? ' and wait for it' : ''}${note ? ` (${note})` : ''}`,
+      body: [waitPrelude(w), `${actionCommand(service, 'start')} || exit 1`, ...waits].filter(Boolean).join('\n'),
     });
   }
   return items;

@@ -3,6 +3,11 @@
  * changes wait for a unit's stopped window, and the rollback planner grouping a roll's entries
  * into units (restarted in the order they rolled, only when their files changed).
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/core/change.ts';
 import { parseJournal } from '../../src/journal/read.ts';
@@ -192,4 +197,54 @@ describe('rollback of a roll', () => {
       ]);
     },
   );
+
+  it('a unit restored to a config without the cluster (its app already deployed before) is not waited on for membership', async () => {
+    // Its port: the kernel completes the probe's handshake from the backlog while spawnSync blocks.
+    const server = createServer();
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const port = (server.address() as AddressInfo).port;
+    const dir = mkdtempSync(join(tmpdir(), 'provision-roll-'));
+    const log = join(dir, 'catalina.out');
+    const conf = join(dir, 'server.xml');
+    // The run added the cluster to an app deployed before (no file created) and waited for membership; its
+    // member check greps the config the instance runs with.
+    const clustered = {
+      ...roll('t1'),
+      wait: { port, logFile: log, pattern: 'memberAdded', failPattern: 'startup failed', timeoutMs: 1500 },
+      memberCheck: `grep -q SimpleTcpCluster ${conf}`,
+    };
+    const run: FxRun = {
+      ...deploy,
+      entries: [
+        { kind: 'service', service: svc('t1'), serviceBefore: 'running', roll: clustered },
+        { ...war('t1', true), roll: clustered },
+        { kind: 'service', service: svc('t1'), serviceBefore: 'stopped', roll: clustered },
+      ],
+    };
+    const [u] = planRollback(parseJournal(dump([run]))).units;
+    const items = unitItems(u!, true);
+    expect(items[2]!.text).toBe(
+      'start tomcat t1 with the restored files and wait for it ' +
+        '(if the restored files make it a member: sessions received from the other members)',
+    );
+    // The start item alone, in a real shell, with a start that only logs a line.
+    const start = (logs: string, config: string) => {
+      writeFileSync(log, '');
+      writeFileSync(conf, config);
+      const body = items[2]!.body.replace(svc('t1').start, `echo ${logs} >> ${log}`);
+      return spawnSync('sh', ['-c', body], { encoding: 'utf8' });
+    };
+    try {
+      const plain = start('Server startup in', '<Server/>');
+      expect(plain.status, plain.stderr + items[2]!.body).toBe(0);
+      const member = start('Server startup in', '<Cluster className="SimpleTcpCluster"/>');
+      expect(member.status).toBe(75);
+      expect(member.stderr).toMatch(/did not answer on port \d+ and \/memberAdded\//);
+      expect(start('memberAdded', '<Cluster className="SimpleTcpCluster"/>').status).toBe(0);
+      expect(start('startup failed', '<Server/>').status).toBe(76);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      server.close();
+    }
+  });
 });
