@@ -78,6 +78,10 @@ describe('the recipe on one rhel-layout systemd host', () => {
       expect(await mainPid('httpd')).toBe(httpdPid);
       const v = await verifyUntilOk(inv());
       expect(v.code, v.out).toBe(0);
+      // Apache sends new sessions to both, the instance whose unit provision made included.
+      const routes = new Set<string>();
+      for (let i = 0; i < 20 && routes.size < 2; i++) routes.add((await new CounterClient(url()).hit()).route);
+      expect([...routes].sort()).toEqual(['tomcat1', 'tomcat2']);
     },
     RUN_MS,
   );

@@ -23,6 +23,7 @@ const ip = (name: string) => lab.info.hosts.find((h) => h.name === name)!.ip;
 const web = () => lab.hosts[0]!;
 const app1 = () => lab.hosts[1]!;
 const app2 = () => lab.hosts[2]!;
+const ROUTES = ['tomcat1', 'tomcat2', 'tomcat3'];
 /** Which host and unit runs each jvmRoute. */
 const units = () =>
   ({ tomcat1: [app1(), 'tomcat'], tomcat2: [app2(), 'tomcat'], tomcat3: [app2(), 'tomcat2'] }) as Record<string, [string, string]>;
@@ -43,6 +44,19 @@ function inventory(): string {
   inv = join(lab.info.dir, 'inventory-tomcat3.yml');
   writeFileSync(inv, stringify(doc));
   return inv;
+}
+
+/**
+ * The routes (jvmRoutes) Apache gives new clients, one request each, until all of `want` are seen;
+ * bounded to 40 clients (Apache retries a member it found down after its `retry`, 5 s).
+ */
+async function routesOfNewSessions(want: string[]): Promise<string[]> {
+  const routes = new Set<string>();
+  for (let i = 0; i < 40 && !want.every((r) => routes.has(r)); i++) {
+    routes.add((await new CounterClient(`http://${ip(web())}/counter/`).hit()).route);
+    await sleep(250);
+  }
+  return [...routes].sort();
 }
 
 const sh = async (host: string, cmd: string) => (await lab.exec(host, cmd)).stdout.trim();
@@ -107,6 +121,8 @@ describe('the recipe on rhel-layout systemd hosts', () => {
       expect(await mainPid(web(), 'httpd')).toBe(httpdPid);
       const v = await verifyUntilOk(inventory());
       expect(v.code, v.out).toBe(0);
+      // Apache sends new sessions to every member, the instance whose unit provision made included.
+      expect(await routesOfNewSessions(ROUTES)).toEqual(ROUTES);
     },
     RUN_MS,
   );
@@ -169,6 +185,7 @@ describe('the recipe on rhel-layout systemd hosts', () => {
       // Without any run: every instance answers and sees the others, sessions replicate (verify), the session lives on.
       const v = await verifyUntilOk(inventory());
       expect(v.code, v.out).toBe(0);
+      expect(await routesOfNewSessions(ROUTES)).toEqual(ROUTES);
       expect((await client.hit()).count).toBe(before[1]!.count + 1);
     },
     RUN_MS,
@@ -191,7 +208,7 @@ describe('the recipe on rhel-layout systemd hosts', () => {
       const v = await verifyUntilOk(inventory());
       expect(v.code, v.out).toBe(0);
     },
-    RUN_MS,
+    2 * RUN_MS, // two runs, each rolling all three Tomcats
   );
 
   it(
