@@ -11,7 +11,11 @@ import type { HostRun } from './host-run.ts';
 import { notifies, planContext, type PlayRun, type Row } from './plan.ts';
 import { deferKey, rollHandler } from './roll.ts';
 import { remember, resolve } from './register.ts';
-import { runTask, type Masker, type TaskOutcome } from './task-run.ts';
+import { type Masker, type TaskOutcome } from './task-run.ts';
+import { BlockState } from './blocks.ts';
+import { runWithRetries } from './retry.ts';
+import type { Change } from '../core/change.ts';
+import type { Task } from '../playbook/types.ts';
 
 export interface ApplyOptions {
   forks: number;
@@ -35,17 +39,28 @@ export interface PlayOutcome {
  * Ansible's recap counts a task once per host, however many loop items it has: failed if an item
  * failed, changed if one changed (or would), skipped if every item was skipped, else ok.
  */
-export function countTask(h: HostRun, rs: TaskResult[]): void {
+export function countTask(h: HostRun, rs: TaskResult[], rescued = false): void {
   if (!rs.length) return;
-  if (rs.some((r) => r.status === 'failed')) h.recap.failed += 1;
-  else if (rs.some((r) => r.status === 'changed' || r.status === 'would-change')) h.recap.changed += 1;
+  // As Ansible: a failure a block's rescue catches counts as rescued, not failed.
+  if (rs.some((r) => r.status === 'failed')) {
+    if (rescued) h.recap.rescued = (h.recap.rescued ?? 0) + 1;
+    else h.recap.failed += 1;
+  } else if (rs.some((r) => r.status === 'changed' || r.status === 'would-change')) h.recap.changed += 1;
   else if (rs.every((r) => r.status === 'skipped')) h.recap.skipped += 1;
   else h.recap.ok += 1;
 }
 
-/** Run one step (a task or a handler) on every live host, in parallel up to forks/throttle. */
-async function step(p: PlayRun, o: ApplyOptions, pick: (h: HostRun) => HostTask[] | undefined, handler: boolean): Promise<void> {
-  const live = p.hosts.filter((h) => !h.failed && pick(h)?.length);
+/** Run one step (a task or a handler) on every live host, in parallel up to forks/throttle. `task`: the play's task (not a handler). */
+async function step(
+  p: PlayRun,
+  o: ApplyOptions,
+  pick: (h: HostRun) => HostTask[] | undefined,
+  handler: boolean,
+  task?: Task,
+): Promise<void> {
+  // Blocks this task is outside of are settled first: a failure no rescue caught fails the host here.
+  if (task) for (const h of p.hosts) if (!h.failed && h.blocks.settle(task)) h.failed = true;
+  const live = p.hosts.filter((h) => !h.failed && pick(h)?.length && (!task || h.blocks.runs(task)));
   if (live.length === 0) return;
   const first = pick(live[0]!)![0]!;
   o.emitter.emit('task:start', { task: first.task.name, hosts: live.map((h) => h.name), handler });
@@ -56,21 +71,28 @@ async function step(p: PlayRun, o: ApplyOptions, pick: (h: HostRun) => HostTask[
         const results: TaskResult[] = [];
         const group = resolve(pick(h)!, h.registered);
         const outs: TaskOutcome[] = [];
+        let failed: TaskOutcome | undefined;
         for (const ht of group) {
           if (o.signal?.aborted) break;
-          const out = await runTask(h, ht, planContext(p, h, ht), true, o.mask, handler ? undefined : (c) => deferKey(p, h, ht, c));
+          const ctx = planContext(p, h, ht);
+          const defer = handler ? undefined : (c: Change) => deferKey(p, h, ht, c);
+          const out = await runWithRetries(h, ht, ctx, o, defer);
           const { result } = out;
           outs.push(out);
           results.push(result);
           o.emitter.emit('task:result', result);
           if (result.status === 'changed') ht.task.notify.forEach((n) => h.notified.add(n));
           if (result.status === 'failed' && !ht.task.ignoreErrors) {
-            h.failed = true;
+            failed = out;
             break;
           }
         }
-        countTask(h, results);
         remember(h.registered, group, outs);
+        // A failure inside a block with rescue/always leaves the host running those parts (blocks.ts).
+        const outcome = failed ? h.blocks.fail(first.task) : undefined;
+        if (outcome === 'fatal') h.failed = true;
+        if (failed && first.task.block) Object.assign(h.registered, BlockState.failedVars(first.task, failed.value));
+        countTask(h, results, outcome === 'rescued');
         o.emitter.emit('task:host-end', { task: first.task.name, host: h.name });
       }),
     ),
@@ -96,11 +118,15 @@ export function batches<T>(hosts: T[], serial?: Array<number | string>): T[][] {
 
 /** One batch of a play: its tasks, then its notified handlers (rolling ones roll). */
 async function applyBatch(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {
-  for (const h of p.hosts) h.notified.clear();
+  for (const h of p.hosts) {
+    h.notified.clear();
+    h.blocks = new BlockState();
+  }
   for (let i = 0; i < p.play.tasks.length; i++) {
     if (o.signal?.aborted) return { abort: INTERRUPTED };
-    await step(p, o, (h) => p.tasks.get(h.name)?.[i], false);
+    await step(p, o, (h) => p.tasks.get(h.name)?.[i], false, p.play.tasks[i]);
   }
+  for (const h of p.hosts) if (!h.failed && h.blocks.settle(undefined)) h.failed = true;
   for (let i = 0; i < p.play.handlers.length; i++) {
     if (o.signal?.aborted) return { abort: INTERRUPTED };
     const notified = (h: HostRun) => {
@@ -177,10 +203,10 @@ export function reportPlan(p: PlayRun, rows: Map<string, Row[]>, o: { emitter: R
               }
             : r0;
         shown.push(r);
-        if (r.status === 'failed') h.failed = true;
+        if (r.status === 'failed' && !row!.rescued) h.failed = true;
         o.emitter.emit('task:result', r);
       }
-      countTask(h, shown);
+      countTask(h, shown, row!.rescued);
     }
     o.emitter.emit('task:end', { task: first.name });
   }

@@ -51,7 +51,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const o = runDefaults(options);
   const started = Date.now();
   const inv = await loadInventory(o.inventory, { playbookDir: dirname(o.playbook), vault: o.vault });
-  const pb = startAtTask(await loadPlaybook(o.playbook, o.ops), o.startAtTask);
+  const pb = startAtTask(await loadPlaybook(o.playbook, o.ops, o.rolesPath ? { rolesPath: o.rolesPath } : {}), o.startAtTask);
   const mask = makeMasker([...secretValues(inv), ...o.secrets, ...(o.vault?.revealed ?? [])]);
   for (const message of unusedVarWarnings(pb, inv, o.extraVarOrigins)) o.emitter.emit('info', { message: `[WARNING] ${message}` });
   const runId = newRunId();
@@ -134,7 +134,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
           tasks: p.tasks,
           handlers: p.handlers,
           hostvars: p.vars,
-          baseDir: pb.baseDir,
+          baseDir: p.play.baseDir,
         })),
         [...hostRuns.values()],
         runId,
