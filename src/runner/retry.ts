@@ -36,7 +36,8 @@ export async function runWithRetries(
     }
     if (done) return out;
     if (attempt >= retry.retries || o.signal?.aborted) {
-      const message = `until: ${JSON.stringify(retry.until)} still false after ${attempt} attempt${attempt === 1 ? '' : 's'} (${out.result.message})`;
+      const tries = `${attempt} attempt${attempt === 1 ? '' : 's'}`;
+      const message = `until: ${JSON.stringify(retry.until)} still false after ${tries} (${out.result.message})`;
       out.value.failed = true;
       return { ...out, result: { ...out.result, status: 'failed', message } };
     }
