@@ -37,8 +37,6 @@ export const UNSUPPORTED_TASK_KEYWORDS: Record<string, string> = {
   async: 'tasks run to completion (async is not supported)',
   poll: 'tasks run to completion (async/poll are not supported)',
   environment: 'set variables in the command itself, e.g. `shell: FOO=1 cmd` (environment is not supported)',
-  become: 'use the play’s `become: true` (one connection per host becomes for the whole run)',
-  become_user: 'use the play’s `become: true`; `service` takes `user:` for commands run as another user',
   become_method: 'set `ansible_become_method` in the inventory',
   check_mode: 'use `--check` for the whole run',
   diff: 'use `--diff` for the whole run',

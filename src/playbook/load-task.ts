@@ -26,6 +26,8 @@ export const TASK_KEYS = [
   'until',
   'retries',
   'delay',
+  'become',
+  'become_user',
 ];
 /** Operations that take Ansible's free-form string (`command: ls -l`). */
 const FREE_FORM = new Set(['command', 'shell']);
@@ -34,6 +36,8 @@ const FREE_FORM = new Set(['command', 'shell']);
 export interface Env {
   isHandler: boolean;
   block?: BlockRef;
+  /** `become`/`become_user` of an enclosing block. */
+  become?: { become?: boolean; user?: string };
   /** The role whose tasks/ or handlers/ this is, with the variables its tasks see. */
   role?: { name: string; dir: string; scope: TaskScope };
 }
@@ -138,6 +142,7 @@ export function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, 
       ? { defaults: base?.defaults ?? {}, roleVars: base?.roleVars ?? {}, vars: { ...base?.vars, ...own }, params: base?.params ?? {} }
       : undefined;
   const retry = retryOf(ctx, node, raw);
+  const become = becomeOf(ctx, node, raw, op, env);
   const bare = typeof raw.name === 'string' ? raw.name : `${op}${typeof first === 'string' && !first.includes('{{') ? ` ${first}` : ''}`;
   // As Ansible shows it: `role : task`; a role's handler is notified by its own name too.
   const name = env.role ? `${env.role.name} : ${bare}` : bare;
@@ -145,7 +150,6 @@ export function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, 
   return {
     name,
     op,
-    args: args as Record<string, unknown>,
     when: raw.when,
     notify: list(raw.notify),
     tags: list(raw.tags),
@@ -164,8 +168,37 @@ export function loadTask(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, 
     ...(scope ? { scope } : {}),
     ...(env.block ? { block: env.block } : {}),
     ...(retry ? { retry } : {}),
+    ...(become.become ? { become: true } : {}),
+    args: become.user === undefined ? (args as Record<string, unknown>) : { ...(args as object), become_user: become.user },
     pos,
   };
+}
+
+/**
+ * Task-level `become` (or a block's): `true` makes the host's one connection become for the whole
+ * run, as a play's does; `false` is refused (every task of a host runs as the same user).
+ * `become_user` runs a command or shell as that user; other operations set owners instead.
+ */
+function becomeOf(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, op: string, env: Env): { become: boolean; user?: string } {
+  const become = raw.become ?? env.become?.become;
+  if (become !== undefined && become !== true && become !== false)
+    throw playbookError(keyAt(ctx, node, 'become'), '`become` must be true or false');
+  if (become === false)
+    throw playbookError(
+      keyAt(ctx, node, 'become'),
+      '`become: false` on a task is not supported',
+      'provision runs every task of a host as the same user: move the task to a play without `become`',
+    );
+  const user = raw.become_user ?? env.become?.user;
+  if (user === undefined) return { become: become === true };
+  if (typeof user !== 'string' || !user) throw playbookError(keyAt(ctx, node, 'become_user'), '`become_user` must be a user name');
+  if (!FREE_FORM.has(op) && user !== 'root')
+    throw playbookError(
+      keyAt(ctx, node, raw.become_user !== undefined ? 'become_user' : 'become'),
+      `\`become_user\` on \`${op}\` is not supported`,
+      'it runs `command`/`shell` as that user; for files, set `owner:`/`group:` (tasks run as the connection’s user)',
+    );
+  return { become: become === true, user };
 }
 
 /** `rolling:` belongs on a handler that restarts a service (see docs/rolling.md); templated per host later. */

@@ -86,7 +86,7 @@ async function importTasks(
   return inherit(raw, await loadTasks(inner, doc.contents, doc.toJS(), what, env, acc, depth + 1), varsOf(ctx, node, raw.vars));
 }
 
-const BLOCK_KEYS = ['name', 'when', 'tags', 'vars', 'block', 'rescue', 'always'];
+const BLOCK_KEYS = ['name', 'when', 'tags', 'vars', 'become', 'become_user', 'block', 'rescue', 'always'];
 
 /**
  * A `block:`: its tasks with the block's `when`, `tags` and `vars`. With `rescue:`/`always:`, each
@@ -98,8 +98,14 @@ async function blockTasks(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>,
     throw playbookError(
       keyAt(ctx, node, extra),
       `a \`block\` with \`${extra}\` is not supported`,
-      'a block takes `when`, `tags`, `vars`, `rescue` and `always`',
+      'a block takes `when`, `tags`, `vars`, `become`, `become_user`, `rescue` and `always`',
     );
+  if (raw.become !== undefined || raw.become_user !== undefined) {
+    const b = { ...env.become };
+    if (raw.become !== undefined) b.become = raw.become as boolean;
+    if (raw.become_user !== undefined) b.user = raw.become_user as string;
+    env = { ...env, become: b };
+  }
   const load = (part: string, e: Env) => loadTasks(ctx, node.get(part, true), raw[part], part, e, acc, depth + 1);
   if (raw.rescue === undefined && raw.always === undefined) return inherit(raw, await load('block', env), varsOf(ctx, node, raw.vars));
   if (env.isHandler)
@@ -253,7 +259,9 @@ export async function roleTasks(
   if (o.dedupe && acc.ran.has(key) && !r.allowDuplicates) return [];
   acc.ran.add(key);
   const out: Task[] = [];
-  for (const d of r.deps) out.push(...(await roleTasks(d, [...chain, r], acc, env, ctx, depth + 1, { dedupe: true })));
+  // The entry's become applies to the role's dependencies too, as Ansible's keywords are inherited.
+  const become = r.entry.become || env.become ? { become: { ...env.become, ...r.entry.become } } : {};
+  for (const d of r.deps) out.push(...(await roleTasks(d, [...chain, r], acc, { ...env, ...become }, ctx, depth + 1, { dedupe: true })));
   const scope = {
     defaults: merge([...allDeps(r).map((d) => d.defaults), ...chain.map((p) => p.defaults), r.defaults]),
     roleVars: merge([...chain.map((p) => ({ ...p.entry.vars, ...p.vars })), ...allDeps(r).map((d) => d.vars), r.vars, r.entry.vars]),
@@ -261,7 +269,7 @@ export async function roleTasks(
     params: merge([...chain.map((p) => p.entry.params), r.entry.params]),
   };
   const name = r.entry.name.split('/').pop()!;
-  const roleEnv: Env = { isHandler: false, ...(env.block ? { block: env.block } : {}), role: { name, dir: r.dir, scope } };
+  const roleEnv: Env = { isHandler: false, ...(env.block ? { block: env.block } : {}), ...become, role: { name, dir: r.dir, scope } };
   const tasksFile = roleFile(r.dir, 'tasks', o.tasks);
   if (o.tasks && !tasksFile) throw playbookError(r.pos, `role \`${r.entry.name}\` has no tasks/${o.tasks}(.yml) in ${r.dir}`);
   if (tasksFile) {
@@ -272,7 +280,15 @@ export async function roleTasks(
   if (handlersFile && !acc.handlerFiles.has(handlersFile)) {
     acc.handlerFiles.add(handlersFile);
     const { doc, ctx: inner } = await readYaml(handlersFile, ctx.ops);
-    const hs = await loadTasks(inner, doc.contents, doc.toJS(), 'handlers', { isHandler: true, role: roleEnv.role! }, acc, depth + 1);
+    const hs = await loadTasks(
+      inner,
+      doc.contents,
+      doc.toJS(),
+      'handlers',
+      { isHandler: true, ...become, role: roleEnv.role! },
+      acc,
+      depth + 1,
+    );
     acc.handlers.push(...hs);
   }
   return inherit(r.entry, out);

@@ -14,9 +14,9 @@ import { playbookError } from './yaml-file.ts';
 export const DEFAULT_ROLES_PATH = [join(homedir(), '.ansible/roles'), '/usr/share/ansible/roles', '/etc/ansible/roles'];
 
 /** Keys of a role entry that are not role parameters (Ansible's role keywords provision reads). */
-const ENTRY_KEYS = ['role', 'name', 'vars', 'when', 'tags'];
+const ENTRY_KEYS = ['role', 'name', 'vars', 'when', 'tags', 'become', 'become_user'];
 /** Role keywords Ansible has and provision refuses on a role entry. */
-const REFUSED_ENTRY_KEYS = ['become', 'become_user', 'delegate_to', 'environment', 'ignore_errors', 'any_errors_fatal', 'no_log'];
+const REFUSED_ENTRY_KEYS = ['delegate_to', 'environment', 'ignore_errors', 'any_errors_fatal', 'no_log'];
 
 /** A role as a play, an import or a meta dependency names it. */
 export interface RoleEntry {
@@ -26,6 +26,8 @@ export interface RoleEntry {
   params: Record<string, unknown>;
   when?: unknown;
   tags: string[];
+  /** `become`/`become_user` on the entry: given to each task of the role, as on a block. */
+  become?: { become?: boolean; user?: string };
 }
 
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
@@ -84,5 +86,16 @@ export function roleEntry(raw: unknown, pos: SourcePos, what: string): RoleEntry
     throw playbookError(pos, "a role entry's `vars` must be a mapping", 'e.g. `vars: { tomcat_port: 8080 }`');
   const params = Object.fromEntries(Object.entries(r).filter(([k]) => !ENTRY_KEYS.includes(k)));
   const tags = r.tags === undefined ? [] : (Array.isArray(r.tags) ? r.tags : [r.tags]).map(String);
-  return { name, vars: (r.vars as Record<string, unknown>) ?? {}, params, ...(r.when !== undefined ? { when: r.when } : {}), tags };
+  const become = {
+    ...(r.become !== undefined ? { become: r.become as boolean } : {}),
+    ...(r.become_user !== undefined ? { user: r.become_user as string } : {}),
+  };
+  return {
+    name,
+    vars: (r.vars as Record<string, unknown>) ?? {},
+    params,
+    ...(r.when !== undefined ? { when: r.when } : {}),
+    tags,
+    ...(Object.keys(become).length ? { become } : {}),
+  };
 }

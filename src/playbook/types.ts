@@ -75,6 +75,8 @@ export interface Task {
   /** Its `block:` with rescue/always, if any. */
   block?: BlockRef;
   retry?: Retry;
+  /** Task-level `become: true`: the host's connection becomes for the whole run (as a play's `become`). */
+  become?: boolean;
   pos: SourcePos;
 }
 

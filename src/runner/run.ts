@@ -107,7 +107,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
           try {
             const spec = connectionSpecFor(inv.hosts.get(name)!, o.connection, vars);
             // One connection per host: a play's `become: true` makes it become for the whole run.
-            if (plays.some((p) => p.play.become && p.names.includes(name))) spec.become = true;
+            const becomes = (p: (typeof plays)[number]) => p.play.become || [...p.play.tasks, ...p.play.handlers].some((t) => t.become);
+            if (plays.some((p) => becomes(p) && p.names.includes(name))) spec.become = true;
             const conn = await pool.get(spec);
             const t = (o.debug ?? 0) >= 3 ? traced(conn, name, o.emitter, mask) : conn;
             const h = new HostRun(name, t, vars, new FactCache(t, name), runId, pb.file, mask);
