@@ -51,7 +51,8 @@ describe('task-level become', () => {
   it('a task’s become: true makes its hosts’ connection become (and only theirs)', async () => {
     writeFileSync(
       join(dir, 'hosts.yml'),
-      'all:\n  children:\n    web: { hosts: { w1: { ansible_host: 192.0.2.1 } } }\n    db: { hosts: { d1: { ansible_host: 192.0.2.2 } } }\n',
+      'all:\n  children:\n    web: { hosts: { w1: { ansible_host: 192.0.2.1 } } }\n' +
+        '    db: { hosts: { d1: { ansible_host: 192.0.2.2 } } }\n',
     );
     writeFileSync(
       join(dir, 'site.yml'),

@@ -113,7 +113,8 @@ describe('until, task vars, import_playbook', () => {
 
   it('task vars and block vars: the task’s own win', async () => {
     const [t] = await tasksOf(
-      '- hosts: all\n  tasks:\n    - block:\n        - debug: { msg: hi }\n          vars: { a: task }\n      vars: { a: block, b: block }\n',
+      '- hosts: all\n  tasks:\n    - block:\n        - debug: { msg: hi }\n' +
+        '          vars: { a: task }\n      vars: { a: block, b: block }\n',
     );
     expect(t!.scope?.vars).toEqual({ a: 'task', b: 'block' });
   });

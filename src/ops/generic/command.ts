@@ -89,7 +89,9 @@ function make(name: 'command' | 'shell', build: (a: CommandArgs) => string): Ope
       const change: Change = {
         kind: 'exec',
         command: asUser(a, inDir(a, build(a), name === 'shell')),
-        summary: `run ${shown}${a.chdir ? ` in ${a.chdir}` : ''}${a.become_user ? ` as ${a.become_user}` : ''}${guarded ? '' : ' (no creates/removes/unless guard: runs on every run)'}`,
+        summary:
+          `run ${shown}${a.chdir ? ` in ${a.chdir}` : ''}${a.become_user ? ` as ${a.become_user}` : ''}` +
+          (guarded ? '' : ' (no creates/removes/unless guard: runs on every run)'),
         ...(a.undo ? { undo: inDir(a, a.undo) } : {}),
         ...(a.creates ? { creates: under(a, a.creates) } : {}),
       };
