@@ -7,6 +7,8 @@
 import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, type YAMLMap } from 'yaml';
 import { closest } from '../inventory/suggest.ts';
+import { readVarsFile } from '../inventory/vars-dirs.ts';
+import type { VaultKeyring } from '../inventory/vault.ts';
 import type { OperationDef } from '../ops/types.ts';
 import { UNSUPPORTED_PLAY_KEYWORDS } from './ansible-names.ts';
 import { keyPositions, loadVarsSpec } from './load-vars.ts';
@@ -66,7 +68,13 @@ function maxFailOf(ctx: Ctx, node: YAMLMap, raw: unknown): number {
 }
 
 /** `raw` is the play as plain data (anchors and merge keys resolved); `node` gives positions. */
-async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, baseDir: string, rolesPath: string[]): Promise<Play> {
+async function loadPlay(
+  ctx: Ctx,
+  node: YAMLMap,
+  raw: Record<string, unknown>,
+  baseDir: string,
+  o: Required<Pick<LoadOptions, 'rolesPath'>> & LoadOptions,
+): Promise<Play> {
   const pos = at(ctx, node);
   for (const pair of node.items) {
     const key = String((pair.key as { value?: unknown }).value);
@@ -83,11 +91,11 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
   }
   if (typeof raw.hosts !== 'string') throw playbookError(pos, 'play has no `hosts:`', 'add `hosts: all` or a group name');
   const vars = { ...((raw.vars as Record<string, unknown>) ?? {}) };
+  // As inventory vars files: a vault-encrypted file or `!vault` values are decrypted, their text values are secrets.
   for (const vf of list(raw.vars_files)) {
-    const path = resolve(baseDir, vf);
-    Object.assign(vars, (await readYaml(path, ctx.ops)).doc.toJS());
+    for (const [k, v] of await readVarsFile(resolve(baseDir, vf), o.vault)) vars[k] = v.value;
   }
-  const acc = newPlayAcc(baseDir, rolesPath);
+  const acc = newPlayAcc(baseDir, o.rolesPath);
   const tasksNode = node.get('tasks', true);
   const handlersNode = node.get('handlers', true);
   // As Ansible: the roles' tasks run before the play's `tasks:`, their handlers come before its `handlers:`.
@@ -123,7 +131,12 @@ async function loadPlay(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, b
 const IMPORT_PLAYBOOK = ['import_playbook', 'ansible.builtin.import_playbook'];
 
 /** The plays of one playbook file, with those of the playbooks it imports in their place. */
-async function loadPlays(file: string, ops: Map<string, OperationDef<any>>, rolesPath: string[], depth: number): Promise<Play[]> {
+async function loadPlays(
+  file: string,
+  ops: Map<string, OperationDef<any>>,
+  o: Required<Pick<LoadOptions, 'rolesPath'>> & LoadOptions,
+  depth: number,
+): Promise<Play[]> {
   const { doc, ctx } = await readYaml(file, ops);
   const baseDir = dirname(resolve(file));
   if (!isSeq(doc.contents))
@@ -135,7 +148,7 @@ async function loadPlays(file: string, ops: Map<string, OperationDef<any>>, role
     const r = raw[i]!;
     const key = IMPORT_PLAYBOOK.find((k) => k in r);
     if (!key) {
-      plays.push(await loadPlay(ctx, p, r, baseDir, rolesPath));
+      plays.push(await loadPlay(ctx, p, r, baseDir, o));
       continue;
     }
     const extra = Object.keys(r).find((k) => k !== key && k !== 'name');
@@ -149,7 +162,7 @@ async function loadPlays(file: string, ops: Map<string, OperationDef<any>>, role
       throw playbookError(keyAt(ctx, p, key), `\`${key}\` must name a playbook file (no templates)`, 'e.g. `import_playbook: tomcat.yml`');
     if (depth > 10) throw playbookError(keyAt(ctx, p, key), `\`${key}\` nests more than 10 files deep`, 'is a playbook importing itself?');
     // Paths in the imported playbook (vars_files, roles/, src) are relative to its own directory, as in Ansible.
-    plays.push(...(await loadPlays(resolve(baseDir, String(r[key])), ops, rolesPath, depth + 1)));
+    plays.push(...(await loadPlays(resolve(baseDir, String(r[key])), ops, o, depth + 1)));
   }
   return plays;
 }
@@ -157,11 +170,13 @@ async function loadPlays(file: string, ops: Map<string, OperationDef<any>>, role
 /** Where roles are looked for besides roles/ beside the playbook: ansible.cfg's roles_path or ANSIBLE_ROLES_PATH. */
 export interface LoadOptions {
   rolesPath?: string[];
+  /** Vault passwords for vault-encrypted `vars_files` (what they decrypt joins the keyring's secrets). */
+  vault?: VaultKeyring;
 }
 
 /** Load and structurally check a playbook. */
 export async function loadPlaybook(file: string, ops: Map<string, OperationDef<any>>, o: LoadOptions = {}): Promise<Playbook> {
-  const plays = await loadPlays(file, ops, o.rolesPath ?? DEFAULT_ROLES_PATH, 0);
+  const plays = await loadPlays(file, ops, { ...o, rolesPath: o.rolesPath ?? DEFAULT_ROLES_PATH }, 0);
   markReads(plays);
   return { file, baseDir: dirname(resolve(file)), plays };
 }

@@ -51,7 +51,10 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const o = runDefaults(options);
   const started = Date.now();
   const inv = await loadInventory(o.inventory, { playbookDir: dirname(o.playbook), vault: o.vault });
-  const pb = startAtTask(await loadPlaybook(o.playbook, o.ops, o.rolesPath ? { rolesPath: o.rolesPath } : {}), o.startAtTask);
+  const pb = startAtTask(
+    await loadPlaybook(o.playbook, o.ops, { ...(o.rolesPath ? { rolesPath: o.rolesPath } : {}), ...(o.vault ? { vault: o.vault } : {}) }),
+    o.startAtTask,
+  );
   const mask = makeMasker([...secretValues(inv), ...o.secrets, ...(o.vault?.revealed ?? [])]);
   for (const message of unusedVarWarnings(pb, inv, o.extraVarOrigins)) o.emitter.emit('info', { message: `[WARNING] ${message}` });
   const runId = newRunId();

@@ -1,13 +1,16 @@
 /**
  * block/rescue/always as Ansible runs them, on one host: which tasks run after a failure, when the
  * host counts as rescued, and when a failure fails it (read from a loaded playbook, so the parts
- * each task sits in come from the loader); and `until`/`retries`, `vars` and `import_playbook` as loaded.
+ * each task sits in come from the loader); and `until`/`retries`, `vars`, `import_playbook` and
+ * vault-encrypted `vars_files` (made by the real ansible-vault) as loaded.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { PlaybookError } from '../../src/core/errors.ts';
+import { VaultKeyring } from '../../src/inventory/vault.ts';
 import { loadOperations } from '../../src/ops/registry.ts';
 import { loadPlaybook } from '../../src/playbook/load.ts';
 import type { Task } from '../../src/playbook/types.ts';
@@ -129,5 +132,23 @@ describe('until, task vars, import_playbook', () => {
       ['all', dir],
       ['web', sub],
     ]);
+  });
+});
+
+describe('vault-encrypted vars_files', () => {
+  it('are decrypted with the run’s vault passwords; their values become secrets', async () => {
+    const vdir = mkdtempSync(join(dir, 'vault-'));
+    writeFileSync(join(vdir, 'pass'), 'pw-1\n');
+    writeFileSync(join(vdir, 'secrets.yml'), 'ajp_secret: S3cret-in-a-vault\n');
+    const env = { ANSIBLE_CONFIG: join(vdir, 'none.cfg') };
+    await execa('ansible-vault', ['encrypt', '--vault-password-file', 'pass', 'secrets.yml'], { cwd: vdir, env });
+    const file = join(vdir, 'site.yml');
+    writeFileSync(file, '- hosts: all\n  vars_files: [secrets.yml]\n  tasks:\n    - debug: { msg: hi }\n');
+    const keyring = new VaultKeyring([{ id: 'default', password: 'pw-1' }]);
+    const pb = await loadPlaybook(file, await loadOperations(), { vault: keyring });
+    expect(pb.plays[0]!.vars.ajp_secret).toBe('S3cret-in-a-vault');
+    expect([...keyring.revealed]).toContain('S3cret-in-a-vault');
+    const err = await loadPlaybook(file, await loadOperations()).catch((e: unknown) => e);
+    expect((err as Error).message).toContain('no vault password was given');
   });
 });
