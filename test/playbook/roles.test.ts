@@ -96,6 +96,15 @@ describe('roles', () => {
     expect(tasks.find((t) => t.task.name === 'demo_base : motd')!.args.content).toBe(readFileSync(join(dir, 'motd'), 'utf8'));
   });
 
+  it('--list-tasks and --start-at-task print what ansible-playbook prints for the role', async () => {
+    const flags = ['-i', 'localhost,', GALAXY, '--list-tasks', '--start-at-task', 'app config'];
+    const ours = await execa('node', [join(import.meta.dirname, '../../bin/provision.js'), ...flags], { reject: false });
+    const theirs = await execa('ansible-playbook', flags, { reject: false });
+    expect(ours.exitCode).toBe(0);
+    expect(ours.stdout).toBe(theirs.stdout);
+    expect(ours.stdout).toContain('demo_app : app config');
+  });
+
   it('a missing role is refused at its line, naming every path searched', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pv-roles-'));
     writeFileSync(join(dir, 'site.yml'), '- hosts: all\n  roles:\n    - common\n    - role: nope\n');
