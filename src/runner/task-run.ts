@@ -139,14 +139,21 @@ export async function runTask(
       learn(h.facts, c, false);
       if (key) h.deferred.set(key, [...(h.deferred.get(key) ?? []), { change: c, task: ht.label, mask }]);
     });
-    const status = changes.length === 0 ? 'ok' : apply ? 'changed' : 'would-change';
+    // A wait (wait_for) changes nothing: a task of only waits is ok, and its waits are no change in the counts.
+    const waits = changes.filter((c) => c.kind === 'wait').length;
+    if (apply && waits) h.uncount(waits);
+    const status = changes.length === waits ? 'ok' : apply ? 'changed' : 'would-change';
     const later = held.some(Boolean) ? ' (file changes made during its rolling restart)' : '';
     const ran = changes.some((c) => c.kind === 'exec');
     const out = done(
       {
         ...base,
         status,
-        message: mask(changes.length === 0 ? plan.okMessage : changes.map((c) => c.summary).join('; ') + later),
+        message: mask(
+          changes.length === 0
+            ? plan.okMessage
+            : changes.map((c) => c.summary).join('; ') + later + (waits === changes.length && !apply ? ' (when applying)' : ''),
+        ),
         diffs: diffsOf(changes, mask),
         changes: changes.map((c) => mask(c.summary)),
         durationMs: Date.now() - started,

@@ -99,4 +99,27 @@ describe('a Galaxy-style role and rescue/always on a lab host', () => {
     expect(r.out).toContain('FAILED - RETRYING');
     expect(await cat('/opt/demo/attempts')).toBe('2 ok\n');
   });
+
+  it('wait_for: a file another process makes later, and sshd’s port; the waits change nothing', async () => {
+    const pb = join(dir, 'wait.yml');
+    writeFileSync(
+      pb,
+      [
+        '- hosts: all',
+        '  tasks:',
+        '    - shell: "nohup sh -c \'sleep 2; echo up > /opt/demo/ready\' >/dev/null 2>&1 &"',
+        '    - ansible.builtin.wait_for: { path: /opt/demo/ready, search_regex: up, timeout: 60 }',
+        '    - name: sshd answers',
+        '      ansible.builtin.wait_for: { port: 22, timeout: 10 }',
+        '    - copy: { dest: /opt/demo/after-wait, content: "{{ 1 + 1 }}\\n" }',
+        '',
+      ].join('\n'),
+    );
+    const r = await cli(['-i', lab.info.inventoryPath, pb]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/TASK \[sshd answers\][^\n]*\nok: /);
+    expect(await cat('/opt/demo/ready')).toBe('up\n');
+    // Only the shell and the copy count as changes.
+    expect(r.out).toMatch(new RegExp(`${host()}\\s+: ok=2 changed=2 .*\\(2 changes\\)`));
+  });
 });

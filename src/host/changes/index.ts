@@ -16,6 +16,7 @@ import { pkg } from './package.ts';
 import { remove } from './remove.ts';
 import { service } from './service.ts';
 import { systemdReload } from './systemd-reload.ts';
+import { wait } from './wait.ts';
 import { write } from './write.ts';
 
 /** Every change kind, by name. */
@@ -32,6 +33,7 @@ export const CHANGES = {
   package: pkg,
   balancer,
   'systemd-reload': systemdReload,
+  wait,
 } satisfies { [K in ChangeKind]: ChangeDef<K, any> };
 
 type EntryOfDef<D> = D extends ChangeDef<any, infer E> ? E : never;
