@@ -3,7 +3,7 @@
  * templates, files, a handler) and a block whose command really fails, run by the CLI on a fresh
  * lab host: the role's template is deployed with the variables Ansible gives it and its handler
  * fires once; the rescue and always parts run and the host counts as rescued (exit 0, no
- * rollback); the rerun changes nothing of the role. Then `until`/`retries` on a real command.
+ * rollback); the rerun changes nothing of the role. Then `until`/`retries` on a real command and `wait_for`.
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -16,6 +16,7 @@ import { pkg } from './package.ts';
 import { remove } from './remove.ts';
 import { service } from './service.ts';
 import { systemdReload } from './systemd-reload.ts';
+import { uri } from './uri.ts';
 import { wait } from './wait.ts';
 import { write } from './write.ts';
 
@@ -34,6 +35,7 @@ export const CHANGES = {
   balancer,
   'systemd-reload': systemdReload,
   wait,
+  uri,
 } satisfies { [K in ChangeKind]: ChangeDef<K, any> };
 
 type EntryOfDef<D> = D extends ChangeDef<any, infer E> ? E : never;

@@ -44,6 +44,7 @@ describe('genericOperations', () => {
         'fail',
         'stat',
         'wait_for',
+        'uri',
       ]),
     );
     // set_fact's arguments are the variable names it sets: any name that is a name.
