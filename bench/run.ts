@@ -3,7 +3,8 @@
  * alternating within one run. Writes bench/RESULTS.md and bench/.work/results.json.
  * Options: --scenario recipe|generic, --hosts 1,10,30, --reps 5 (1 host), --reps-n 3 (middle counts),
  * --reps-max 2 (largest count; these runs also sample the process tree's memory), --scale-hosts 100
- * (provision alone on that many sshd-only hosts, 0: off; --quick: off), --quick.
+ * (provision alone on that many sshd-only hosts, 0: off; --quick: off), --first-hosts 10 (the first run at that
+ * many pristine hosts too, both tools, --reps-n times; 0: off; --quick: off), --quick.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ const { values: opt } = parseArgs({
     'reps-max': { type: 'string', default: '2' },
     quick: { type: 'boolean', default: false },
     'scale-hosts': { type: 'string', default: '100' },
+    'first-hosts': { type: 'string', default: '10' },
     out: { type: 'string', default: join(REPO, 'bench/RESULTS.md') },
   },
 });
@@ -42,6 +44,7 @@ const repsN = opt.quick ? 1 : Number(opt['reps-n']);
 const repsMax = opt.quick ? 1 : Number(opt['reps-max']);
 const maxHosts = Math.max(...hostCounts);
 const scaleHosts = opt.quick ? 0 : Number(opt['scale-hosts']);
+const firstHosts = opt.quick ? 0 : Number(opt['first-hosts']);
 const TIMEOUT = 300_000;
 const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
@@ -100,6 +103,21 @@ async function firstRuns(): Promise<void> {
   }
 }
 
+/** The first run at `firstHosts` pristine hosts (forks = that count), both tools alternating, `--reps-n` times. */
+async function firstRunsN(): Promise<void> {
+  const runs: Results['first'] = { provision: [], ansible: [] };
+  res.firstN = { hosts: firstHosts, runs };
+  for (let rep = 0; rep < repsN; rep++) {
+    for (const tool of order(rep)) {
+      const info = await freshLab(tool, firstHosts);
+      const env = ansibleEnv(info, `first${firstHosts}-${rep}`);
+      envs.push(env);
+      const inv = writeInventory(info, firstHosts, hostVars);
+      keep(runs[tool], await runTool(tool, inv, firstHosts, env), firstHosts, false, `first run ${firstHosts} #${rep + 1}`);
+    }
+  }
+}
+
 async function reruns(): Promise<void> {
   const infos = { provision: await freshLab('provision', maxHosts), ansible: await freshLab('ansible', maxHosts) };
   const env = ansibleEnv(infos.ansible, 'scale');
@@ -152,6 +170,10 @@ try {
   await startup();
   log('first runs on pristine hosts');
   await firstRuns();
+  if (firstHosts > 0) {
+    log(`first runs on ${firstHosts} pristine hosts`);
+    await firstRunsN();
+  }
   log('reruns');
   await reruns();
   if (scaleHosts > 0) {

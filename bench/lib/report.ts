@@ -13,6 +13,7 @@ function rows(r: Results): string[] {
   const line = (what: string, n: number, p: ToolRun[] | undefined, a: ToolRun[] | undefined) =>
     out.push(`| ${what} | ${n} | ${fmtMs(wall(p))} | ${fmtMs(wall(a))} | ${ratio(wall(a).median / wall(p).median)} |`);
   line('first run, pristine hosts, configuration only', 1, r.first.provision, r.first.ansible);
+  if (r.firstN) line('first run, pristine hosts, configuration only', r.firstN.hosts, r.firstN.runs.provision, r.firstN.runs.ansible);
   for (const n of Object.keys(r.rerun)
     .map(Number)
     .sort((a, b) => a - b)) {
@@ -81,12 +82,19 @@ function roundTrips(r: Results): string[] {
         `| ${c.length ? `${Math.min(...c)}–${Math.max(...c)}` : 'n/a'} | ${fmtMs(inner)} |`,
     );
   }
-  const first = r.first.provision.flatMap((run) => run.roundTrips ?? []);
-  if (first.length)
-    out.push(
-      `| 1 (first run) | ${Math.min(...first)}–${Math.max(...first)} | ` +
-        `| ${fmtMs(stats(r.first.provision.map((x) => x.innerMs ?? NaN).filter(Number.isFinite)))} |`,
-    );
+  const firsts: [number, ToolRun[]][] = [
+    [1, r.first.provision],
+    ...(r.firstN ? [[r.firstN.hosts, r.firstN.runs.provision] as [number, ToolRun[]]] : []),
+  ];
+  for (const [n, runs] of firsts) {
+    const rt = runs.flatMap((run) => run.roundTrips ?? []);
+    const c = runs.flatMap((run) => run.connections ?? []);
+    if (rt.length)
+      out.push(
+        `| ${n} (first run) | ${Math.min(...rt)}–${Math.max(...rt)} | ${c.length ? `${Math.min(...c)}–${Math.max(...c)}` : 'n/a'} ` +
+          `| ${fmtMs(stats(runs.map((x) => x.innerMs ?? NaN).filter(Number.isFinite)))} |`,
+      );
+  }
   return out;
 }
 

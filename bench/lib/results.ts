@@ -24,6 +24,8 @@ export interface Results {
   floor?: Floor;
   /** First run on pristine hosts (1 host). */
   first: Record<ToolName, ToolRun[]>;
+  /** First run on pristine hosts at a larger count (`--first-hosts`, forks = that count); absent in older results. */
+  firstN?: { hosts: number; runs: Record<ToolName, ToolRun[]> };
   /** Idempotent reruns per host count. */
   rerun: Record<number, Record<ToolName, ToolRun[]>>;
   /** One sampled run per tool at the largest host count. */

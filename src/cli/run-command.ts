@@ -10,11 +10,19 @@ import { cliVars } from './extra-vars.ts';
 import { listPlaybook } from './list-playbook.ts';
 import { loadOperations } from '../ops/registry.ts';
 import { RunEmitter } from '../runner/events.ts';
-import { rollbackHost } from '../journal/rollback.ts';
+import { rollbackHost, type HostRollback } from '../journal/rollback.ts';
 import { runPlaybook } from '../runner/run.ts';
 import { colorsFor } from '../ui/color.ts';
 import { attachJson } from '../ui/json.ts';
 import { attachLines } from '../ui/lines.ts';
+
+/** A rollback that did not put the host back is an error, with the step that failed (the runner then says so). */
+function putBack(r: HostRollback): HostRollback {
+  if (r.outcome !== 'failed') return r;
+  const step = r.items.find((x) => x.status === 'failed');
+  const why = step ? `; it failed at: ${step.text}${step.output ? ` (${step.output.split('\n').slice(-2).join(' ')})` : ''}` : '';
+  throw new Error(`${r.message}${why}`);
+}
 
 export interface RunFlags extends AnsibleFlags {
   check?: boolean;
@@ -99,7 +107,7 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
     secrets,
     breakStaleLock: f.breakStaleLock,
     // No half-done host: one that fails while applying is put back (rolling, for a rolling unit) unless --keep-failed.
-    rollbackOnFailure: f.keepFailed ? undefined : (t, host, runId, peers) => rollbackHost(t, host, runId, { peers }),
+    rollbackOnFailure: f.keepFailed ? undefined : (t, host, runId, peers) => rollbackHost(t, host, runId, { peers }).then(putBack),
     connection: cli.connection,
     interrupt: interrupt.signal,
     debug: f.json ? 0 : f.verbose,

@@ -136,12 +136,10 @@ export class FactCache implements Facts {
    * same script (the lock); its output is returned.
    */
   async gather(requests: FactRequest[], prelude = ''): Promise<string> {
-    const missing = dedupe(requests.filter((r) => !this.has(r)).map((r) => this.source(r)));
+    const missing = this.missing(requests);
     if (missing.length === 0 && !prelude) return '';
-    const nonce = randomBytes(6).toString('hex');
-    const parts = missing.map((req, i) => `printf '\\n@@${nonce}:${i}\\n'; ( ${snippetFor(req)}\n) 2>/dev/null | base64 -w0`);
-    const script = [prelude, `printf '\\n@@${nonce}:facts\\n'`, ...parts, `printf '\\n@@${nonce}:end\\n'`].join('\n');
-    const res = await this.transport.exec(script);
+    const { script, nonce } = readScript(missing);
+    const res = await this.transport.exec([prelude, script].join('\n'));
     const { head, frames } = parseFrames(res.stdout, nonce);
     if (!frames.has('end')) {
       throw new OperationError(`could not read facts from ${this.host}: the fact script did not finish`, {
@@ -149,11 +147,44 @@ export class FactCache implements Facts {
         hint: `exit code ${res.code}; stderr: ${res.stderr.trim().slice(0, 400) || '(empty)'}`,
       });
     }
+    this.store(missing, frames);
+    return head;
+  }
+
+  /**
+   * The script that reads the requests not already known, to run at the end of another script (the
+   * changes before the task that reads them: one round trip for both), and how to take its output
+   * in. A read that did not finish teaches nothing: the next gather reads them again.
+   */
+  readAfter(requests: FactRequest[]): { script: string; take: (stdout: string) => void } | undefined {
+    const missing = this.missing(requests);
+    if (missing.length === 0) return undefined;
+    const { script, nonce } = readScript(missing);
+    return {
+      script,
+      take: (stdout) => {
+        const { frames } = parseFrames(stdout, nonce);
+        if (frames.has('end')) this.store(missing, frames);
+      },
+    };
+  }
+
+  private missing(requests: FactRequest[]): FactRequest[] {
+    return dedupe(requests.filter((r) => !this.has(r)).map((r) => this.source(r)));
+  }
+
+  private store(missing: FactRequest[], frames: Map<string, string>): void {
     missing.forEach((req, i) => {
       this.values.set(factKey(req), parseFact(req, Buffer.from(frames.get(String(i)) ?? '', 'base64')));
     });
-    return head;
   }
+}
+
+/** One snippet per request, each framed by markers with a fresh nonce (no file content can forge one). */
+function readScript(missing: FactRequest[]): { script: string; nonce: string } {
+  const nonce = randomBytes(6).toString('hex');
+  const parts = missing.map((req, i) => `printf '\\n@@${nonce}:${i}\\n'; ( ${snippetFor(req)}\n) 2>/dev/null | base64 -w0`);
+  return { script: [`printf '\\n@@${nonce}:facts\\n'`, ...parts, `printf '\\n@@${nonce}:end\\n'`].join('\n'), nonce };
 }
 
 function dedupe(reqs: FactRequest[]): FactRequest[] {

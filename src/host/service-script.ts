@@ -67,7 +67,9 @@ export function waitScript(name: string, w?: WaitSpec): string {
   if (w.url) probes.push(sh`curl -fs -o /dev/null --max-time 2 ${w.url}`.text);
   if (w.logFile && w.pattern) probes.push(sh`tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | grep -Eq ${w.pattern}`.text);
   const tries = Math.ceil((w.timeoutMs ?? WAIT_TIMEOUT_MS) / 500);
-  const what = [w.port && `port ${w.port}`, w.url, w.logFile && `/${w.pattern}/ in ${w.logFile}`].filter(Boolean).join(' and ');
+  const what = [w.port && `port ${w.port}`, w.url, w.logFile && w.pattern && `/${w.pattern}/ in ${w.logFile}`]
+    .filter(Boolean)
+    .join(' and ');
   // The log's relevant lines since the start go with any failure, so the message shows why.
   const tail = w.logFile
     ? sh`; tail -c +$((W0+1)) ${w.logFile} 2>/dev/null | `.text +

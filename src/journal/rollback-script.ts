@@ -133,9 +133,10 @@ export function unitItems(u: UnitRollback, peersUp: boolean): ScriptItem[] {
   ];
   items.push(...u.steps.map((s) => ({ text: s.text, body: stepBody(s) })));
   if (u.before === 'running') {
-    // When the runs created files (a first deploy), the application the run waited for may not exist after the rollback.
+    // When the runs created files (a first deploy), what the run waited for may not exist after the rollback: the
+    // application, and its log line (a first cluster's memberAdded, never printed by the Tomcat it was before).
     const created = u.steps.some((s) => s.paths.some((p) => !p.existed));
-    const base = wait && created && wait.url ? (({ url: _u, ...rest }) => rest)(wait) : wait;
+    const base = wait && created ? (({ url: _u, pattern: _p, ...rest }) => rest)(wait) : wait;
     const w = withFailPattern(base, peersUp ? u.roll.withPeersFail : undefined);
     items.push({
       text:

@@ -40,6 +40,11 @@ export function currentText(fact: FileFact, path: string): string | null {
   return fact.content.toString('utf8');
 }
 
+/** The text of a regular file read with content, or undefined (absent, a directory, a link). */
+export function textIfFile(fact: FileFact): string | undefined {
+  return fact.exists && fact.type === 'file' && fact.content ? fact.content.toString('utf8') : undefined;
+}
+
 /** The text of a file that must exist as a regular file; otherwise `message` with `hint`. */
 export function requiredText(fact: FileFact, message: string, hint: string): string {
   if (!fact.exists || fact.type !== 'file' || !fact.content) fail(message, hint);

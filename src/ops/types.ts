@@ -28,6 +28,16 @@ export interface Plan {
   okMessage: string;
   /** What `register:` holds besides `changed`/`failed`/`msg`, in the Ansible module's shape (xml's `count`). */
   result?: Record<string, unknown>;
+  /** Traps worth telling (shown as `[WARNING]` lines and in --json's messages) that do not stop the run. */
+  warnings?: string[];
+}
+
+/** One host's planning of a task, as a check across hosts sees it (`OperationDef.acrossHosts`). */
+export interface PlannedOnHost<A> {
+  args: A;
+  ctx: PlanContext;
+  /** The host's simulated facts once every task of the run is planned there (each planned change learned). */
+  facts: Facts;
 }
 
 export interface OperationDef<A = Record<string, unknown>> {
@@ -39,6 +49,12 @@ export interface OperationDef<A = Record<string, unknown>> {
   facts(args: A, ctx: PlanContext): FactRequest[];
   /** Pure: from arguments and facts to changes. Throws OperationError on bad input. */
   plan(args: A, facts: Facts, ctx: PlanContext): Plan | Promise<Plan>;
+  /**
+   * Optional, pure: a check over every host this task was planned on (each loop item), run by the
+   * pre-flight once every host is planned and before any change (a cluster's members must agree).
+   * Returns warnings; throws OperationError to stop the run (the task fails on each of those hosts).
+   */
+  acrossHosts?(planned: PlannedOnHost<A>[]): string[];
 }
 
 /** Run `fn`; an error it throws (or its promise rejects with) is told the host it happened on. */

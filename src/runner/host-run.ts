@@ -14,12 +14,35 @@ import type { Deferred } from './roll.ts';
 import type { RollRecord } from '../host/layout.ts';
 import { BlockState } from './blocks.ts';
 
-/** Upper bound of one batch script (it travels on stdin, see transport/stdin-script.ts; bounded to keep each round trip small). */
-const BATCH_BYTES = 64 * 1024;
+/**
+ * Upper bound of one batch script. It travels on stdin (transport/stdin-script.ts), so no command
+ * line limits it; the remote shell holds it in one variable and parses it whole, so it is bounded.
+ */
+const BATCH_BYTES = 512 * 1024;
 /** Here-document delimiter for inline file contents (base64 never produces it). */
 const EOF = 'PROVISION_EOF_7f3a';
 /** Files larger than this are not inlined in a batch (base64 grows them by a third). */
 const INLINE_MAX = 24 * 1024;
+
+/** Shell to run after a batch's changes, and what takes its output in (FactCache.readAfter). */
+export interface AfterScript {
+  script: string;
+  take: (stdout: string) => void;
+}
+
+/** One change ready to run: its journaled subshell, and what it belongs to. */
+interface Part {
+  change: Change;
+  part: string;
+  /** The task it belongs to (the journal and errors name it). */
+  task: string;
+  /** Its journal number. */
+  seq: number;
+  /** A large file's content, sent alone on stdin. */
+  stdin?: Buffer;
+  /** Queued changes: which queue() call they came from. */
+  ticket?: number;
+}
 
 export class HostRun {
   readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 0, connections: 0, changes: 0 };
@@ -34,6 +57,9 @@ export class HostRun {
   /** `register:` variables of this host, by name (runner/register.ts); set while planning, then again while applying. */
   readonly registered: Record<string, unknown> = {};
   private seq = 0;
+  /** Changes queued by queue(), made by flush(). */
+  private queued: Part[] = [];
+  private tickets = 0;
   private recordOpen = false;
   /** When this run's record was opened on the host. */
   private openedAt = new Date().toISOString();
@@ -89,49 +115,123 @@ export class HostRun {
     task: string,
     o: { mask?: (s: string) => string; roll?: RollRecord; waitAnnounced?: boolean } = {},
   ): Promise<string[]> {
+    return this.execute(this.prepare(changes, task, o), o.waitAnnounced);
+  }
+
+  /**
+   * Queue a task's changes (runner/segment.ts): they are learned now, as if made, so the next task
+   * plans against them, and made by the next flush(), in one script with every change queued before.
+   * Returns the ticket flush() names when one of them fails.
+   */
+  queue(changes: Change[], task: string, o: { mask?: (s: string) => string } = {}): number {
+    const ticket = ++this.tickets;
+    for (const part of this.prepare(changes, task, { ...o, ticket })) {
+      learn(this.facts, part.change, true);
+      this.queued.push(part);
+    }
+    return ticket;
+  }
+
+  /** Changes queued and not yet made. */
+  get queuedCount(): number {
+    return this.queued.length;
+  }
+
+  /**
+   * Make every queued change, in order (the same batches as applyAll). `made` is called for each
+   * change made. On a failure, the ticket of the change that failed (the rest were not made) and why.
+   * `after`: shell run at the end of the last batch once every change is made (a fact read), given its output.
+   */
+  async flush(
+    made: (ticket: number, task: string, summary: string) => void,
+    after?: AfterScript,
+  ): Promise<{ failed?: { ticket: number; error: unknown } }> {
+    const parts = this.queued;
+    this.queued = [];
+    let at = 0;
+    try {
+      await this.execute(
+        parts,
+        false,
+        (p) => {
+          at += 1;
+          made(p.ticket!, p.task, p.change.summary);
+        },
+        after,
+      );
+      return {};
+    } catch (error) {
+      return { failed: { ticket: parts[at]!.ticket!, error } };
+    }
+  }
+
+  /** Forget the queued changes without making them (an interrupted run starts nothing new); their journal numbers are reused. */
+  discard(): void {
+    if (this.queued.length) this.seq = this.queued[0]!.seq - 1;
+    this.queued = [];
+  }
+
+  /** Each change as a journaled subshell, numbered in the journal in order. */
+  private prepare(changes: Change[], task: string, o: { mask?: (s: string) => string; roll?: RollRecord; ticket?: number }): Part[] {
     const mask = o.mask ?? this.mask;
-    const roll = o.roll;
-    let batch: { change: Change; part: string }[] = [];
-    let size = 0;
-    const outs: string[] = [];
-    for (const change of changes) {
+    return changes.map((change) => {
       this.seq += 1;
       const { script, stdin } = changeScript(change, {
         slot: { runId: this.runId, seq: this.seq },
         task: mask(task),
         mask,
-        ...(roll ? { roll } : {}),
+        ...(o.roll ? { roll: o.roll } : {}),
       });
-      if (stdin && stdin.length > INLINE_MAX) {
-        // A large file goes alone, on the channel's stdin, as big as it needs to be.
-        if (batch.length) outs.push(await this.run(batch, task, undefined, o.waitAnnounced));
-        batch = [];
-        size = 0;
-        outs.push(await this.run([{ change, part: `(\n${script}\n)` }], task, stdin, o.waitAnnounced));
-        continue;
-      }
+      const base = { change, task, seq: this.seq, ...(o.ticket ? { ticket: o.ticket } : {}) };
+      // A large file's content is not inlined: it follows the script on the channel's stdin, as big as it needs to be.
+      if (stdin && stdin.length > INLINE_MAX) return { ...base, part: `(\n${script}\n)`, stdin };
       // The here-document belongs to the whole `{ …; }` and starts after its last line.
       const part = stdin
         ? `{ base64 -d | (\n${script}\n); } <<'${EOF}'\n${stdin.toString('base64').replace(/.{1,76}/g, '$&\n')}${EOF}`
         : `(\n${script}\n) </dev/null`;
-      if (batch.length && size + part.length > BATCH_BYTES) {
-        outs.push(await this.run(batch, task, undefined, o.waitAnnounced));
-        batch = [];
-        size = 0;
-      }
-      batch.push({ change, part });
-      size += part.length;
+      return { ...base, part };
+    });
+  }
+
+  /**
+   * Run prepared changes in bounded batches; stops at the first failure (throws). A large file's
+   * content follows the script on stdin, so a batch carries at most one (every other part reads
+   * its own here-document or /dev/null).
+   */
+  private async execute(parts: Part[], waitAnnounced = false, made?: (p: Part) => void, after?: AfterScript): Promise<string[]> {
+    let batch: Part[] = [];
+    let size = 0;
+    let stdin: Buffer | undefined;
+    const outs: string[] = [];
+    const send = async (last?: AfterScript) => {
+      if (batch.length) outs.push(await this.run(batch, { stdin, waitAnnounced, made, after: last }));
+      batch = [];
+      size = 0;
+      stdin = undefined;
+    };
+    for (const p of parts) {
+      if ((p.stdin && stdin) || (batch.length && size + p.part.length > BATCH_BYTES)) await send();
+      batch.push(p);
+      size += p.part.length;
+      stdin ??= p.stdin;
     }
-    if (batch.length) outs.push(await this.run(batch, task, undefined, o.waitAnnounced));
+    await send(after);
     return outs;
   }
 
   /** Run one batch; returns its stdout (what the changes printed, e.g. a drain's outcome). */
-  private async run(batch: { change: Change; part: string }[], task: string, stdin?: Buffer, waitAnnounced = false): Promise<string> {
+  private async run(
+    batch: Part[],
+    o: { stdin?: Buffer | undefined; waitAnnounced?: boolean; made?: ((p: Part) => void) | undefined; after?: AfterScript | undefined },
+  ): Promise<string> {
+    const { stdin, made } = o;
     if (!this.recordOpen) this.openedAt = new Date().toISOString();
     const pre = this.recordOpen ? '' : `${this.metaScript('running')} || exit 90\n`;
-    const script = pre + batch.map((b, i) => `${b.part}\nrc=$?; echo "@@pvc ${i} $rc"; [ $rc = 0 ] || exit $rc`).join('\n');
-    if (!waitAnnounced) this.announceWaits(batch.map((b) => b.change));
+    const script =
+      pre +
+      batch.map((b, i) => `${b.part}\nrc=$?; echo "@@pvc ${i} $rc"; [ $rc = 0 ] || exit $rc`).join('\n') +
+      (o.after ? `\n${o.after.script}` : '');
+    if (!o.waitAnnounced) this.announceWaits(batch.map((b) => b.change));
     const res = await this.transport.exec(script, stdin ? { stdin } : {});
     this.recordOpen = true;
     const done = new Set([...res.stdout.matchAll(/^@@pvc (\d+) 0$/gm)].map((m) => Number(m[1])));
@@ -139,8 +239,12 @@ export class HostRun {
       if (done.has(i)) {
         this.changes += 1;
         this.recap.changes += 1;
-        this.emitter?.emit('change', { host: this.name, task: this.mask(task), summary: this.mask(b.change.summary) });
-        learn(this.facts, b.change, true);
+        // A queued change was learned when it was queued; its progress event is the caller's.
+        if (made) made(b);
+        else {
+          this.emitter?.emit('change', { host: this.name, task: this.mask(b.task), summary: this.mask(b.change.summary) });
+          learn(this.facts, b.change, true);
+        }
         continue;
       }
       const code = res.code === 0 ? 255 : res.code;
@@ -155,9 +259,10 @@ export class HostRun {
       throw new CommandError(
         `${b.change.summary}: failed (exit ${code})${shown}`,
         { command: b.part, code, stderr },
-        { host: this.name, task, hint: failureHint(b.change, code) },
+        { host: this.name, task: b.task, hint: failureHint(b.change, code) },
       );
     }
+    o.after?.take(res.stdout);
     return res.stdout;
   }
 

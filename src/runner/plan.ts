@@ -7,9 +7,11 @@
 import { forkLimit } from '../core/forks.ts';
 import type { TaskResult } from '../core/result.ts';
 import { ansibleFacts } from '../facts/ansible-facts.ts';
-import { fact, type FactRequest } from '../facts/types.ts';
+import { fact, type FactRequest, type Facts } from '../facts/types.ts';
 import type { PlanContext } from '../ops/types.ts';
 import type { Play } from '../playbook/types.ts';
+import { checkAcrossHosts, type PlannedItem } from './across.ts';
+import type { RunEmitter } from './events.ts';
 import type { HostTask } from './expand.ts';
 import type { HostRun } from './host-run.ts';
 import { BlockState } from './blocks.ts';
@@ -65,12 +67,31 @@ export const notifies = (notified: Set<string>, handler: HostTask[]) => {
   return !!t && (notified.has(t.name) || t.listen.some((l) => notified.has(l)));
 };
 
+/** What planning one host leaves for the check across hosts: its planned items and its simulated facts. */
+interface Seen {
+  items: PlannedItem[];
+  sims: Map<string, Facts>;
+}
+
 /** Plan every play on one host, in order, against a fork of its facts. Rows per play; `failed`: the plan failed on it. */
-async function planHost(plays: PlayRun[], h: HostRun, mask: Masker, keepSimulation: boolean): Promise<{ rows: Row[][]; failed: boolean }> {
+async function planHost(
+  plays: PlayRun[],
+  h: HostRun,
+  mask: Masker,
+  keepSimulation: boolean,
+  seen: Seen,
+): Promise<{ rows: Row[][]; failed: boolean }> {
   const real = h.facts;
   h.facts = real.fork();
   const out: Row[][] = [];
   let failed = false;
+  const plan = async (p: PlayRun, ht: HostTask): Promise<TaskOutcome> => {
+    const ctx = planContext(p, h, ht);
+    const o = await runTask(h, ht, ctx, false, mask);
+    for (const w of o.warnings ?? []) h.emitter?.emit('info', { host: h.name, message: `[WARNING] ${w}` });
+    seen.items.push({ host: h.name, ht, ctx, result: o.result });
+    return o;
+  };
   try {
     for (const p of plays) {
       const rows: Row[] = [];
@@ -91,7 +112,7 @@ async function planHost(plays: PlayRun[], h: HostRun, mask: Masker, keepSimulati
         const group = resolve(g, h.registered);
         const outs: TaskOutcome[] = [];
         for (const ht of group) {
-          const out = await runTask(h, ht, planContext(p, h, ht), false, mask);
+          const out = await plan(p, ht);
           outs.push(out);
           rs.push(out.result);
           if (out.result.status === 'would-change') ht.task.notify.forEach((n) => notified.add(n));
@@ -108,11 +129,12 @@ async function planHost(plays: PlayRun[], h: HostRun, mask: Masker, keepSimulati
         if (!notifies(notified, g)) continue;
         const rs: TaskResult[] = [];
         const group = resolve(g, h.registered);
-        for (const ht of group) rs.push((await runTask(h, ht, planContext(p, h, ht), false, mask)).result);
+        for (const ht of group) rs.push((await plan(p, ht)).result);
         if (rs.some((r) => r.status === 'failed')) failed = true;
         rows.push({ name: group[0]!.task.name, handler: true, ...(group[0]!.task.rolling ? { rolling: true } : {}), results: rs });
       }
     }
+    seen.sims.set(h.name, h.facts);
   } finally {
     // In --check the simulation is all there is; otherwise the apply starts from the real facts.
     if (!keepSimulation) h.facts = real;
@@ -129,8 +151,9 @@ export interface PlanOutcome {
 export async function planRun(
   plays: PlayRun[],
   hosts: HostRun[],
-  o: { forks: number; mask: Masker; check: boolean },
+  o: { forks: number; mask: Masker; check: boolean; emitter?: RunEmitter },
 ): Promise<PlanOutcome> {
+  const seen: Seen = { items: [], sims: new Map() };
   const limit = forkLimit(o.forks);
   const rows: Map<string, Row[]>[] = plays.map(() => new Map());
   let failed = false;
@@ -140,11 +163,18 @@ export async function planRun(
   await Promise.all(
     hosts.map((h) =>
       limit(async () => {
-        const planned = await planHost(plays, h, o.mask, o.check);
+        const planned = await planHost(plays, h, o.mask, o.check, seen);
         planned.rows.forEach((r, i) => rows[i]!.set(h.name, r));
         if (planned.failed) failed = true;
       }),
     ),
   );
+  // Items in host order, whichever host finished planning first.
+  const order = new Map(hosts.map((h, i) => [h.name, i]));
+  seen.items.sort((a, b) => order.get(a.host)! - order.get(b.host)!);
+  checkAcrossHosts(seen.items, seen.sims, o.mask, (message) => o.emitter?.emit('info', { message: `[WARNING] ${message}` }));
+  // A failure a rescue caught in the plan is no failure of the plan.
+  if (rows.some((m) => [...m.values()].some((rs) => rs.some((r) => !r.rescued && r.results.some((x) => x.status === 'failed')))))
+    failed = true;
   return { rows, failed };
 }

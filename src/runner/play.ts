@@ -1,7 +1,9 @@
 /**
  * Applying one play, Ansible's linear strategy: every task runs on all live hosts (at most `forks`
  * at once, or the task's `throttle`) before the next starts; handlers run once at the end of the
- * play where notified. Also reports a plan (from src/runner/plan.ts) in the same shape.
+ * play where notified. Consecutive tasks that need no answer from the host share one script per
+ * host (segment.ts): a host makes them without waiting for the others between them, and they are
+ * reported task by task as here. Also reports a plan (from src/runner/plan.ts) in the same shape.
  */
 import { forkLimit } from '../core/forks.ts';
 import type { TaskResult } from '../core/result.ts';
@@ -12,6 +14,7 @@ import { notifies, planContext, type PlayRun, type Row } from './plan.ts';
 import { deferKey, rollHandler } from './roll.ts';
 import { remember, resolve } from './register.ts';
 import { type Masker, type TaskOutcome } from './task-run.ts';
+import { applySegment, countTask, spans } from './segment.ts';
 import { BlockState } from './blocks.ts';
 import { runWithRetries } from './retry.ts';
 import type { Change } from '../core/change.ts';
@@ -33,21 +36,6 @@ export const INTERRUPTED = 'interrupted';
 /** Why the run stops before its next play (a roll that stopped, a batch over max_fail_percentage). */
 export interface PlayOutcome {
   abort?: string;
-}
-
-/**
- * Ansible's recap counts a task once per host, however many loop items it has: failed if an item
- * failed, changed if one changed (or would), skipped if every item was skipped, else ok.
- */
-export function countTask(h: HostRun, rs: TaskResult[], rescued = false): void {
-  if (!rs.length) return;
-  // As Ansible: a failure a block's rescue catches counts as rescued, not failed.
-  if (rs.some((r) => r.status === 'failed')) {
-    if (rescued) h.recap.rescued = (h.recap.rescued ?? 0) + 1;
-    else h.recap.failed += 1;
-  } else if (rs.some((r) => r.status === 'changed' || r.status === 'would-change')) h.recap.changed += 1;
-  else if (rs.every((r) => r.status === 'skipped')) h.recap.skipped += 1;
-  else h.recap.ok += 1;
 }
 
 /** Run one step (a task or a handler) on every live host, in parallel up to forks/throttle. `task`: the play's task (not a handler). */
@@ -122,9 +110,15 @@ async function applyBatch(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {
     h.notified.clear();
     h.blocks = new BlockState();
   }
-  for (let i = 0; i < p.play.tasks.length; i++) {
+  // Tasks that need no answer from the host before the next share one script per host (segment.ts).
+  for (const [from, to] of spans(p.play.tasks)) {
     if (o.signal?.aborted) return { abort: INTERRUPTED };
-    await step(p, o, (h) => p.tasks.get(h.name)?.[i], false, p.play.tasks[i]);
+    if (from === to) await step(p, o, (h) => p.tasks.get(h.name)?.[from], false, p.play.tasks[from]);
+    else {
+      // A segment's tasks are in no block with rescue/always: a failure held by one before fails its host here.
+      for (const h of p.hosts) if (!h.failed && h.blocks.settle(p.play.tasks[from])) h.failed = true;
+      await applySegment(p, o, from, to);
+    }
   }
   for (const h of p.hosts) if (!h.failed && h.blocks.settle(undefined)) h.failed = true;
   for (let i = 0; i < p.play.handlers.length; i++) {

@@ -209,11 +209,16 @@ async function rollUnit(p: PlayRun, u: Unit, peersUp: boolean, o: RollOptions): 
     const stopped =
       e instanceof CommandError ? '; the roll stopped here: this instance stays out of the balancer, the others keep serving' : '';
     // No member seen while others run: the cluster never formed around it (the usual causes, and the fix).
-    const alone = /skipping state transfer/.test(msg)
-      ? 'it saw no other cluster member although one runs: ' +
-        'open the membership and receiver ports between the members (firewall), ' +
-        'check that multicast passes on this network, or use static membership (cluster_membership: static)'
-      : undefined;
+    // Matched on Tomcat's log lines in the message (not on the fail pattern, which the message repeats).
+    const alone = /Unable to start cluster\.[\s\S]*Operation not permitted/.test(msg)
+      ? // EPERM on a send: a rule on this host drops outgoing packets (multicast heartbeats, the first to go out).
+        'its cluster could not send: this host refuses the packets (a local firewall rule dropping outgoing multicast, ' +
+        'e.g. to 228.0.0.4): allow them, or use static membership (cluster_membership: static)'
+      : /skipping state transfer\. No members/.test(msg)
+        ? 'it saw no other cluster member although one runs: ' +
+          'open the membership and receiver ports between the members (firewall), ' +
+          'check that multicast passes on this network, or use static membership (cluster_membership: static)'
+        : undefined;
     const hint = alone ?? e?.hint;
     return {
       ...base,

@@ -256,7 +256,7 @@ async function planAndApply(
     return;
   }
   if (signal?.aborted) return;
-  const plan = await planRun(plays, hosts, { forks, mask, check: o.check });
+  const plan = await planRun(plays, hosts, { forks, mask, check: o.check, emitter: o.emitter });
   if (o.check || plan.failed) {
     plays.forEach((p, i) => reportPlan(p, plan.rows[i]!, { emitter: o.emitter, check: o.check }));
     if (plan.failed) {

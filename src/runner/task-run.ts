@@ -50,6 +50,13 @@ export interface TaskOutcome {
   value: Record<string, unknown>;
   /** While planning: the value is known only once a command has run (its name). */
   pending?: string;
+  /**
+   * Queued (runner/segment.ts): the changes are learned and waiting for the host's next flush,
+   * under this ticket; `settle` turns a failure of that flush at this ticket into the task's outcome.
+   */
+  queued?: { ticket: number; settle: (err: unknown) => TaskOutcome };
+  /** The plan's warnings (masked). */
+  warnings?: string[];
 }
 
 /** A command's output as `register:` shows it: what its script printed, without the runner's markers. */
@@ -105,6 +112,8 @@ export async function runTask(
   apply: boolean,
   runMask: Masker,
   defer?: (c: Change) => string | undefined,
+  /** Queue the changes on the host (HostRun.queue) instead of making them now; for tasks without register or changed_when. */
+  queue = false,
 ): Promise<TaskOutcome> {
   const started = Date.now();
   const hidden = noLogValues(ht);
@@ -132,6 +141,24 @@ export async function runTask(
     value.failed = judged.status === 'failed';
     return { result: hideOutput(ht, judged), changes, value, ...(known ? {} : { pending: ht.label }) };
   };
+  const failed = (err: unknown, changes: Change[]): TaskOutcome => {
+    // The one place an operation's error learns its host and task.
+    const e = err instanceof ProvisionError ? err.at({ host: h.name, task: ht.label }) : null;
+    const cmd = err instanceof CommandError ? { ...commandValue(changes, [], err.code, err.stderr), ...uriValue(changes, err.stderr) } : {};
+    return done(
+      {
+        ...base,
+        status: 'failed',
+        message: mask(err instanceof Error ? err.message : String(err)),
+        ...(e?.hint ? { hint: mask(e.hint) } : {}),
+        diffs: diffsOf(changes, mask),
+        changes: changes.map((c) => mask(c.summary)),
+        durationMs: Date.now() - started,
+      },
+      changes,
+      cmd,
+    );
+  };
   if (ht.skip) {
     return done({ ...base, status: 'skipped', message: ht.skip, durationMs: 0 }, []);
   }
@@ -149,13 +176,9 @@ export async function runTask(
     const held = apply && defer ? changes.map((c) => defer(c)) : [];
     // A command whose changed_when may say it changed nothing: what was known before it stays true then.
     const known = apply && ht.task.changedWhen !== undefined && changes.some((c) => c.kind === 'exec') ? h.facts.fork() : undefined;
-    const outs = apply
-      ? await h.applyAll(
-          changes.filter((_, i) => !held[i]),
-          ht.label,
-          { mask },
-        )
-      : [];
+    const made = changes.filter((_, i) => !held[i]);
+    const ticket = apply && queue && made.length ? h.queue(made, ht.label, { mask }) : undefined;
+    const outs = apply && ticket === undefined ? await h.applyAll(made, ht.label, { mask }) : [];
     changes.forEach((c, i) => {
       const key = held[i];
       if (apply && !key) return;
@@ -186,32 +209,18 @@ export async function runTask(
       { ...plan.result, ...(apply ? { ...commandValue(changes, outs), ...uriValue(changes, outs.join('')) } : {}) },
       apply || !ran,
     );
+    if (plan.warnings?.length) out.warnings = plan.warnings.map(mask);
     if (known && out.result.status === 'ok') {
       h.facts = known;
       h.uncount(changes.length);
     }
-    return out;
+    return ticket === undefined ? out : { ...out, queued: { ticket, settle: (err) => failed(err, changes) } };
   } catch (err) {
     // While planning: a file a planned command creates is read only once it has run (at apply).
     if (err instanceof FactPending && !apply) {
       const r: TaskResult = { ...base, status: 'would-change', message: mask(err.message), durationMs: Date.now() - started };
       return done(r, [], {}, false);
     }
-    // The one place an operation's error learns its host and task.
-    const e = err instanceof ProvisionError ? err.at({ host: h.name, task: ht.label }) : null;
-    const cmd = err instanceof CommandError ? { ...commandValue(changes, [], err.code, err.stderr), ...uriValue(changes, err.stderr) } : {};
-    return done(
-      {
-        ...base,
-        status: 'failed',
-        message: mask(err instanceof Error ? err.message : String(err)),
-        ...(e?.hint ? { hint: mask(e.hint) } : {}),
-        diffs: diffsOf(changes, mask),
-        changes: changes.map((c) => mask(c.summary)),
-        durationMs: Date.now() - started,
-      },
-      changes,
-      cmd,
-    );
+    return failed(err, changes);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * A task's changes travel together in one round trip, file contents inline; a large file goes
- * alone on the channel's stdin. Both arrive byte for byte; a refused validation fails the task.
+ * Changes travel together in one script, file contents inline; a large file's content follows the
+ * script on the channel's stdin (one per round trip). Both arrive byte for byte; a refused
+ * validation fails the task.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,9 @@
 /**
- * The applier's batching, table-driven: a task's changes travel in as few round trips as a
- * command line allows, each journaled first; a large file goes alone on stdin; the first failure
- * stops the batch and names its change, with the kind's hint, while the changes before it count.
+ * The applier's batching, table-driven: a task's changes travel in as few round trips as the
+ * script's bound allows, each journaled first; a large file's content follows the script on stdin,
+ * one per round trip; the first failure stops the batch and names its change, with the kind's
+ * hint, while the changes before it count. Changes queued by several tasks go in one script, and a
+ * failure names the queue() call (ticket) it belongs to.
  */
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/core/change.ts';
@@ -41,15 +43,21 @@ const cases: { name: string; changes: Change[]; roundTrips: number; stdinCalls: 
   { name: 'ten small changes: one round trip', changes: Array.from({ length: 10 }, (_, i) => mkdir(i)), roundTrips: 1, stdinCalls: 0 },
   { name: 'small files travel inline', changes: [write('/a', 100), write('/b', 100), mkdir(1)], roundTrips: 1, stdinCalls: 0 },
   {
-    name: 'a large file goes alone, on stdin, between the batches around it',
+    name: 'a large file follows the script on stdin, in the round trip of the changes around it',
     changes: [mkdir(1), write('/big', 30 * 1024), mkdir(2)],
-    roundTrips: 3,
+    roundTrips: 1,
     stdinCalls: 1,
   },
   {
-    name: 'a batch stays under the command-line bound',
-    changes: Array.from({ length: 6 }, (_, i) => write(`/f${i}`, 20 * 1024)),
-    roundTrips: 3,
+    name: 'two large files: one on stdin per round trip',
+    changes: [write('/big1', 30 * 1024), mkdir(1), write('/big2', 30 * 1024)],
+    roundTrips: 2,
+    stdinCalls: 2,
+  },
+  {
+    name: 'a batch stays under its bound (512 KiB of script)',
+    changes: Array.from({ length: 30 }, (_, i) => write(`/f${i}`, 20 * 1024)),
+    roundTrips: 2,
     stdinCalls: 0,
   },
 ];
@@ -74,6 +82,41 @@ describe('HostRun.applyAll batching', () => {
     expect((err as CommandError).host).toBe('web1');
     // The change that succeeded was learned: its directory is known without reading the host.
     expect(h.facts.get({ type: 'file', path: '/d1' })).toMatchObject({ exists: true, type: 'directory' });
+  });
+
+  it('changes queued by several tasks are made by one script, journaled in order; a failure names its task', async () => {
+    const { calls, h } = host({ index: 3, code: 1 });
+    const a = h.queue([mkdir(1), mkdir(2)], 'task A');
+    const b = h.queue([write('/etc/b.conf', 10), mkdir(3)], 'task B');
+    h.queue([mkdir(4)], 'task C');
+    // Learned as if made: the next task plans against them.
+    expect(h.facts.get({ type: 'file', path: '/d2' })).toMatchObject({ exists: true, type: 'directory' });
+    expect(calls).toHaveLength(0);
+    const made: string[] = [];
+    const r = await h.flush((ticket, task, summary) => made.push(`${ticket} ${task}: ${summary}`));
+    expect(calls).toHaveLength(1);
+    expect([...calls[0]!.script.matchAll(/"seq":(\d+),"task":"([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      '1 task A',
+      '2 task A',
+      '3 task B',
+      '4 task B',
+      '5 task C',
+    ]);
+    expect(made).toEqual([`${a} task A: create /d1`, `${a} task A: create /d2`, `${b} task B: write /etc/b.conf`]);
+    expect(r.failed?.ticket).toBe(b);
+    expect((r.failed?.error as CommandError).message).toBe('create /d3: failed (exit 1): it broke');
+    expect((r.failed?.error as CommandError).task).toBe('task B');
+    expect(h.queuedCount).toBe(0);
+  });
+
+  it('discarded changes are never sent, and their journal numbers are used by the next changes', async () => {
+    const { calls, h } = host();
+    h.queue([mkdir(1), mkdir(2)], 'task A');
+    h.discard();
+    await h.applyAll([mkdir(3)], 'task B');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.script).toContain('"seq":1,"task":"task B"');
+    expect(calls[0]!.script).not.toContain('/d1');
   });
 
   it('no run record is closed when nothing was applied', () => {

@@ -15,6 +15,7 @@ import { mkdir } from './mkdir.ts';
 import { pkg } from './package.ts';
 import { remove } from './remove.ts';
 import { service } from './service.ts';
+import { stagedCheck } from './staged-check.ts';
 import { systemdReload } from './systemd-reload.ts';
 import { uri } from './uri.ts';
 import { wait } from './wait.ts';
@@ -34,6 +35,7 @@ export const CHANGES = {
   package: pkg,
   balancer,
   'systemd-reload': systemdReload,
+  'staged-check': stagedCheck,
   wait,
   uri,
 } satisfies { [K in ChangeKind]: ChangeDef<K, any> };

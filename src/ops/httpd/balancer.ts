@@ -3,20 +3,22 @@
  * modules and the vhosts Include, and writes a `<VirtualHost>` with a `<Proxy balancer://NAME>`
  * holding one `BalancerMember` per Tomcat (`route` = its jvmRoute), sticky on JSESSIONID.
  *
- * The whole config can only be tested once every file is written, so this operation does not
- * test it per file: the reload that follows carries `check: configTestCommand(...)` (or set
- * `reload: true` here to append that checked reload), so Apache never loads a config that fails
- * `httpd -t`. See docs/ops-httpd.md.
+ * The whole config is tested before any file is written: a `staged-check` change first runs the
+ * config test on staged copies of the changed directories (host/staged-check-script.ts), so a
+ * config that fails `httpd -t` leaves every old file in place. The reload that follows still
+ * carries `check: configTestCommand(...)` (`reload: true` appends that checked reload). The host's
+ * Apache build (version, modules) is read with the other facts, and what it cannot do is refused
+ * or, for the AJP secret, replaced as the user chose (build-checks.ts). See docs/ops-httpd.md.
  */
 import type { Change } from '../../core/change.ts';
 import { OperationError } from '../../core/errors.ts';
-import type { FactRequest, Facts } from '../../facts/types.ts';
-import { secret } from '../kit.ts';
+import { fact, type FactRequest, type Facts } from '../../facts/types.ts';
 import { defineOperation, type Plan, type PlanContext } from '../types.ts';
 import {
   apacheService,
   candidateLayouts,
   configTestCommand,
+  defaultApacheBin,
   detectionFacts,
   detectLayout,
   layoutHome,
@@ -25,9 +27,12 @@ import {
   type LayoutChoice,
 } from './layout.ts';
 import { managerUrl } from '../../host/balancer-script.ts';
+import { httpdBalancerSchema, type HttpdBalancerArgs } from './balancer-args.ts';
+import { buildFact, modulesDir, parseBuild } from './build.ts';
+import { adaptToBuild, modulesFor } from './build-checks.ts';
 import { requiredModules } from './modules.ts';
 import { layoutFacts, planLayout } from './plan-layouts.ts';
-import { validateBalancer, type BalancerSpec, type MemberSpec } from './render.ts';
+import { validateBalancer, type BalancerSpec } from './render.ts';
 
 /** Seconds a failed member stays out. Apache's default is 60: a restarted Tomcat would get no traffic for a minute. */
 export const DEFAULT_RETRY = 5;
@@ -35,70 +40,7 @@ export const DEFAULT_STICKYSESSION = 'JSESSIONID|jsessionid';
 /** Where balancer-manager answers (loopback only) for rolling restarts. */
 export const DEFAULT_MANAGER = '/balancer-manager';
 
-export interface HttpdBalancerArgs {
-  /** Balancer name (`balancer://<name>`); also names our marked block and drop-in file. */
-  name: string;
-  /** One per Tomcat instance. `protocol` defaults to `ajp`. */
-  members: Array<Omit<MemberSpec, 'protocol'> & { protocol?: 'ajp' | 'http' }>;
-  /** URL path to proxy (default `/`); the same path is requested from Tomcat. */
-  path?: string;
-  /** Default `JSESSIONID|jsessionid` (cookie, then `;jsessionid=` path parameter). */
-  stickysession?: string;
-  /** Seconds a failed member stays out (default 5; Apache's own default is 60). */
-  retry?: number;
-  /** `source`, `rhel` or `debian`; default: host var `apache_layout`, else detected. */
-  layout?: ApacheLayout;
-  /** ServerRoot of a source build (default: host var `apache_home`, else /usr/local/apache2). Implies `layout: source`. */
-  apache_home?: string;
-  /** ServerName of the vhost; without it the vhost answers as the first one on its port. */
-  server_name?: string;
-  /** Port of `<VirtualHost *:port>` (default 80); a `Listen` is added when none exists for it. */
-  listen?: number;
-  /** httpd/apache2/apachectl binary for the config test (default per layout). */
-  apache_bin?: string;
-  /** Config test command, instead of the layout's default (`httpd -t`). */
-  check?: string;
-  /** Append a reload of Apache, guarded by the config test, when anything changed. Default false. */
-  reload?: boolean;
-  /**
-   * Path of balancer-manager in the vhost, reachable only from the Apache host (default
-   * `/balancer-manager`; `false`: none). Rolling restarts drain members through it.
-   */
-  manager?: string | false;
-}
-
-const str = { type: 'string', minLength: 1 };
-const port = { type: 'integer', minimum: 1, maximum: 65535 };
-
-export const httpdBalancerSchema: Record<string, unknown> = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'members'],
-  properties: {
-    name: str,
-    members: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['host', 'port', 'route'],
-        properties: { host: str, port, route: str, protocol: { enum: ['ajp', 'http'] }, secret: secret(str) },
-      },
-    },
-    path: str,
-    stickysession: str,
-    retry: { type: 'integer', minimum: 0 },
-    layout: { enum: [...LAYOUTS] },
-    apache_home: str,
-    server_name: str,
-    listen: port,
-    apache_bin: str,
-    check: str,
-    reload: { type: 'boolean' },
-    manager: { anyOf: [{ type: 'string', pattern: '^/' }, { const: false }] },
-  },
-};
+export { httpdBalancerSchema, type HttpdBalancerArgs } from './balancer-args.ts';
 
 function choiceOf(a: HttpdBalancerArgs, ctx: PlanContext): LayoutChoice {
   const home = a.apache_home ?? (typeof ctx.vars.apache_home === 'string' ? ctx.vars.apache_home : undefined);
@@ -113,41 +55,77 @@ function choiceOf(a: HttpdBalancerArgs, ctx: PlanContext): LayoutChoice {
   return { ...(layout ? { layout } : {}), ...(home ? { apacheHome: home } : {}) };
 }
 
+/** Seconds between health checks when `health_check` gives no interval: a dead member is found within about that long. */
+export const DEFAULT_HC_INTERVAL = 5;
+
+const membersOf = (a: HttpdBalancerArgs) => a.members.map((m) => ({ ...m, protocol: m.protocol ?? ('ajp' as const) }));
+
 function specOf(a: HttpdBalancerArgs): BalancerSpec {
+  const hc = a.health_check;
   return {
     name: a.name,
-    members: a.members.map((m) => ({ ...m, protocol: m.protocol ?? 'ajp' })),
+    members: membersOf(a).map(({ http_port: _, ...m }) => m),
     path: a.path ?? '/',
     stickysession: a.stickysession ?? DEFAULT_STICKYSESSION,
     retry: a.retry ?? DEFAULT_RETRY,
     port: a.listen ?? 80,
     ...(a.server_name ? { serverName: a.server_name } : {}),
     ...(a.manager !== false ? { manager: a.manager ?? DEFAULT_MANAGER } : {}),
+    ...(hc
+      ? { healthCheck: { uri: hc.uri ?? '/', interval: hc.interval ?? DEFAULT_HC_INTERVAL, ...(hc.method ? { method: hc.method } : {}) } }
+      : {}),
   };
 }
 
+const binOf = (a: HttpdBalancerArgs, layout: ApacheLayout, home?: string): string => a.apache_bin ?? defaultApacheBin(layout, home);
+
 function planBalancer(a: HttpdBalancerArgs, facts: Facts, ctx: PlanContext): Plan {
-  const spec = specOf(a);
-  validateBalancer(spec);
+  const asked = specOf(a);
+  validateBalancer(asked);
   const resolved = detectLayout(facts, choiceOf(a, ctx), ctx.host);
-  const changes: Change[] = planLayout({ host: ctx.host, resolved, spec, modules: modulesOf(spec), facts });
+  const apacheHome = resolved.layout === 'source' ? resolved.home : undefined;
+  const bin = binOf(a, resolved.layout, apacheHome);
+  const build = parseBuild(facts.get(buildFact(bin)));
+  const onSecret = a.ajp_secret_unsupported ?? 'refuse';
+  const { spec, fellBack } = adaptToBuild(asked, membersOf(a), { host: ctx.host, resolved, build, bin, onSecret, facts });
+  const laid = planLayout({ host: ctx.host, resolved, spec, modules: modulesFor(spec, build), facts });
+  const changes: Change[] = [...laid.changes];
+  const check = a.check ?? configTestCommand(resolved.layout, apacheHome, a.apache_bin);
+  if (laid.staged.length > 0 && a.staged_check !== false) {
+    const paths = laid.staged.map((e) => e.path).join(', ');
+    // First, so a config that fails its test leaves every old file (and link) in place.
+    changes.unshift({
+      kind: 'staged-check',
+      summary: `test the new Apache config (${check}) on staged copies of ${paths}, before any is written`,
+      entries: laid.staged,
+      check,
+    });
+  }
+  // The user chose the fallback, but must see it happened: in the write's summary, or the ok message.
+  const fallback = fellBack ? `; HTTP members: ${build.text ?? 'this Apache'} cannot send the AJP secret` : '';
+  const w = changes.find((c) => c.kind === 'write');
+  if (w && fallback) w.summary += ` (${fallback.slice(2)})`;
   if (changes.length > 0 && a.reload) {
-    const apacheHome = resolved.layout === 'source' ? resolved.home : undefined;
     changes.push({
       kind: 'service',
       summary: `reload Apache (${resolved.layout} layout) after the config test`,
       action: 'reload',
       service: apacheService(resolved.layout, apacheHome, a.apache_bin),
-      check: a.check ?? configTestCommand(resolved.layout, apacheHome, a.apache_bin),
+      check,
       // A member drained right now (a rolling restart that stopped) stays drained across the reload.
       ...(spec.manager ? { keepDrained: { balancer: spec.name, ...managerUrl(spec.port, spec.manager, spec.serverName) } } : {}),
     });
   }
-  const where = `${resolved.layout} layout, ${resolved.home}`;
+  const where = `${resolved.layout} layout, ${resolved.home}${fallback}`;
   return { changes, okMessage: `balancer://${a.name} with ${spec.members.length} members already configured (${where})` };
 }
 
-const modulesOf = (spec: BalancerSpec) => requiredModules(spec.members.map((m) => m.protocol));
+/** Every module the plan may load: HTTP ones too when AJP members may fall back, watchdog as if not built in. */
+function modulesOf(a: HttpdBalancerArgs, spec: BalancerSpec) {
+  const protocols = spec.members.map((m) => m.protocol);
+  if (a.ajp_secret_unsupported === 'http') protocols.push('http');
+  return requiredModules(protocols, spec.healthCheck ? { watchdogBuiltIn: false } : undefined);
+}
 
 export const httpdBalancerOp = defineOperation<HttpdBalancerArgs>({
   name: 'httpd_balancer',
@@ -156,7 +134,12 @@ export const httpdBalancerOp = defineOperation<HttpdBalancerArgs>({
     const choice = choiceOf(a, ctx);
     const spec = specOf(a);
     const reqs: FactRequest[] = detectionFacts(choice);
-    for (const l of candidateLayouts(choice)) reqs.push(...layoutFacts(l, layoutHome(l, choice.apacheHome), a.name, modulesOf(spec)));
+    for (const l of candidateLayouts(choice)) {
+      const home = layoutHome(l, choice.apacheHome);
+      reqs.push(...layoutFacts(l, home, a.name, modulesOf(a, spec)));
+      reqs.push(buildFact(binOf(a, l, l === 'source' ? home : undefined)));
+      if (spec.healthCheck) for (const m of ['mod_proxy_hcheck.so', 'mod_watchdog.so']) reqs.push(fact.file(`${modulesDir(l, home)}/${m}`));
+    }
     return reqs;
   },
   plan: (a, facts, ctx) => planBalancer(a, facts, ctx),

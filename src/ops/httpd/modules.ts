@@ -18,11 +18,27 @@ function mod(name: string): ApacheModule {
  * Modules for a balancer whose members speak `protocols`, in load order: mod_proxy first, since
  * the others register as its providers. (mod_unixd, mod_log_config are on in every build.)
  */
-export function requiredModules(protocols: Iterable<'ajp' | 'http'>): ApacheModule[] {
+export function requiredModules(protocols: Iterable<'ajp' | 'http'>, health?: HealthModules): ApacheModule[] {
   const set = new Set(protocols);
   const names = ['proxy'];
   if (set.has('ajp')) names.push('proxy_ajp');
   if (set.has('http')) names.push('proxy_http');
   names.push('proxy_balancer', 'lbmethod_byrequests', 'slotmem_shm');
+  if (health) names.push(...healthModuleNames(health));
   return names.map(mod);
+}
+
+/** Active health checks: mod_proxy_hcheck runs on mod_watchdog's threads. */
+export interface HealthModules {
+  /** mod_watchdog is compiled into the binary (Debian's, `httpd -l`): it has no LoadModule. */
+  watchdogBuiltIn: boolean;
+}
+
+function healthModuleNames(h: HealthModules): string[] {
+  return [...(h.watchdogBuiltIn ? [] : ['watchdog']), 'proxy_hcheck'];
+}
+
+/** The health-check modules, for the module-file check (by .so name). */
+export function healthModules(h: HealthModules): ApacheModule[] {
+  return healthModuleNames(h).map(mod);
 }

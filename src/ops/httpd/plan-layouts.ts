@@ -5,6 +5,7 @@ import { sh } from '../../core/quote.ts';
 import { fact, type FactRequest, type Facts } from '../../facts/types.ts';
 import { enableInclude, enableModules, hasListen, neutralizeShippedExamples, upsertMarkedBlock } from './conf.ts';
 import { fileFact, writeText } from '../kit.ts';
+import type { StagedEntry } from '../../host/staged-check-script.ts';
 import type { ApacheLayout, ResolvedLayout } from './layout.ts';
 import type { ApacheModule } from './modules.ts';
 import { renderBalancerBlock, type BalancerSpec } from './render.ts';
@@ -82,12 +83,14 @@ function planRhel(p: LayoutPlanInput): Change[] {
   return write(path, before, after, `balancer://${p.spec.name} in ${path}`);
 }
 
-function link(target: string, linkPath: string, summary: string): Change {
+/** A link made like a2enmod/a2ensite; `links` collects it for the staged config test. */
+function link(target: string, linkPath: string, summary: string, links: StagedEntry[]): Change {
+  links.push({ path: linkPath, link: target });
   return { kind: 'exec', summary, command: sh`ln -s ${target} ${linkPath}`.text, undo: sh`rm -f ${linkPath}`.text };
 }
 
 /** Debian: a2enmod-style mods-enabled links, a sites-available file, an a2ensite-style link. */
-function planDebian(p: LayoutPlanInput): Change[] {
+function planDebian(p: LayoutPlanInput, links: StagedEntry[]): Change[] {
   const { home, mainConf } = p.resolved;
   const exists = (path: string): boolean => fileFact(p.facts, path).exists;
   const changes: Change[] = [];
@@ -101,7 +104,7 @@ function planDebian(p: LayoutPlanInput): Change[] {
     for (const ext of ['load', 'conf']) {
       const file = `${m.name}.${ext}`;
       if (ext === 'conf' && (!exists(`${home}/mods-available/${file}`) || exists(`${home}/mods-enabled/${file}`))) continue;
-      changes.push(link(`../mods-available/${file}`, `${home}/mods-enabled/${file}`, `enable module ${m.name} (${file})`));
+      changes.push(link(`../mods-available/${file}`, `${home}/mods-enabled/${file}`, `enable module ${m.name} (${file})`, links));
     }
   }
   const path = balancerFile('debian', home, p.spec.name);
@@ -113,12 +116,21 @@ function planDebian(p: LayoutPlanInput): Change[] {
   changes.push(...write(path, before, after, `balancer://${p.spec.name} site in ${path}`));
   const site = siteLink(home, p.spec.name);
   if (!exists(site))
-    changes.push(link(`../sites-available/provision-balancer-${p.spec.name}.conf`, site, `enable site provision-balancer-${p.spec.name}`));
+    changes.push(
+      link(`../sites-available/provision-balancer-${p.spec.name}.conf`, site, `enable site provision-balancer-${p.spec.name}`, links),
+    );
   return changes;
 }
 
-export function planLayout(p: LayoutPlanInput): Change[] {
-  if (p.resolved.layout === 'source') return planSource(p);
-  if (p.resolved.layout === 'rhel') return planRhel(p);
-  return planDebian(p);
+export interface LayoutPlan {
+  changes: Change[];
+  /** Every file and link the changes leave, as the staged config test must see them. */
+  staged: StagedEntry[];
+}
+
+export function planLayout(p: LayoutPlanInput): LayoutPlan {
+  const links: StagedEntry[] = [];
+  const changes = p.resolved.layout === 'source' ? planSource(p) : p.resolved.layout === 'rhel' ? planRhel(p) : planDebian(p, links);
+  const files = changes.flatMap((c): StagedEntry[] => (c.kind === 'write' ? [{ path: c.path, content: c.content }] : []));
+  return { changes, staged: [...files, ...links] };
 }

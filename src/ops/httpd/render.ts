@@ -15,6 +15,19 @@ export interface MemberSpec {
   secret?: string;
 }
 
+/** `hcmethod` values of mod_proxy_hcheck this operation writes: HTTP requests, a TCP connect, or AJP's CPING. */
+export type HealthMethod = 'GET' | 'HEAD' | 'OPTIONS' | 'TCP' | 'CPING';
+
+/** mod_proxy_hcheck's active health check of every member. */
+export interface HealthCheck {
+  /** Unset: GET for HTTP members, CPING for AJP members. */
+  method?: HealthMethod;
+  /** Path requested by GET/HEAD/OPTIONS (`hcuri`), relative to the member URL. */
+  uri: string;
+  /** Seconds between checks (`hcinterval`). */
+  interval: number;
+}
+
 export interface BalancerSpec {
   /** Balancer name: `balancer://<name>`. */
   name: string;
@@ -41,6 +54,8 @@ export interface BalancerSpec {
    * Apache restart. Unset: none.
    */
   manager?: string;
+  /** Active health checks (mod_proxy_hcheck) on every member. */
+  healthCheck?: HealthCheck;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -64,6 +79,8 @@ export function validateBalancer(spec: BalancerSpec): void {
   }
   if (spec.manager !== undefined && !PATH.test(spec.manager))
     bad(`manager path "${spec.manager}" is not valid`, 'give a URL path that starts with "/", e.g. "/balancer-manager"');
+  if (spec.healthCheck && !PATH.test(spec.healthCheck.uri))
+    bad(`health_check uri "${spec.healthCheck.uri}" is not valid`, 'give a URL path that starts with "/", e.g. "/counter/"');
   if (spec.members.length === 0) bad('the balancer has no members', 'list one member per Tomcat instance');
   const seen = new Map<string, string>();
   for (const m of spec.members) {
@@ -78,6 +95,12 @@ export function validateBalancer(spec: BalancerSpec): void {
       );
     if (m.secret !== undefined && m.protocol !== 'ajp')
       bad(`member ${where} has a secret but speaks ${m.protocol}`, 'a secret applies only to protocol: ajp');
+    const method = spec.healthCheck ? healthMethod(spec.healthCheck, m) : undefined;
+    if (method && method !== 'TCP' && (method === 'CPING') !== (m.protocol === 'ajp'))
+      bad(
+        `health_check method ${method} cannot check ${where}, which speaks ${m.protocol}`,
+        'leave method unset (GET for http members, CPING for ajp members) or use TCP',
+      );
     const other = seen.get(m.route);
     if (other) {
       bad(
@@ -87,6 +110,19 @@ export function validateBalancer(spec: BalancerSpec): void {
     }
     seen.set(m.route, where);
   }
+}
+
+/** The check a member gets: the one asked for, else GET over HTTP and CPING over AJP. */
+export function healthMethod(h: HealthCheck, m: MemberSpec): HealthMethod {
+  if (h.method) return h.method;
+  return m.protocol === 'ajp' ? 'CPING' : 'GET';
+}
+
+function healthParams(h: HealthCheck | undefined, m: MemberSpec): string {
+  if (!h) return '';
+  const method = healthMethod(h, m);
+  const uri = method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? ` hcuri=${h.uri}` : '';
+  return ` hcmethod=${method}${uri} hcinterval=${h.interval}`;
 }
 
 function memberUrl(m: MemberSpec): string {
@@ -106,7 +142,7 @@ export function renderBalancerBlock(spec: BalancerSpec): string {
   out.push(`    <Proxy "balancer://${spec.name}">`);
   for (const m of spec.members) {
     const secret = m.secret !== undefined ? ` secret=${m.secret}` : '';
-    out.push(`        BalancerMember "${memberUrl(m)}" route=${m.route} retry=${spec.retry}${secret}`);
+    out.push(`        BalancerMember "${memberUrl(m)}" route=${m.route} retry=${spec.retry}${secret}${healthParams(spec.healthCheck, m)}`);
   }
   out.push('    </Proxy>');
   if (spec.manager) {

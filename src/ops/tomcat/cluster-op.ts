@@ -1,7 +1,8 @@
 /**
  * `tomcat_cluster`: the `<Cluster>` element and `<Engine jvmRoute>` in every Tomcat instance of a
  * host (recipe steps 6-7). All instances of the host are planned together so that clashes (same
- * receiver port, jvmRoute, HTTP/AJP/shutdown port) are refused before any change.
+ * receiver port, jvmRoute, HTTP/AJP/shutdown port) are refused before any change, with the traps
+ * of real clusters (loopback-trap.ts, cluster-traps.ts), across hosts too.
  */
 import type { Change } from '../../core/change.ts';
 import { OperationError } from '../../core/errors.ts';
@@ -14,6 +15,7 @@ import { clusterOpSchema } from './schemas.ts';
 import { ajpConnector, editServerXml, httpConnector } from './server-xml.ts';
 import { versionFromFacts, versionRequest } from './version-fact.ts';
 import { checkNotLoopback, loopbackFacts } from './loopback-trap.ts';
+import { checkHostTraps, clusterAcross, trapFacts } from './cluster-traps.ts';
 
 /** Arguments of `tomcat_cluster`. */
 export interface TomcatClusterArgs {
@@ -96,7 +98,7 @@ export const tomcatCluster = defineOperation<TomcatClusterArgs>({
   facts(args, ctx) {
     const list = instancesOf(args, ctx);
     const reqs = [...list.map((i) => fileReq(serverXml(i.home), true)), ...loopbackFacts(list.map((i) => receiverAddress(i, args)))];
-    return args.version ? reqs : [...reqs, versionRequest(list[0]!.home)];
+    return [...(args.version ? reqs : [...reqs, versionRequest(list[0]!.home)]), ...trapFacts(list, args)];
   },
   plan(args, facts, ctx) {
     const list = instancesOf(args, ctx);
@@ -113,6 +115,7 @@ export const tomcatCluster = defineOperation<TomcatClusterArgs>({
       };
     });
     checkPorts(files, ctx);
+    const warnings = checkHostTraps(list, facts, ctx);
     const changes: Change[] = [];
     for (const { inst, f, text, rx } of files) {
       const address = receiverAddress(inst, args);
@@ -137,6 +140,7 @@ export const tomcatCluster = defineOperation<TomcatClusterArgs>({
         ),
       );
     }
-    return { changes, okMessage: `cluster and jvmRoute already set in ${list.map((i) => serverXml(i.home)).join(', ')}` };
+    return { changes, okMessage: `cluster and jvmRoute already set in ${list.map((i) => serverXml(i.home)).join(', ')}`, warnings };
   },
+  acrossHosts: clusterAcross,
 });

@@ -70,6 +70,7 @@ export const warSchema = obj(
     instances: { type: 'array', items: instanceRef },
     instancesVar: str,
     distributable: { type: 'boolean' },
+    ownManager: { type: 'boolean' },
     owner: str,
     group: str,
   },

@@ -39,9 +39,8 @@ export interface PreparedWar {
   injected: boolean;
 }
 
-/** The WAR to upload: unchanged when already distributable, else rebuilt with it. */
-export function prepareWar(data: Uint8Array, file: string): PreparedWar {
-  const entries = readZip(data, file);
+/** The WAR to upload: unchanged when already distributable, else rebuilt with it (`entries`: its unzipped entries, when already read). */
+export function prepareWar(data: Uint8Array, file: string, entries = readZip(data, file)): PreparedWar {
   const web = entries[WEB_XML];
   const label = `${file}!/${WEB_XML}`;
   const text = web ? new TextDecoder().decode(web) : undefined;

@@ -28,8 +28,8 @@ describe('httpd_balancer on the CentOS/RHEL package', () => {
   it('writes one conf.d drop-in that loads missing modules itself, then changes nothing', async () => {
     host.copyIn(`${FIXTURES}rhel/httpd.conf`, '/etc/httpd/conf/httpd.conf');
     const plan = await host.plan(httpdBalancerOp, args, ctxFor());
-    expect(plan.changes.map((c) => c.kind === 'write' && c.path)).toEqual([DROPIN]);
-    const w = plan.changes[0]!;
+    expect(plan.changes.map((c) => (c.kind === 'write' ? c.path : c.kind))).toEqual(['staged-check', DROPIN]);
+    const w = plan.changes[1]!;
     expectGolden('rhel/provision-balancer-app.conf', w.kind === 'write' ? w.content.toString() : '');
     host.apply(plan.changes);
     const again = await host.plan(httpdBalancerOp, args, ctxFor());
@@ -40,7 +40,7 @@ describe('httpd_balancer on the CentOS/RHEL package', () => {
   it('adds a Listen only for a port httpd.conf does not listen on', async () => {
     host.copyIn(`${FIXTURES}rhel/httpd.conf`, '/etc/httpd/conf/httpd.conf');
     const plan = await host.plan(httpdBalancerOp, { ...args, listen: 8000 }, ctxFor());
-    const w = plan.changes[0]!;
+    const w = plan.changes[1]!;
     expect(w.kind === 'write' && w.content.toString()).toContain('Listen 8000\n<VirtualHost *:8000>');
   });
 });
@@ -53,6 +53,11 @@ describe('httpd_balancer on the Debian package', () => {
   it('links the modules like a2enmod, writes the site and links it like a2ensite', async () => {
     const plan = await host.plan(httpdBalancerOp, args, ctxFor());
     expect(plan.changes.map((c) => c.summary)).toEqual([
+      `test the new Apache config (/usr/sbin/apache2ctl -t) on staged copies of ${SITE}, /etc/apache2/mods-enabled/proxy.load, ` +
+        '/etc/apache2/mods-enabled/proxy.conf, /etc/apache2/mods-enabled/proxy_ajp.load, /etc/apache2/mods-enabled/proxy_http.load, ' +
+        '/etc/apache2/mods-enabled/proxy_balancer.load, /etc/apache2/mods-enabled/proxy_balancer.conf, ' +
+        '/etc/apache2/mods-enabled/lbmethod_byrequests.load, /etc/apache2/mods-enabled/slotmem_shm.load, ' +
+        '/etc/apache2/sites-enabled/provision-balancer-app.conf, before any is written',
       'enable module proxy (proxy.load)',
       'enable module proxy (proxy.conf)',
       'enable module proxy_ajp (proxy_ajp.load)',
@@ -64,7 +69,14 @@ describe('httpd_balancer on the Debian package', () => {
       `balancer://app site in ${SITE}`,
       'enable site provision-balancer-app',
     ]);
-    const first = plan.changes[0]!;
+    const staged = plan.changes[0]!;
+    expect(
+      staged.kind === 'staged-check' && staged.entries.find((e) => e.path.endsWith('/sites-enabled/provision-balancer-app.conf')),
+    ).toEqual({
+      path: '/etc/apache2/sites-enabled/provision-balancer-app.conf',
+      link: '../sites-available/provision-balancer-app.conf',
+    });
+    const first = plan.changes[1]!;
     expect(first.kind === 'exec' && [first.command, first.undo]).toEqual([
       'ln -s ../mods-available/proxy.load /etc/apache2/mods-enabled/proxy.load',
       'rm -f /etc/apache2/mods-enabled/proxy.load',
@@ -105,7 +117,8 @@ describe('layout detection', () => {
     host.copyIn(`${FIXTURES}debian/apache2`, '/etc/apache2');
     host.copyIn(`${LAB_CONF}httpd.conf`, '/usr/local/apache2/conf/httpd.conf');
     const plan = await host.plan(httpdBalancerOp, args, ctxFor('web1', { apache_home: '/usr/local/apache2' }));
-    expect(plan.changes.map((c) => c.kind === 'write' && c.path)).toEqual([
+    expect(plan.changes.map((c) => (c.kind === 'write' ? c.path : c.kind))).toEqual([
+      'staged-check',
       '/usr/local/apache2/conf/extra/httpd-vhosts.conf',
       '/usr/local/apache2/conf/httpd.conf',
     ]);

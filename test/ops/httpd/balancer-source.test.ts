@@ -24,8 +24,14 @@ afterEach(() => host.remove());
 describe('httpd_balancer on a source build (the recipe)', () => {
   it('writes the vhosts file, then httpd.conf, matching the golden files', async () => {
     const plan = await host.plan(httpdBalancerOp, recipeArgs, ctxFor());
-    expect(plan.changes.map((c) => c.kind === 'write' && c.path)).toEqual([VHOSTS, MAIN]);
+    // The staged config test comes first, with the very bytes the writes then put in place.
+    expect(plan.changes.map((c) => (c.kind === 'write' ? c.path : c.kind))).toEqual(['staged-check', VHOSTS, MAIN]);
     const [vhosts, main] = writes(plan.changes);
+    const staged = plan.changes[0]!;
+    expect(staged.kind === 'staged-check' && staged.entries).toEqual([
+      { path: VHOSTS, content: vhosts!.content },
+      { path: MAIN, content: main!.content },
+    ]);
     expectGolden('source/httpd-vhosts.conf', vhosts!.content.toString());
     expectGolden('source/httpd.conf', main!.content.toString());
   });
@@ -55,7 +61,7 @@ describe('httpd_balancer on a source build (the recipe)', () => {
     host.put(VHOSTS, `${host.read(VHOSTS)}\n# user's own line\n`);
     const moved = { ...recipeArgs, members: [recipeArgs.members[0]!, { ...recipeArgs.members[1]!, port: 8011 }] };
     const plan = await host.plan(httpdBalancerOp, moved, ctxFor());
-    expect(plan.changes).toHaveLength(1);
+    expect(plan.changes.map((c) => c.kind)).toEqual(['staged-check', 'write']);
     const [w] = writes(plan.changes);
     expect(changedLines(host.read(VHOSTS), w!.content.toString())).toEqual([
       '        BalancerMember "ajp://127.0.0.1:8011" route=tomcat2 retry=5 secret=s3cr3t-ajp',

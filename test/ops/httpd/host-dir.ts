@@ -8,12 +8,14 @@ import { cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Change } from '../../../src/core/change.ts';
-import { factKey, type FactRequest, type Facts, type FileFact } from '../../../src/facts/types.ts';
+import { factKey, type CommandFact, type FactRequest, type Facts, type FileFact } from '../../../src/facts/types.ts';
 import type { OperationDef, Plan, PlanContext } from '../../../src/ops/types.ts';
 import { shown } from '../shown.ts';
 
 export class HostDir {
   readonly root = mkdtempSync(join(tmpdir(), 'provision-httpd-'));
+  /** Answers of command facts (`httpd -v && httpd -l`), by command; any other command exits 127 (not found). */
+  readonly commands = new Map<string, CommandFact>();
 
   /** Local path of a path on the "host". */
   at(remote: string): string {
@@ -64,6 +66,7 @@ export class HostDir {
     const facts: Facts = {
       get: (req) => {
         if (!declared.has(factKey(req))) throw new Error(`fact not declared: ${factKey(req)}`);
+        if (req.type === 'command') return (this.commands.get(req.command) ?? { code: 127, stdout: '' }) as never;
         if (req.type !== 'file') throw new Error(`unexpected fact type ${req.type}`);
         return this.fileFact(req) as never;
       },
@@ -71,9 +74,10 @@ export class HostDir {
     return shown(op, args, await op.plan(args, facts, ctx));
   }
 
-  /** Apply write and exec changes; anything else is an error here. */
+  /** Apply write and exec changes (a staged check changes nothing: skipped); anything else is an error here. */
   apply(changes: Change[]): void {
     for (const c of changes) {
+      if (c.kind === 'staged-check') continue;
       if (c.kind === 'write') this.put(c.path, c.content);
       else if (c.kind === 'exec') execFileSync('sh', ['-c', c.command.split(' /').join(` ${this.root}/`)]);
       else throw new Error(`HostDir cannot apply ${c.kind}`);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tomcatCluster, type TomcatClusterArgs } from '../../../src/ops/tomcat/cluster-op.ts';
 import { HOSTNAME_ADDRESS } from '../../../src/ops/tomcat/loopback-trap.ts';
-import { ctx, fixture, MapFacts } from './facts.ts';
+import { ctx, fixture, MapFacts, noContextFiles } from './facts.ts';
+import { explodedAppsRequest } from '../../../src/ops/tomcat/webapps-fact.ts';
 
 const SERVER = fixture('server-10.1.xml');
 const SERVER2 = fixture('server-10.1.instance2.golden.xml');
@@ -9,9 +10,13 @@ const INSTANCES = [
   { home: '/opt/tomcat', jvmRoute: 'tomcat1' },
   { home: '/opt/tomcat2', jvmRoute: 'tomcat2' },
 ];
+const HOMES = INSTANCES.map((i) => i.home);
 /** web1's name resolves to its real address (`auto` receivers are fine) unless `resolved` says otherwise. */
 const facts = (s1 = SERVER, s2 = SERVER2, resolved = 'web1 10.0.0.11') =>
-  new MapFacts({ '/opt/tomcat/conf/server.xml': s1, '/opt/tomcat2/conf/server.xml': s2 }, { [HOSTNAME_ADDRESS]: resolved });
+  new MapFacts(
+    { '/opt/tomcat/conf/server.xml': s1, '/opt/tomcat2/conf/server.xml': s2, ...noContextFiles(HOMES) },
+    { [HOSTNAME_ADDRESS]: resolved, ...Object.fromEntries(HOMES.map((h) => [explodedAppsRequest(h).command, ''])) },
+  );
 const plan = (args: TomcatClusterArgs, f = facts(), c = ctx('web1', { tomcat_instances: INSTANCES })) =>
   (async () => tomcatCluster.plan(args, f, c))();
 
@@ -28,7 +33,10 @@ describe('tomcat_cluster', () => {
   });
 
   it('reads the instances from the task when given, and the version from the fact', async () => {
-    expect(tomcatCluster.facts({ instances: ['/opt/tomcat'] }, ctx()).map((r) => r.type)).toEqual(['file', 'command', 'command']);
+    expect(tomcatCluster.facts({ instances: ['/opt/tomcat'] }, ctx()).map((r) => r.type)).toEqual([
+      ...['file', 'command', 'command'],
+      ...['file', 'file', 'command', 'command'], // the traps: context.xml, context.xml.default, hand-deployed apps, version
+    ]);
     await expect(plan({ instances: ['/opt/tomcat'], version: '10.1' })).rejects.toThrow(/has no jvmRoute/);
   });
 
@@ -74,7 +82,7 @@ describe('tomcat_cluster', () => {
     );
     // A real address needs no lookup: no fact is asked for.
     const withAddress = tomcatCluster.facts({ instances: ['/opt/tomcat'], cluster: { receiver: { address: '10.0.0.11' } } }, ctx());
-    expect(withAddress.map((r) => r.type)).toEqual(['file', 'command']);
+    expect(withAddress.map((r) => r.type)).toEqual(['file', 'command', 'file', 'file', 'command', 'command']);
   });
 
   it('static membership: each receiver must be a listed member', async () => {

@@ -49,3 +49,14 @@ export function ctx(
 ): PlanContext {
   return { host, vars, hostvars, playHosts: Object.keys(hostvars), baseDir: FIX };
 }
+
+/** The context files the traps read, absent (files), for these instance homes and application. */
+export function noContextFiles(homes: string[], app?: string): Record<string, null> {
+  return Object.fromEntries(
+    homes.flatMap((h) => [
+      [`${h}/conf/context.xml`, null],
+      [`${h}/conf/Catalina/localhost/context.xml.default`, null],
+      ...(app ? [[`${h}/conf/Catalina/localhost/${app}.xml`, null]] : []),
+    ]),
+  );
+}

@@ -7,7 +7,7 @@ import { OperationError } from '../../../src/core/errors.ts';
 import { war } from '../../../src/ops/tomcat/war.ts';
 import { buildCounterWar } from '../../../src/ops/tomcat/build-counter.ts';
 import { prepareWar } from '../../../src/ops/tomcat/war-file.ts';
-import { ctx, MapFacts } from './facts.ts';
+import { ctx, MapFacts, noContextFiles } from './facts.ts';
 
 const WEB = '<?xml version="1.0"?>\n<web-app version="4.0">\n  <display-name>a</display-name>\n  <servlet/>\n</web-app>\n';
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -70,7 +70,8 @@ describe('war operation', () => {
   const c = { ...ctx('web1', { tomcat_instances: [{ home: '/opt/tomcat' }, { home: '/opt/tomcat2' }] }), baseDir: dir };
 
   it('uploads the prepared WAR to every instance, then nothing once checksums match', async () => {
-    const facts = new MapFacts({ '/opt/tomcat/webapps/ROOT.war': null, '/opt/tomcat2/webapps/ROOT.war': Buffer.from('old') });
+    const none = noContextFiles(['/opt/tomcat', '/opt/tomcat2'], 'ROOT');
+    const facts = new MapFacts({ '/opt/tomcat/webapps/ROOT.war': null, '/opt/tomcat2/webapps/ROOT.war': Buffer.from('old'), ...none });
     const p = await war.plan({ src: 'app.war', name: 'ROOT.war' }, facts, c);
     // Tomcat's expanded copy is cleared (and so journaled) before each upload.
     expect(p.changes.map((x) => (x.kind === 'write' ? [x.kind, x.path, x.mode] : [x.kind, x.kind === 'remove' ? x.path : '']))).toEqual([
@@ -83,7 +84,7 @@ describe('war operation', () => {
     ]);
     const content = p.changes[2]!.kind === 'write' ? p.changes[2]!.content : Buffer.alloc(0);
     expect(p.changes[2]!.summary).toMatch(/distributable/);
-    const done = new MapFacts({ '/opt/tomcat/webapps/ROOT.war': content, '/opt/tomcat2/webapps/ROOT.war': content });
+    const done = new MapFacts({ '/opt/tomcat/webapps/ROOT.war': content, '/opt/tomcat2/webapps/ROOT.war': content, ...none });
     expect((await war.plan({ src: 'app.war', name: 'ROOT.war' }, done, c)).changes).toEqual([]);
   });
 
