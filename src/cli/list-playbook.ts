@@ -4,7 +4,7 @@
  */
 import type { Inventory } from '../inventory/types.ts';
 import { selectHosts } from '../inventory/limit.ts';
-import type { Playbook } from '../playbook/types.ts';
+import type { Playbook, Task } from '../playbook/types.ts';
 
 /** Which listings to print. */
 export interface ListWhat {
@@ -12,6 +12,11 @@ export interface ListWhat {
   tasks?: boolean;
   tags?: boolean;
 }
+
+const inRescueOrAlways = (t: Task) => {
+  for (let b = t.block; b; b = b.up) if (b.part !== 'block') return true;
+  return false;
+};
 
 const tagList = (tags: Iterable<string>) => `[${[...new Set(tags)].sort().join(', ')}]`;
 
@@ -30,7 +35,9 @@ export function listPlaybook(pb: Playbook, inv: Inventory | undefined, limit: st
       out.push(`    pattern: ['${play.hosts}']`, `    hosts (${hosts.length}):`, ...hosts.map((h) => `      ${h}`));
     }
     if (what.tasks) {
-      out.push('    tasks:', ...play.tasks.map((t) => `      ${t.name}\tTAGS: ${tagList(t.tags)}`));
+      // As ansible-playbook: a block's rescue and always parts are not listed.
+      const listed = play.tasks.filter((t) => !inRescueOrAlways(t));
+      out.push('    tasks:', ...listed.map((t) => `      ${t.name}\tTAGS: ${tagList(t.tags)}`));
     }
     if (what.tags && !what.tasks) out.push(`      TASK TAGS: ${tagList(play.tasks.flatMap((t) => t.tags))}`);
   });

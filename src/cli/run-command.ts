@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { loadInventory } from '../inventory/load.ts';
 import { loadPlaybook } from '../playbook/load.ts';
 import { startAtTask } from '../runner/start-at.ts';
+import { ansibleSettings } from './ansible-cfg.ts';
 import { resolveCli, type AnsibleFlags } from './ansible-flags.ts';
 import { cliVars } from './extra-vars.ts';
 import { listPlaybook } from './list-playbook.ts';
@@ -56,7 +57,7 @@ const split = (s?: string) =>
 /** `--syntax-check` and the `--list-*` flags: load, print, connect nowhere. */
 async function listOnly(playbook: string, f: RunFlags): Promise<number> {
   // As ansible-playbook, the listings ignore --start-at-task (it only checks that the task exists).
-  const pb = await loadPlaybook(playbook, await loadOperations());
+  const pb = await loadPlaybook(playbook, await loadOperations(), { rolesPath: ansibleSettings().rolesPath });
   startAtTask(pb, f.startAtTask);
   if (f.syntaxCheck && !f.listHosts && !f.listTasks && !f.listTags) {
     process.stdout.write(`\nplaybook: ${playbook}\n`);
@@ -94,6 +95,7 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
     vault: cli.vault,
     startAtTask: f.startAtTask,
     playbook,
+    ...(cli.settings.rolesPath ? { rolesPath: cli.settings.rolesPath } : {}),
     ops,
     emitter,
     check: f.check,

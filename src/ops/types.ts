@@ -18,6 +18,8 @@ export interface PlanContext {
   playHosts: string[];
   /** Directory of the playbook, for relative `src:` paths. */
   baseDir: string;
+  /** The task's role directory: a relative `src:` is looked for in its `files/` or `templates/` first. */
+  roleDir?: string;
 }
 
 export interface Plan {

@@ -30,27 +30,17 @@ export const MODULE_ALIASES: Record<string, string> = {
 
 /** Ansible task keywords provision refuses (at load, with file:line), and what to use instead. */
 export const UNSUPPORTED_TASK_KEYWORDS: Record<string, string> = {
-  rescue: 'rescue/always are not supported yet (a plain `block:` is): use `ignore_errors` or `--rollback-on-failure`',
-  always: 'rescue/always are not supported yet (a plain `block:` is)',
-  until: 'retries are not supported yet: for a service, use `service` with `wait_for`',
-  retries: 'retries are not supported yet: for a service, use `service` with `wait_for`',
-  delay: 'retries are not supported yet: for a service, use `service` with `wait_for`',
-  include_role: 'roles are not supported yet: put the role’s tasks in the play',
-  import_role: 'roles are not supported yet: put the role’s tasks in the play',
-  import_playbook: 'run each playbook with its own `provision` command (import_playbook is not supported yet)',
+  import_playbook: 'write `- import_playbook: file.yml` as an entry of the playbook, beside its plays (not inside `tasks:`)',
   delegate_to: 'put the task in a play for that host (delegate_to is not supported)',
   run_once: 'put the task in a play for one host (run_once is not supported)',
   local_action: 'run local steps before provision (local_action is not supported)',
   async: 'tasks run to completion (async is not supported)',
   poll: 'tasks run to completion (async/poll are not supported)',
   environment: 'set variables in the command itself, e.g. `shell: FOO=1 cmd` (environment is not supported)',
-  become: 'use the play’s `become: true` (one connection per host becomes for the whole run)',
-  become_user: 'use the play’s `become: true`; `service` takes `user:` for commands run as another user',
   become_method: 'set `ansible_become_method` in the inventory',
   check_mode: 'use `--check` for the whole run',
   diff: 'use `--diff` for the whole run',
   delegate_facts: 'delegate_to is not supported',
-  vars: 'put the variables in the play’s `vars:` (task-level vars are not supported yet)',
   with_items: 'write `loop:` (with_* loops are not supported)',
   with_dict: 'write `loop: "{{ d | dict2items }}"`',
   with_nested: 'write `loop: "{{ a | product(b) | list }}"`',
@@ -63,11 +53,9 @@ export const UNSUPPORTED_TASK_KEYWORDS: Record<string, string> = {
 
 /** Play keywords of Ansible that provision refuses, with what to use instead. */
 export const UNSUPPORTED_PLAY_KEYWORDS: Record<string, string> = {
-  roles: 'roles are not supported yet: put the role’s tasks, handlers and defaults in the play',
   pre_tasks: 'put them first in `tasks:` (pre_tasks are not supported yet)',
   post_tasks: 'put them last in `tasks:` (post_tasks are not supported yet)',
   strategy: 'provision runs Ansible’s linear strategy; `serial` batches hosts',
-  import_playbook: 'run each playbook with its own `provision` command (import_playbook is not supported yet)',
   environment: 'set variables in the commands themselves (environment is not supported)',
   vars_prompt: 'give the values with --extra-vars (vars_prompt is not supported)',
   any_errors_fatal: 'use `max_fail_percentage: 0`',

@@ -11,10 +11,12 @@ export function markReads(plays: Play[]): void {
   // Registered results and `set_fact` variables are known only once their task has run.
   const names = [
     ...new Set(all.flatMap((t) => [...(t.register ? [t.register] : []), ...(t.op === 'set_fact' ? Object.keys(t.args) : [])])),
+    // Set on a host when a task of a block fails, for its rescue (runner/blocks.ts).
+    ...(all.some((t) => t.block) ? ['ansible_failed_task', 'ansible_failed_result'] : []),
   ];
   for (const p of plays) {
     for (const t of [...p.tasks, ...p.handlers]) {
-      const text = JSON.stringify([t.loop, t.when, t.loopLabel, t.args]);
+      const text = JSON.stringify([t.loop, t.when, t.loopLabel, t.args, t.scope, t.retry?.until]);
       const reads = names.filter((n) => n !== t.register && new RegExp(`(?<![\\w.])${n}(?!\\w)`).test(text));
       // Facts are read after the gather: with gather_facts off they stay undefined, as in Ansible.
       if (p.gatherFacts) reads.push(...new Set([...text.matchAll(FACT_VARS)].map((m) => m[1]!)));

@@ -2,6 +2,39 @@
 import type { SourcePos } from '../core/errors.ts';
 import type { VarSpec } from './vars-spec.ts';
 
+/** A task's place in a `block:` that has `rescue:` or `always:` (plain blocks leave no trace): see runner/blocks.ts. */
+export interface BlockRef {
+  /** Unique within the playbook. */
+  id: number;
+  /** Which list of the block the task (or the inner block holding it) is in. */
+  part: 'block' | 'rescue' | 'always';
+  /** The block has a non-empty `rescue:`: a failure in its `block:` part is caught. */
+  rescue: boolean;
+  /** The enclosing block of this one, with this block's part in it. */
+  up?: BlockRef;
+}
+
+/**
+ * Variables only some tasks see, by Ansible's precedence layer: role defaults (above the play's
+ * and every role's defaults, below the inventory), role vars (above the play's vars), block and
+ * task `vars:`, and role parameters (below only the extra vars). Values are raw, rendered when read.
+ */
+export interface TaskScope {
+  defaults: Record<string, unknown>;
+  roleVars: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  params: Record<string, unknown>;
+}
+
+/** Ansible's `until`/`retries`/`delay`: the task runs again until the expression holds. */
+export interface Retry {
+  until: unknown;
+  /** Attempts in all (Ansible 2.14's meaning of `retries`; default 3). */
+  retries: number;
+  /** Seconds between attempts (default 5). */
+  delay: number;
+}
+
 export interface Task {
   /** Display name (defaults to the operation and its first argument). */
   name: string;
@@ -35,6 +68,15 @@ export interface Task {
   listen: string[];
   /** A rolling restart (handlers only; raw, templated per host and item): see src/runner/roll.ts. */
   rolling?: Record<string, unknown>;
+  /** The role the task comes from: `src` of copy/template is looked up in its `files/`/`templates/` first. */
+  role?: { name: string; dir: string };
+  /** Variables of its role, block or own `vars:` (absent: the play's variables only). */
+  scope?: TaskScope;
+  /** Its `block:` with rescue/always, if any. */
+  block?: BlockRef;
+  retry?: Retry;
+  /** Task-level `become: true`: the host's connection becomes for the whole run (as a play's `become`). */
+  become?: boolean;
   pos: SourcePos;
 }
 
@@ -50,15 +92,19 @@ export interface Play {
   serial?: Array<number | string>;
   /** Abort the play when more than this share of a batch's hosts failed (Ansible's max_fail_percentage). */
   maxFailPercentage?: number;
-  /** Lowest-precedence variables (like a role's defaults): the inventory overrides them. */
+  /** Lowest-precedence variables (ours, then every role's defaults/main.yml): the inventory overrides them. */
   defaults: Record<string, unknown>;
   vars: Record<string, unknown>;
+  /** Every role's vars/main.yml, as Ansible exposes them to the whole play: above `vars:`. */
+  roleVars: Record<string, unknown>;
   /** `vars_spec:`: the declared type and form of the variables the play reads, checked on every host before planning. */
   varsSpec: Record<string, VarSpec>;
   /** Where each key of `defaults:` and `vars:` was written (`vars:` wins for a name in both). */
   varPos: Record<string, SourcePos>;
   tasks: Task[];
   handlers: Task[];
+  /** Directory of the playbook file the play is written in (an imported playbook's own): relative `src` paths. */
+  baseDir: string;
   pos: SourcePos;
 }
 

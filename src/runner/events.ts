@@ -11,6 +11,8 @@ export interface HostRecap {
   changed: number;
   failed: number;
   skipped: number;
+  /** Failures a block's `rescue:` caught (Ansible's rescued=). */
+  rescued?: number;
   unreachable: boolean;
   /** Round trips and connections the transport counted for this host. */
   roundTrips: number;

@@ -9,6 +9,7 @@ import { playbookError } from '../playbook/load.ts';
 import type { Task } from '../playbook/types.ts';
 import { validateArgs } from '../playbook/validate.ts';
 import { scope } from '../vars/lazy-vars.ts';
+import { taskVars } from '../vars/play-vars.ts';
 import { isTrue, renderDeep, renderString } from '../vars/template.ts';
 import { rollSpecOf, type RollSpec } from './roll-spec.ts';
 
@@ -95,6 +96,7 @@ export function expandTask(
   tags: TagFilter,
   registered?: Record<string, unknown>,
 ): HostTask[] {
+  vars = taskVars(vars, task.scope);
   const tagSkip = tagged(task, tags);
   if (tagSkip) return [{ task, op, label: task.name, args: {}, vars, skip: tagSkip }];
   if (task.reads?.length && !registered)

@@ -12,6 +12,7 @@ import type { Transport } from '../transport/types.ts';
 import type { HostRecap, RunEmitter } from './events.ts';
 import type { Deferred } from './roll.ts';
 import type { RollRecord } from '../host/layout.ts';
+import { BlockState } from './blocks.ts';
 
 /**
  * Upper bound of one batch script. It travels on stdin (transport/stdin-script.ts), so no command
@@ -51,6 +52,8 @@ export class HostRun {
   readonly notified = new Set<string>();
   /** Changes held back until their rolling unit is stopped (see roll.ts), by unit key. */
   readonly deferred = new Map<string, Deferred[]>();
+  /** Failures in the blocks of the play being applied (rescue/always). */
+  blocks = new BlockState();
   /** `register:` variables of this host, by name (runner/register.ts); set while planning, then again while applying. */
   readonly registered: Record<string, unknown> = {};
   private seq = 0;

@@ -19,6 +19,8 @@ export interface RunOptions {
   /** `--start-at-task`: tasks before the first one of this name (a glob, as Ansible's fnmatch) do not run. */
   startAtTask?: string;
   playbook: string;
+  /** ansible.cfg's roles_path / ANSIBLE_ROLES_PATH (default Ansible's): where roles are looked for after roles/ beside the playbook. */
+  rolesPath?: string[];
   ops: Map<string, OperationDef<any>>;
   emitter: RunEmitter;
   /** Plan only: report ok / would change, write nothing, take no lock. */

@@ -14,6 +14,7 @@ import { checkAcrossHosts, type PlannedItem } from './across.ts';
 import type { RunEmitter } from './events.ts';
 import type { HostTask } from './expand.ts';
 import type { HostRun } from './host-run.ts';
+import { BlockState } from './blocks.ts';
 import { remember, resolve } from './register.ts';
 import { ctxFor, runTask, type Masker, type TaskOutcome } from './task-run.ts';
 
@@ -36,10 +37,13 @@ export interface Row {
   /** A rolling handler: its items are taken out and restarted one at a time (roll.ts). */
   rolling?: boolean;
   results: TaskResult[];
+  /** Its failure is caught by a block's `rescue:` (the host goes on, counted as rescued). */
+  rescued?: boolean;
 }
 
 export function planContext(p: PlayRun, h: HostRun, ht: HostTask): PlanContext {
-  return ctxFor(h, ht, { hostvars: p.hostvars, playHosts: p.hosts.map((x) => x.name), baseDir: p.baseDir });
+  const role = ht.task.role ? { roleDir: ht.task.role.dir } : {};
+  return ctxFor(h, ht, { hostvars: p.hostvars, playHosts: p.hosts.map((x) => x.name), baseDir: p.baseDir, ...role });
 }
 
 /** Every fact any task or handler of these plays needs on this host (`ansible_*` facts only when a task reads them). */
@@ -69,11 +73,18 @@ interface Seen {
   sims: Map<string, Facts>;
 }
 
-/** Plan every play on one host, in order, against a fork of its facts. Rows per play. */
-async function planHost(plays: PlayRun[], h: HostRun, mask: Masker, keepSimulation: boolean, seen: Seen): Promise<Row[][]> {
+/** Plan every play on one host, in order, against a fork of its facts. Rows per play; `failed`: the plan failed on it. */
+async function planHost(
+  plays: PlayRun[],
+  h: HostRun,
+  mask: Masker,
+  keepSimulation: boolean,
+  seen: Seen,
+): Promise<{ rows: Row[][]; failed: boolean }> {
   const real = h.facts;
   h.facts = real.fork();
   const out: Row[][] = [];
+  let failed = false;
   const plan = async (p: PlayRun, ht: HostTask): Promise<TaskOutcome> => {
     const ctx = planContext(p, h, ht);
     const o = await runTask(h, ht, ctx, false, mask);
@@ -87,7 +98,16 @@ async function planHost(plays: PlayRun[], h: HostRun, mask: Masker, keepSimulati
       out.push(rows);
       if (!p.hosts.includes(h)) continue;
       const notified = new Set<string>();
-      for (const g of p.tasks.get(h.name) ?? []) {
+      // rescue/always (blocks.ts): in the plan, a rescue runs only where a task of its block fails in the plan itself.
+      const blocks = new BlockState();
+      for (const [i, g] of (p.tasks.get(h.name) ?? []).entries()) {
+        const task = p.play.tasks[i];
+        if (task && blocks.settle(task)) failed = true;
+        // A task passed over keeps its (empty) row: rows line up by task across hosts (play.ts reportPlan).
+        if (task && !blocks.runs(task)) {
+          rows.push({ name: task.name, handler: false, results: [] });
+          continue;
+        }
         const rs: TaskResult[] = [];
         const group = resolve(g, h.registered);
         const outs: TaskOutcome[] = [];
@@ -98,13 +118,19 @@ async function planHost(plays: PlayRun[], h: HostRun, mask: Masker, keepSimulati
           if (out.result.status === 'would-change') ht.task.notify.forEach((n) => notified.add(n));
         }
         remember(h.registered, group, outs);
-        if (group[0]) rows.push({ name: group[0].task.name, handler: false, results: rs });
+        const bad = outs.find((o) => o.result.status === 'failed');
+        const caught = bad && task?.block && !task.ignoreErrors ? blocks.fail(task) === 'rescued' : false;
+        if (bad && task?.block) Object.assign(h.registered, BlockState.failedVars(task, bad.value));
+        if (bad && !caught) failed = true;
+        if (group[0]) rows.push({ name: group[0].task.name, handler: false, results: rs, ...(caught ? { rescued: true } : {}) });
       }
+      if (blocks.settle(undefined)) failed = true;
       for (const g of p.handlers.get(h.name) ?? []) {
         if (!notifies(notified, g)) continue;
         const rs: TaskResult[] = [];
         const group = resolve(g, h.registered);
         for (const ht of group) rs.push((await plan(p, ht)).result);
+        if (rs.some((r) => r.status === 'failed')) failed = true;
         rows.push({ name: group[0]!.task.name, handler: true, ...(group[0]!.task.rolling ? { rolling: true } : {}), results: rs });
       }
     }
@@ -113,7 +139,7 @@ async function planHost(plays: PlayRun[], h: HostRun, mask: Masker, keepSimulati
     // In --check the simulation is all there is; otherwise the apply starts from the real facts.
     if (!keepSimulation) h.facts = real;
   }
-  return out;
+  return { rows: out, failed };
 }
 
 export interface PlanOutcome {
@@ -130,14 +156,16 @@ export async function planRun(
   const seen: Seen = { items: [], sims: new Map() };
   const limit = forkLimit(o.forks);
   const rows: Map<string, Row[]>[] = plays.map(() => new Map());
+  let failed = false;
   // Gathered `ansible_*` facts are variables of the tasks expanded when reached (register.ts).
   for (const h of hosts)
     if (h.facts.has(fact.system())) Object.assign(h.registered, ansibleFacts(h.facts.get({ type: 'system' } as const)));
   await Promise.all(
     hosts.map((h) =>
       limit(async () => {
-        const perPlay = await planHost(plays, h, o.mask, o.check, seen);
-        perPlay.forEach((r, i) => rows[i]!.set(h.name, r));
+        const planned = await planHost(plays, h, o.mask, o.check, seen);
+        planned.rows.forEach((r, i) => rows[i]!.set(h.name, r));
+        if (planned.failed) failed = true;
       }),
     ),
   );
@@ -145,6 +173,8 @@ export async function planRun(
   const order = new Map(hosts.map((h, i) => [h.name, i]));
   seen.items.sort((a, b) => order.get(a.host)! - order.get(b.host)!);
   checkAcrossHosts(seen.items, seen.sims, o.mask, (message) => o.emitter?.emit('info', { message: `[WARNING] ${message}` }));
-  const failed = rows.some((m) => [...m.values()].some((rs) => rs.some((r) => r.results.some((x) => x.status === 'failed'))));
+  // A failure a rescue caught in the plan is no failure of the plan.
+  if (rows.some((m) => [...m.values()].some((rs) => rs.some((r) => !r.rescued && r.results.some((x) => x.status === 'failed')))))
+    failed = true;
   return { rows, failed };
 }

@@ -13,8 +13,12 @@ import type { HostRun } from './host-run.ts';
 import { notifies, planContext, type PlayRun, type Row } from './plan.ts';
 import { deferKey, rollHandler } from './roll.ts';
 import { remember, resolve } from './register.ts';
-import { runTask, type Masker, type TaskOutcome } from './task-run.ts';
+import { type Masker, type TaskOutcome } from './task-run.ts';
 import { applySegment, countTask, spans } from './segment.ts';
+import { BlockState } from './blocks.ts';
+import { runWithRetries } from './retry.ts';
+import type { Change } from '../core/change.ts';
+import type { Task } from '../playbook/types.ts';
 
 export interface ApplyOptions {
   forks: number;
@@ -34,9 +38,17 @@ export interface PlayOutcome {
   abort?: string;
 }
 
-/** Run one step (a task or a handler) on every live host, in parallel up to forks/throttle. */
-async function step(p: PlayRun, o: ApplyOptions, pick: (h: HostRun) => HostTask[] | undefined, handler: boolean): Promise<void> {
-  const live = p.hosts.filter((h) => !h.failed && pick(h)?.length);
+/** Run one step (a task or a handler) on every live host, in parallel up to forks/throttle. `task`: the play's task (not a handler). */
+async function step(
+  p: PlayRun,
+  o: ApplyOptions,
+  pick: (h: HostRun) => HostTask[] | undefined,
+  handler: boolean,
+  task?: Task,
+): Promise<void> {
+  // Blocks this task is outside of are settled first: a failure no rescue caught fails the host here.
+  if (task) for (const h of p.hosts) if (!h.failed && h.blocks.settle(task)) h.failed = true;
+  const live = p.hosts.filter((h) => !h.failed && pick(h)?.length && (!task || h.blocks.runs(task)));
   if (live.length === 0) return;
   const first = pick(live[0]!)![0]!;
   o.emitter.emit('task:start', { task: first.task.name, hosts: live.map((h) => h.name), handler });
@@ -47,21 +59,28 @@ async function step(p: PlayRun, o: ApplyOptions, pick: (h: HostRun) => HostTask[
         const results: TaskResult[] = [];
         const group = resolve(pick(h)!, h.registered);
         const outs: TaskOutcome[] = [];
+        let failed: TaskOutcome | undefined;
         for (const ht of group) {
           if (o.signal?.aborted) break;
-          const out = await runTask(h, ht, planContext(p, h, ht), true, o.mask, handler ? undefined : (c) => deferKey(p, h, ht, c));
+          const ctx = planContext(p, h, ht);
+          const defer = handler ? undefined : (c: Change) => deferKey(p, h, ht, c);
+          const out = await runWithRetries(h, ht, ctx, o, defer);
           const { result } = out;
           outs.push(out);
           results.push(result);
           o.emitter.emit('task:result', result);
           if (result.status === 'changed') ht.task.notify.forEach((n) => h.notified.add(n));
           if (result.status === 'failed' && !ht.task.ignoreErrors) {
-            h.failed = true;
+            failed = out;
             break;
           }
         }
-        countTask(h, results);
         remember(h.registered, group, outs);
+        // A failure inside a block with rescue/always leaves the host running those parts (blocks.ts).
+        const outcome = failed ? h.blocks.fail(first.task) : undefined;
+        if (outcome === 'fatal') h.failed = true;
+        if (failed && first.task.block) Object.assign(h.registered, BlockState.failedVars(first.task, failed.value));
+        countTask(h, results, outcome === 'rescued');
         o.emitter.emit('task:host-end', { task: first.task.name, host: h.name });
       }),
     ),
@@ -87,13 +106,21 @@ export function batches<T>(hosts: T[], serial?: Array<number | string>): T[][] {
 
 /** One batch of a play: its tasks, then its notified handlers (rolling ones roll). */
 async function applyBatch(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {
-  for (const h of p.hosts) h.notified.clear();
+  for (const h of p.hosts) {
+    h.notified.clear();
+    h.blocks = new BlockState();
+  }
   // Tasks that need no answer from the host before the next share one script per host (segment.ts).
   for (const [from, to] of spans(p.play.tasks)) {
     if (o.signal?.aborted) return { abort: INTERRUPTED };
-    if (from === to) await step(p, o, (h) => p.tasks.get(h.name)?.[from], false);
-    else await applySegment(p, o, from, to);
+    if (from === to) await step(p, o, (h) => p.tasks.get(h.name)?.[from], false, p.play.tasks[from]);
+    else {
+      // A segment's tasks are in no block with rescue/always: a failure held by one before fails its host here.
+      for (const h of p.hosts) if (!h.failed && h.blocks.settle(p.play.tasks[from])) h.failed = true;
+      await applySegment(p, o, from, to);
+    }
   }
+  for (const h of p.hosts) if (!h.failed && h.blocks.settle(undefined)) h.failed = true;
   for (let i = 0; i < p.play.handlers.length; i++) {
     if (o.signal?.aborted) return { abort: INTERRUPTED };
     const notified = (h: HostRun) => {
@@ -170,10 +197,10 @@ export function reportPlan(p: PlayRun, rows: Map<string, Row[]>, o: { emitter: R
               }
             : r0;
         shown.push(r);
-        if (r.status === 'failed') h.failed = true;
+        if (r.status === 'failed' && !row!.rescued) h.failed = true;
         o.emitter.emit('task:result', r);
       }
-      countTask(h, shown);
+      countTask(h, shown, row!.rescued);
     }
     o.emitter.emit('task:end', { task: first.name });
   }

@@ -51,7 +51,10 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   const o = runDefaults(options);
   const started = Date.now();
   const inv = await loadInventory(o.inventory, { playbookDir: dirname(o.playbook), vault: o.vault });
-  const pb = startAtTask(await loadPlaybook(o.playbook, o.ops), o.startAtTask);
+  const pb = startAtTask(
+    await loadPlaybook(o.playbook, o.ops, { ...(o.rolesPath ? { rolesPath: o.rolesPath } : {}), ...(o.vault ? { vault: o.vault } : {}) }),
+    o.startAtTask,
+  );
   const mask = makeMasker([...secretValues(inv), ...o.secrets, ...(o.vault?.revealed ?? [])]);
   for (const message of unusedVarWarnings(pb, inv, o.extraVarOrigins)) o.emitter.emit('info', { message: `[WARNING] ${message}` });
   const runId = newRunId();
@@ -107,7 +110,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
           try {
             const spec = connectionSpecFor(inv.hosts.get(name)!, o.connection, vars);
             // One connection per host: a play's `become: true` makes it become for the whole run.
-            if (plays.some((p) => p.play.become && p.names.includes(name))) spec.become = true;
+            const becomes = (p: (typeof plays)[number]) => p.play.become || [...p.play.tasks, ...p.play.handlers].some((t) => t.become);
+            if (plays.some((p) => becomes(p) && p.names.includes(name))) spec.become = true;
             const conn = await pool.get(spec);
             const t = (o.debug ?? 0) >= 3 ? traced(conn, name, o.emitter, mask) : conn;
             const h = new HostRun(name, t, vars, new FactCache(t, name), runId, pb.file, mask);
@@ -134,7 +138,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
           tasks: p.tasks,
           handlers: p.handlers,
           hostvars: p.vars,
-          baseDir: pb.baseDir,
+          baseDir: p.play.baseDir,
         })),
         [...hostRuns.values()],
         runId,

@@ -20,10 +20,13 @@ export type { SegmentOptions } from './segment-host.ts';
  * Ansible's recap counts a task once per host, however many loop items it has: failed if an item
  * failed, changed if one changed (or would), skipped if every item was skipped, else ok.
  */
-export function countTask(h: HostRun, rs: TaskResult[]): void {
+export function countTask(h: HostRun, rs: TaskResult[], rescued = false): void {
   if (!rs.length) return;
-  if (rs.some((r) => r.status === 'failed')) h.recap.failed += 1;
-  else if (rs.some((r) => r.status === 'changed' || r.status === 'would-change')) h.recap.changed += 1;
+  // As Ansible: a failure a block's rescue catches counts as rescued, not failed.
+  if (rs.some((r) => r.status === 'failed')) {
+    if (rescued) h.recap.rescued = (h.recap.rescued ?? 0) + 1;
+    else h.recap.failed += 1;
+  } else if (rs.some((r) => r.status === 'changed' || r.status === 'would-change')) h.recap.changed += 1;
   else if (rs.every((r) => r.status === 'skipped')) h.recap.skipped += 1;
   else h.recap.ok += 1;
 }
@@ -36,6 +39,11 @@ export function batchable(t: Task): boolean {
     t.failedWhen === undefined &&
     !t.ignoreErrors &&
     t.throttle === undefined &&
+    // rescue/always and until decide on the host's answer (blocks.ts, retry.ts); wait_for and uri wait on it.
+    !t.block &&
+    !t.retry &&
+    t.op !== 'wait_for' &&
+    t.op !== 'uri' &&
     // A service start is waited for, and the wait is announced before its round trip (host-run.ts).
     t.op !== 'service'
   );

@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../core/errors.ts';
 import { globToRegExp } from '../inventory/limit.ts';
-import type { Playbook } from '../playbook/types.ts';
+import type { Playbook, Task } from '../playbook/types.ts';
 
 /** The playbook from the named task on; unchanged without a name. A name no task has is a UsageError. */
 export function startAtTask(pb: Playbook, name: string | undefined): Playbook {
@@ -13,7 +13,9 @@ export function startAtTask(pb: Playbook, name: string | undefined): Playbook {
   let found = false;
   const plays = pb.plays.map((play) => {
     if (found) return play;
-    const at = play.tasks.findIndex((t) => t.name === name || re.test(t.name));
+    // As Ansible: a role's task matches as `role : task` and by its own name.
+    const bare = (t: Task) => (t.role && t.name.startsWith(`${t.role.name} : `) ? t.name.slice(t.role.name.length + 3) : t.name);
+    const at = play.tasks.findIndex((t) => [t.name, bare(t)].some((n) => n === name || re.test(n)));
     if (at < 0) return { ...play, tasks: [] };
     found = true;
     return { ...play, tasks: play.tasks.slice(at) };

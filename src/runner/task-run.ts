@@ -9,6 +9,7 @@ import type { OperationDef, PlanContext } from '../ops/types.ts';
 import type { HostTask } from './expand.ts';
 import type { HostRun } from './host-run.ts';
 import { learn } from '../host/learn.ts';
+import { URI_CONTENT, URI_STATUS } from '../host/changes/uri.ts';
 import { hideOutput, itemResult, judge, noLogValues } from './register.ts';
 
 export type Masker = (s: string) => string;
@@ -78,6 +79,28 @@ function commandValue(changes: Change[], outs: string[], rc = 0, stderr = ''): R
   };
 }
 
+/** Change kinds that change nothing on the host: a wait (wait_for) and a request (uri). */
+const PROBES = new Set<string>(['wait', 'uri']);
+
+/** A uri request's outcome as `register:` shows it (Ansible's `status`, `url`, `content`, `json`). */
+export function uriValue(changes: Change[], out: string): Record<string, unknown> {
+  const c = changes.find((x) => x.kind === 'uri');
+  if (!c || c.kind !== 'uri') return {};
+  const status = new RegExp(`^${URI_STATUS} (\\d+)$`, 'm').exec(out);
+  const body = new RegExp(`^${URI_CONTENT} (.*)$`, 'm').exec(out);
+  const value: Record<string, unknown> = { url: c.request.url, status: status ? Number(status[1]) : -1 };
+  if (body) {
+    const content = Buffer.from(body[1]!, 'base64').toString('utf8');
+    value.content = content;
+    try {
+      value.json = JSON.parse(content);
+    } catch {
+      // not JSON: `content` only, as Ansible
+    }
+  }
+  return value;
+}
+
 /**
  * Plan one task; when `apply`, make its changes (journaled), otherwise only learn them into the
  * (forked) fact cache so later tasks see their effect.
@@ -121,7 +144,7 @@ export async function runTask(
   const failed = (err: unknown, changes: Change[]): TaskOutcome => {
     // The one place an operation's error learns its host and task.
     const e = err instanceof ProvisionError ? err.at({ host: h.name, task: ht.label }) : null;
-    const cmd = err instanceof CommandError ? commandValue(changes, [], err.code, err.stderr) : {};
+    const cmd = err instanceof CommandError ? { ...commandValue(changes, [], err.code, err.stderr), ...uriValue(changes, err.stderr) } : {};
     return done(
       {
         ...base,
@@ -162,20 +185,28 @@ export async function runTask(
       learn(h.facts, c, false);
       if (key) h.deferred.set(key, [...(h.deferred.get(key) ?? []), { change: c, task: ht.label, mask }]);
     });
-    const status = changes.length === 0 ? 'ok' : apply ? 'changed' : 'would-change';
+    // A wait (wait_for) or a request (uri) changes nothing: a task of only these is ok, and they are no change in the counts.
+    const waits = changes.filter((c) => PROBES.has(c.kind)).length;
+    if (apply && waits) h.uncount(waits);
+    const status = changes.length === waits ? 'ok' : apply ? 'changed' : 'would-change';
     const later = held.some(Boolean) ? ' (file changes made during its rolling restart)' : '';
-    const ran = changes.some((c) => c.kind === 'exec');
+    // A command's output and a request's status are known only once they have run.
+    const ran = changes.some((c) => c.kind === 'exec' || c.kind === 'uri');
     const out = done(
       {
         ...base,
         status,
-        message: mask(changes.length === 0 ? plan.okMessage : changes.map((c) => c.summary).join('; ') + later),
+        message: mask(
+          changes.length === 0
+            ? plan.okMessage
+            : changes.map((c) => c.summary).join('; ') + later + (waits === changes.length && !apply ? ' (when applying)' : ''),
+        ),
         diffs: diffsOf(changes, mask),
         changes: changes.map((c) => mask(c.summary)),
         durationMs: Date.now() - started,
       },
       changes,
-      { ...plan.result, ...(apply ? commandValue(changes, outs) : {}) },
+      { ...plan.result, ...(apply ? { ...commandValue(changes, outs), ...uriValue(changes, outs.join('')) } : {}) },
       apply || !ran,
     );
     if (plan.warnings?.length) out.warnings = plan.warnings.map(mask);

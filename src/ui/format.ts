@@ -37,6 +37,8 @@ export function formatRecap(recap: Record<string, HostRecap>, c: Colors = plain,
       n('unreachable', r.unreachable ? 1 : 0, c.red),
       n('failed', r.failed, c.red),
       n('skipped', r.skipped, c.dim),
+      // Ansible always prints rescued=; here only when a block's rescue caught a failure.
+      ...(r.rescued ? [n('rescued', r.rescued, c.yellow)] : []),
     ].join(' ');
     const journaled = run && !run.check ? `  ${c.dim(`(${r.changes} change${r.changes === 1 ? '' : 's'})`)}` : '';
     return `${hostColor(r, c)(host.padEnd(width))} : ${counts}${journaled}`;

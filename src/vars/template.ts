@@ -23,7 +23,7 @@ function renderCached(src: string, ctx: Record<string, unknown>): string {
   return t.render(ctx);
 }
 
-const WHOLE = /^\s*\{\{\s*([\s\S]+?)\s*\}\}\s*$/;
+const WHOLE = /^\{\{\s*([\s\S]+?)\s*\}\}$/;
 
 const WORDS = new Set([
   'and',

@@ -17,6 +17,8 @@ import { remove } from './remove.ts';
 import { service } from './service.ts';
 import { stagedCheck } from './staged-check.ts';
 import { systemdReload } from './systemd-reload.ts';
+import { uri } from './uri.ts';
+import { wait } from './wait.ts';
 import { write } from './write.ts';
 
 /** Every change kind, by name. */
@@ -34,6 +36,8 @@ export const CHANGES = {
   balancer,
   'systemd-reload': systemdReload,
   'staged-check': stagedCheck,
+  wait,
+  uri,
 } satisfies { [K in ChangeKind]: ChangeDef<K, any> };
 
 type EntryOfDef<D> = D extends ChangeDef<any, infer E> ? E : never;

@@ -27,6 +27,13 @@ export interface CommandArgs {
   chdir?: string;
   /** Shell command that undoes it, for rollback. */
   undo?: string;
+  /** Run it as this user (`su -s /bin/sh USER -c`): what the task keyword `become_user` sets. */
+  become_user?: string;
+}
+
+/** As another user: the whole command (its `cd` too) through `su`, as services' commands are run. */
+function asUser(a: CommandArgs, command: string): string {
+  return a.become_user && a.become_user !== 'root' ? sh`su -s /bin/sh ${a.become_user} -c ${command}`.text : command;
 }
 
 function under(a: CommandArgs, p: string): string {
@@ -48,7 +55,14 @@ function guardFacts(a: CommandArgs): FactRequest[] {
 }
 
 function make(name: 'command' | 'shell', build: (a: CommandArgs) => string): OperationDef<CommandArgs> {
-  const guards = { creates: nonEmpty, removes: nonEmpty, unless: nonEmpty, chdir: { type: 'string', pattern: '^/' }, undo: nonEmpty };
+  const guards = {
+    creates: nonEmpty,
+    removes: nonEmpty,
+    unless: nonEmpty,
+    chdir: { type: 'string', pattern: '^/' },
+    undo: nonEmpty,
+    become_user: nonEmpty,
+  };
   const schema =
     name === 'command'
       ? objectSchema({ cmd: nonEmpty, argv: { type: 'array', items: { type: 'string' }, minItems: 1 }, ...guards }, [], {
@@ -74,8 +88,10 @@ function make(name: 'command' | 'shell', build: (a: CommandArgs) => string): Ope
       const guarded = Boolean(a.creates || a.removes || a.unless);
       const change: Change = {
         kind: 'exec',
-        command: inDir(a, build(a), name === 'shell'),
-        summary: `run ${shown}${a.chdir ? ` in ${a.chdir}` : ''}${guarded ? '' : ' (no creates/removes/unless guard: runs on every run)'}`,
+        command: asUser(a, inDir(a, build(a), name === 'shell')),
+        summary:
+          `run ${shown}${a.chdir ? ` in ${a.chdir}` : ''}${a.become_user ? ` as ${a.become_user}` : ''}` +
+          (guarded ? '' : ' (no creates/removes/unless guard: runs on every run)'),
         ...(a.undo ? { undo: inDir(a, a.undo) } : {}),
         ...(a.creates ? { creates: under(a, a.creates) } : {}),
       };

@@ -3,8 +3,8 @@
  * (relative to the playbook). Checksum-based; the journal keeps the backup, so there is no
  * `backup` argument.
  */
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { fact } from '../../facts/types.ts';
 import { defineOperation, type PlanContext } from '../types.ts';
 import { absPath, attrProps, fail, objectSchema, parseAttrs, type AttrArgs } from './common.ts';
@@ -39,16 +39,34 @@ export const copySchema = objectSchema(
   { oneOf: [{ required: ['content'] }, { required: ['src'] }], description: 'give exactly one of content or src' },
 );
 
-/** Read a local file named relative to the playbook, with an error that says where we looked. */
-export function readLocal(src: string, ctx: PlanContext, what: string): Buffer {
-  const full = resolve(ctx.baseDir, src);
+/**
+ * Where Ansible looks for a relative `src` (its path_dwim_relative_stack): in the task's role,
+ * `<role>/<sub>/src`, `<role>/tasks/<sub>/src`, `<role>/src`; then `<playbook dir>/<sub>/src` and
+ * `<playbook dir>/src`. `sub` is `files` for copy, `templates` for template.
+ */
+export function localCandidates(src: string, ctx: Pick<PlanContext, 'baseDir' | 'roleDir'>, sub: 'files' | 'templates'): string[] {
+  if (isAbsolute(src)) return [src];
+  const under = (dir: string) => (src.split('/')[0] === sub ? [] : [join(dir, sub, src)]);
+  const role = ctx.roleDir ? [...under(ctx.roleDir), join(ctx.roleDir, 'tasks', sub, src), join(ctx.roleDir, src)] : [];
+  return [...new Set([...role, ...under(ctx.baseDir), resolve(ctx.baseDir, src)])];
+}
+
+/** The local file a relative `src` names (the first candidate that exists, else the last one). */
+export function localPath(src: string, ctx: Pick<PlanContext, 'baseDir' | 'roleDir'>, sub: 'files' | 'templates'): string {
+  const all = localCandidates(src, ctx, sub);
+  return all.find((f) => existsSync(f)) ?? all.at(-1)!;
+}
+
+/** Read a local file named relative to the role or the playbook, with an error that says where we looked. */
+export function readLocal(src: string, ctx: PlanContext, what: string, sub: 'files' | 'templates' = 'files'): Buffer {
+  const full = localPath(src, ctx, sub);
   try {
     return readFileSync(full);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return fail(
-      `${what} ${src} cannot be read (${code ?? String(e)}): looked at ${full}`,
-      'src paths are relative to the playbook directory; check the name',
+      `${what} ${src} cannot be read (${code ?? String(e)}): looked at ${localCandidates(src, ctx, sub).join(', ')}`,
+      `src paths are relative to the role's ${sub}/ or the playbook directory (or its ${sub}/); check the name`,
     );
   }
 }

@@ -14,6 +14,8 @@ import { serviceOp } from './service.ts';
 import { setFactOp } from './set-fact.ts';
 import { statOp } from './stat.ts';
 import { templateOp } from './template.ts';
+import { uriOp } from './uri.ts';
+import { waitForOp } from './wait-for.ts';
 import { xmlOp } from './xml.ts';
 
 export {
@@ -50,4 +52,6 @@ export const genericOperations: OperationDef<any>[] = [
   assertOp,
   failOp,
   statOp,
+  waitForOp,
+  uriOp,
 ];

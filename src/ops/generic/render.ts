@@ -3,14 +3,16 @@
  * trailing newline kept), autoescape off (these are config files, not
  * HTML) and undefined variables as errors that name the template, the line and the expression.
  */
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { OperationError } from '../../core/errors.ts';
 import { addAnsibleFilters, jinjaSource } from '../../core/jinja.ts';
 import type { PlanContext } from '../types.ts';
 
-function environment(templatePath: string, baseDir: string): nunjucks.Environment {
-  const loader = new nunjucks.FileSystemLoader([dirname(templatePath), baseDir], { noCache: true });
+function environment(templatePath: string, ctx: PlanContext): nunjucks.Environment {
+  // `{% include %}` finds files beside the template, in the role's templates/, then the playbook's.
+  const dirs = [dirname(templatePath), ...(ctx.roleDir ? [join(ctx.roleDir, 'templates')] : []), ctx.baseDir];
+  const loader = new nunjucks.FileSystemLoader(dirs, { noCache: true });
   const env = new nunjucks.Environment(loader, { autoescape: false, throwOnUndefined: true, trimBlocks: true });
   // Ansible's filters, so ported templates render unchanged.
   addAnsibleFilters(env);
@@ -39,7 +41,7 @@ function expressionAt(source: string, line: number, column: number): string | nu
 
 /** Render `source` (read from `file`, shown in errors as `shownName`). */
 export function renderTemplate(source: string, file: string, shownName: string, ctx: PlanContext): string {
-  const env = environment(file, ctx.baseDir);
+  const env = environment(file, ctx);
   try {
     return new nunjucks.Template(jinjaSource(source), env, file, true).render(templateVars(ctx));
   } catch (e) {

@@ -2,17 +2,16 @@
  * `template` (like Ansible's): render a local Jinja2-style template with the host's variables and
  * write the result like `copy` does.
  */
-import { resolve } from 'node:path';
 import { fact } from '../../facts/types.ts';
 import { defineOperation } from '../types.ts';
 import { absPath, attrProps, objectSchema, parseAttrs, type AttrArgs } from './common.ts';
-import { readLocal, validateSchema } from './copy.ts';
+import { localPath, readLocal, validateSchema } from './copy.ts';
 import { planWrite } from './file-write.ts';
 import { getFact } from './get-fact.ts';
 import { renderTemplate } from './render.ts';
 
 export interface TemplateArgs extends AttrArgs {
-  /** Local template file, relative to the playbook's directory. */
+  /** Local template file: in the role's templates/, or relative to the playbook's directory (or its templates/). */
   src: string;
   /** Absolute path on the host. */
   dest: string;
@@ -28,8 +27,8 @@ export const templateOp = defineOperation<TemplateArgs>({
     return [fact.file(a.dest, true)];
   },
   plan(a, facts, ctx) {
-    const source = readLocal(a.src, ctx, 'template').toString('utf8');
-    const text = renderTemplate(source, resolve(ctx.baseDir, a.src), a.src, ctx);
+    const source = readLocal(a.src, ctx, 'template', 'templates').toString('utf8');
+    const text = renderTemplate(source, localPath(a.src, ctx, 'templates'), a.src, ctx);
     const f = getFact.file(facts, a.dest, true);
     return planWrite(
       {

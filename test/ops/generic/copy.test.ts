@@ -65,7 +65,7 @@ describe('copy', () => {
   it('fails clearly on a missing src and on a directory dest', async () => {
     await expect(planOp(copyOp, { src: 'nope.txt', dest: D }, [], ctxWith({}, FIX))).rejects.toMatchObject({
       message: expect.stringContaining('src nope.txt cannot be read (ENOENT)'),
-      hint: expect.stringContaining('relative to the playbook'),
+      hint: expect.stringContaining('or the playbook directory'),
     });
     await expect(planOp(copyOp, { dest: '/etc', content: 'x' }, [[fact.file('/etc', true), dirFact('/etc')]])).rejects.toThrow(
       '/etc is a directory on the host',

@@ -43,6 +43,8 @@ describe('genericOperations', () => {
         'assert',
         'fail',
         'stat',
+        'wait_for',
+        'uri',
       ]),
     );
     // set_fact's arguments are the variable names it sets: any name that is a name.
