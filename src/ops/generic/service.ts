@@ -153,7 +153,10 @@ function planService(a: ServiceArgs, facts: Facts): Plan {
       changes.push({
         kind: 'exec',
         command: sh`systemctl ${verb} ${a.name}`.text,
-        undo: sh`systemctl ${undo} ${a.name}`.text,
+        // A disable whose unit file is gone already (a retried rollback removed it) has nothing left to do.
+        undo: a.enabled
+          ? `${sh`systemctl disable ${a.name}`.text} || ! ${sh`systemctl cat ${a.name}`.text} >/dev/null 2>&1`
+          : sh`systemctl enable ${a.name}`.text,
         summary: `${verb} ${a.name} at boot`,
       });
     }

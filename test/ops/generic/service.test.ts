@@ -82,7 +82,12 @@ describe('service', () => {
     expect(req).toEqual(fact.command('systemctl is-enabled --quiet firewalld'));
     const off = await planOp(serviceOp, a, [[req!, { code: 1, stdout: '' }]]);
     expect(off.changes).toEqual([
-      { kind: 'exec', command: 'systemctl enable firewalld', undo: 'systemctl disable firewalld', summary: 'enable firewalld at boot' },
+      {
+        kind: 'exec',
+        command: 'systemctl enable firewalld',
+        undo: 'systemctl disable firewalld || ! systemctl cat firewalld >/dev/null 2>&1',
+        summary: 'enable firewalld at boot',
+      },
     ]);
     const on = await planOp(serviceOp, a, [[req!, { code: 0, stdout: '' }]]);
     expect(on).toEqual({ changes: [], okMessage: 'firewalld is enabled at boot' });
