@@ -1,18 +1,17 @@
 /**
  * Task-level `become` / `become_user` (on a task, a block or a role entry): `become: true` makes the
  * host's one connection become, as a play's does; `become_user` runs a command or shell as that
- * user through `su`; what provision cannot honour is refused at its line.
+ * user through `su`; what provision cannot honour is refused at its line. (That a task's `become`
+ * reaches the connection: test/runner/play-become.test.ts.)
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConnectError, PlaybookError } from '../../src/core/errors.ts';
+import { PlaybookError } from '../../src/core/errors.ts';
 import { shellOp } from '../../src/ops/generic/command.ts';
 import { loadOperations } from '../../src/ops/registry.ts';
 import { loadPlaybook } from '../../src/playbook/load.ts';
-import { RunEmitter } from '../../src/runner/events.ts';
-import { runPlaybook } from '../../src/runner/run.ts';
 import { planOp } from '../ops/generic/helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pv-become-'));
@@ -46,30 +45,5 @@ describe('task-level become', () => {
     expect((a.pb as PlaybookError).hint).toContain('owner:');
     const b = await load('- hosts: all\n  tasks:\n    - shell: id\n      become: false\n');
     expect((b.pb as PlaybookError).message).toBe(`${b.file}:4:7: \`become: false\` on a task is not supported`);
-  });
-
-  it('a task’s become: true makes its hosts’ connection become (and only theirs)', async () => {
-    writeFileSync(
-      join(dir, 'hosts.yml'),
-      'all:\n  children:\n    web: { hosts: { w1: { ansible_host: 192.0.2.1 } } }\n' +
-        '    db: { hosts: { d1: { ansible_host: 192.0.2.2 } } }\n',
-    );
-    writeFileSync(
-      join(dir, 'site.yml'),
-      '- hosts: web\n  tasks:\n    - debug: { msg: hi }\n      become: true\n- hosts: db\n  tasks:\n    - debug: { msg: hi }\n',
-    );
-    const seen: Record<string, boolean> = {};
-    const r = await runPlaybook({
-      inventory: join(dir, 'hosts.yml'),
-      playbook: join(dir, 'site.yml'),
-      ops: await loadOperations(),
-      emitter: new RunEmitter(),
-      open: async (spec) => {
-        seen[spec.name] = spec.become;
-        throw new ConnectError('no network in this test');
-      },
-    });
-    expect(r.exitCode).toBe(3);
-    expect(seen).toEqual({ w1: true, d1: false });
   });
 });

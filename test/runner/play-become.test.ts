@@ -1,4 +1,4 @@
-/** A play's `become: true` reaches the connection of each of its hosts (and only theirs). */
+/** `become: true` on a play, or on one of its tasks, reaches the connection of each of its hosts (and only theirs). */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,8 @@ import { loadOperations } from '../../src/ops/registry.ts';
 import { RunEmitter } from '../../src/runner/events.ts';
 import { runPlaybook } from '../../src/runner/run.ts';
 
-it('connects with become for the hosts of a become play', async () => {
+/** Run `site` against hosts w1 (group web) and d1 (group db); what each connection was opened with. */
+async function becomeSeen(site: string): Promise<Record<string, boolean>> {
   const dir = mkdtempSync(join(tmpdir(), 'pv-become-'));
   writeFileSync(
     join(dir, 'hosts.yml'),
@@ -21,10 +22,7 @@ it('connects with become for the hosts of a become play', async () => {
       '',
     ].join('\n'),
   );
-  writeFileSync(
-    join(dir, 'site.yml'),
-    '- hosts: web\n  become: true\n  tasks:\n    - debug: { msg: hi }\n- hosts: db\n  tasks:\n    - debug: { msg: hi }\n',
-  );
+  writeFileSync(join(dir, 'site.yml'), site);
   const seen: Record<string, boolean> = {};
   const r = await runPlaybook({
     inventory: join(dir, 'hosts.yml'),
@@ -37,5 +35,19 @@ it('connects with become for the hosts of a become play', async () => {
     },
   });
   expect(r.exitCode).toBe(3);
+  return seen;
+}
+
+it('connects with become for the hosts of a become play', async () => {
+  const seen = await becomeSeen(
+    '- hosts: web\n  become: true\n  tasks:\n    - debug: { msg: hi }\n- hosts: db\n  tasks:\n    - debug: { msg: hi }\n',
+  );
+  expect(seen).toEqual({ w1: true, d1: false });
+});
+
+it('a task’s become: true makes its hosts’ connection become (and only theirs)', async () => {
+  const seen = await becomeSeen(
+    '- hosts: web\n  tasks:\n    - debug: { msg: hi }\n      become: true\n- hosts: db\n  tasks:\n    - debug: { msg: hi }\n',
+  );
   expect(seen).toEqual({ w1: true, d1: false });
 });
