@@ -1,10 +1,21 @@
 /** Helpers for the recipe's end-to-end tests: run the CLI, checksum the trees, talk to the counter app. */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { parse, stringify } from 'yaml';
 import type { TestLab } from './lab.ts';
 import { expectValidOutput } from './schema.ts';
 
 export const BIN = join(import.meta.dirname, '../../bin/provision.js');
+
+/** A copy of the lab's inventory, written in `dir`, with `hostVars` set on `host`; its path. */
+export function inventoryWith(lab: TestLab, host: string, dir: string, hostVars: Record<string, unknown>): string {
+  const inv = parse(readFileSync(lab.info.inventoryPath, 'utf8'));
+  Object.assign(inv.all.hosts[host], hostVars);
+  const p = join(dir, `inv-${Math.random().toString(36).slice(2)}.yml`);
+  writeFileSync(p, stringify(inv));
+  return p;
+}
 
 export interface CliResult {
   code: number;

@@ -7,9 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { useLab } from '../helpers/lab.ts';
-import { checksums, cli } from '../helpers/recipe.ts';
+import { checksums, cli, inventoryWith } from '../helpers/recipe.ts';
 
 const RHEL_CONF = new URL('../fixtures/httpd/rhel/httpd.conf', import.meta.url).pathname;
 const lab = useLab({ profile: 'recipe', services: false });
@@ -18,13 +17,7 @@ let dir: string;
 let pristine: string;
 
 /** The lab inventory with some host variables set. */
-function inventory(hostVars: Record<string, unknown>): string {
-  const inv = parse(readFileSync(lab.info.inventoryPath, 'utf8'));
-  Object.assign(inv.all.hosts[host()], hostVars);
-  const p = join(dir, `inv-${Math.random().toString(36).slice(2)}.yml`);
-  writeFileSync(p, stringify(inv));
-  return p;
-}
+const inventory = (hostVars: Record<string, unknown>): string => inventoryWith(lab, host(), dir, hostVars);
 
 const instances = (a: Record<string, unknown>, b: Record<string, unknown>) => ({
   tomcat_instances: [

@@ -4,13 +4,12 @@
  * naming host, file:line and what to do; DeltaManager past 4 members and a hand-deployed
  * application that is not distributable are warned about, in the output and in --json.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { useLab } from '../helpers/lab.ts';
-import { checksums, cli } from '../helpers/recipe.ts';
+import { checksums, cli, inventoryWith } from '../helpers/recipe.ts';
 
 const COUNTER = new URL('../../examples/counter-app', import.meta.url).pathname;
 const lab = useLab({ profile: 'recipe', services: false });
@@ -19,13 +18,7 @@ let dir: string;
 let pristine: string;
 
 /** The lab inventory with some host variables set. */
-function inventory(hostVars: Record<string, unknown>): string {
-  const inv = parse(readFileSync(lab.info.inventoryPath, 'utf8'));
-  Object.assign(inv.all.hosts[host()], hostVars);
-  const p = join(dir, `inv-${Math.random().toString(36).slice(2)}.yml`);
-  writeFileSync(p, stringify(inv));
-  return p;
-}
+const inventory = (hostVars: Record<string, unknown>): string => inventoryWith(lab, host(), dir, hostVars);
 
 /** `n` instances on the host: the existing Tomcat and n-1 copies of it. */
 const instances = (n: number) => ({
