@@ -9,7 +9,7 @@ import { playbookError } from '../playbook/load.ts';
 import type { Task } from '../playbook/types.ts';
 import { validateArgs } from '../playbook/validate.ts';
 import { scope } from '../vars/lazy-vars.ts';
-import { taskVars } from '../vars/play-vars.ts';
+import { taskVars, topVars } from '../vars/play-vars.ts';
 import { isTrue, renderDeep, renderString } from '../vars/template.ts';
 import { rollSpecOf, type RollSpec } from './roll-spec.ts';
 
@@ -96,12 +96,14 @@ export function expandTask(
   tags: TagFilter,
   registered?: Record<string, unknown>,
 ): HostTask[] {
+  const hostScope = vars;
   vars = taskVars(vars, task.scope);
   const tagSkip = tagged(task, tags);
   if (tagSkip) return [{ task, op, label: task.name, args: {}, vars, skip: tagSkip }];
   if (task.reads?.length && !registered)
-    return [{ task, op, label: task.name, args: {}, vars, later: (reg) => expandTask(task, op, host, vars, tags, reg) }];
-  if (registered) vars = scope({ ...registered }, vars);
+    return [{ task, op, label: task.name, args: {}, vars, later: (reg) => expandTask(task, op, host, hostScope, tags, reg) }];
+  // As Ansible: set_fact and registered results override play and task vars, never extra vars.
+  if (registered) vars = scope({ ...registered, ...topVars(hostScope) }, vars);
   let items: unknown[] | undefined;
   try {
     if (task.loop !== undefined) {

@@ -28,6 +28,11 @@ export function taskVars(hostScope: Vars, s: TaskScope | undefined): Vars {
   return scope({ ...l.defaults, ...s.defaults, ...l.inventory, ...l.play, ...s.roleVars, ...s.vars, ...s.params, ...l.top });
 }
 
+/** Extra vars and the magic variables of a host's merged scope: what set_fact and register never override. */
+export function topVars(hostScope: Vars): Vars {
+  return layersOf.get(hostScope)?.top ?? {};
+}
+
 /**
  * Variables of every inventory host for one play: play (and role) defaults < inventory < play vars
  * < role vars < extra vars, plus Ansible's magic variables. `hostvars` holds every host's resolved variables.
