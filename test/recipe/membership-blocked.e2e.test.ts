@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { useLab } from '../helpers/lab.ts';
 import { checksums, cli } from '../helpers/recipe.ts';
+import { verifyUntilOk } from '../helpers/rolling.ts';
 
 const lab = useLab({ profile: 'multi' });
 const inv = () => lab.info.inventoryPath;
@@ -20,16 +21,6 @@ async function blockMulticast(on: boolean): Promise<void> {
       'nft add rule inet pvtest in ip daddr 228.0.0.4 udp dport 45564 drop'
     : 'nft delete table inet pvtest';
   for (const h of apps()) expect((await lab.exec(h, cmd)).code, `${on ? 'block' : 'unblock'} multicast on ${h}`).toBe(0);
-}
-
-/** provision verify, retried while membership forms (heartbeats every 0.5 s), bounded to ~30 s. */
-async function verifyUntilOk(): Promise<{ code: number; out: string }> {
-  let r = await cli(['verify', '-i', inv()]);
-  for (let i = 0; i < 15 && r.code !== 0; i++) {
-    await new Promise((ok) => setTimeout(ok, 2000));
-    r = await cli(['verify', '-i', inv()]);
-  }
-  return r;
 }
 
 const HINT = new RegExp(
@@ -57,7 +48,7 @@ describe('multicast blocked between the Tomcat hosts', () => {
     await blockMulticast(false);
     const r = await cli(['-i', inv()]);
     expect(r.code, r.out).toBe(0);
-    const v = await verifyUntilOk();
+    const v = await verifyUntilOk(inv());
     expect(v.code, v.out).toBe(0);
   });
 
@@ -79,7 +70,7 @@ describe('multicast blocked between the Tomcat hosts', () => {
     expect(await checksums(lab, app2)).toBe(other);
     // Once multicast passes, membership forms again by itself.
     await blockMulticast(false);
-    const v = await verifyUntilOk();
+    const v = await verifyUntilOk(inv());
     expect(v.code, v.out).toBe(0);
   });
 

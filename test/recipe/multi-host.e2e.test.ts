@@ -5,21 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { useLab } from '../helpers/lab.ts';
 import { cli, CounterClient } from '../helpers/recipe.ts';
+import { verifyUntilOk } from '../helpers/rolling.ts';
 
 const lab = useLab({ profile: 'multi' });
 const inv = () => lab.info.inventoryPath;
 const web = () => lab.info.hosts.find((h) => h.groups.includes('apache'))!;
 const appOf = (route: string) => lab.info.hosts.filter((h) => h.groups.includes('tomcat'))[Number(route.replace('tomcat', '')) - 1]!;
-
-/** verify, retried while membership forms (heartbeats every 0.5 s), bounded to ~30 s. */
-async function verifyUntilOk(): Promise<{ code: number; out: string }> {
-  let r = await cli(['verify', '-i', inv()]);
-  for (let i = 0; i < 15 && r.code !== 0; i++) {
-    await new Promise((ok) => setTimeout(ok, 2000));
-    r = await cli(['verify', '-i', inv()]);
-  }
-  return r;
-}
 
 describe('multi-host cluster, multicast membership', () => {
   it('with the cluster ports closed by firewalld, membership does not form', async () => {
@@ -43,7 +34,7 @@ describe('multi-host cluster, multicast membership', () => {
       const fw = await lab.exec(h.name, 'firewall-cmd --list-ports');
       expect(fw.stdout.split(/\s+/)).toEqual(expect.arrayContaining(['45564/udp', '4000/tcp', '8009/tcp']));
     }
-    const v = await verifyUntilOk();
+    const v = await verifyUntilOk(inv());
     expect(v.code, v.out).toBe(0);
   });
 
