@@ -3,12 +3,11 @@
  * comment whose whole content is one well-formed element is recognised as that element, so a
  * planner can uncomment it instead of adding a second copy beside it.
  */
-import { parse } from '@xml-tools/parser';
-import { buildAst } from '@xml-tools/ast';
 import { XmlDoc, XmlEl, type XmlComment } from './doc.ts';
 import { matchStep, parsePath } from './path.ts';
 import { find } from './path.ts';
 import { decodeEntities } from './text.ts';
+import { parseTree } from './tree.ts';
 
 export interface CommentedElement {
   comment: XmlComment;
@@ -24,12 +23,15 @@ export interface CommentedElement {
 export function commentedElement(parent: XmlEl, comment: XmlComment): CommentedElement | undefined {
   const text = comment.inner.trim();
   if (!text.startsWith('<') || !text.endsWith('>')) return undefined;
-  const r = parse(text);
-  if (r.lexErrors.length || r.parseErrors.length) return undefined;
-  const root = buildAst(r.cst as never, r.tokenVector).rootElement;
-  if (!root || !root.name || root.position.endOffset !== text.length - 1) return undefined;
+  let root;
+  try {
+    root = parseTree(text).rootElement;
+  } catch {
+    return undefined;
+  }
+  if (root.position.startOffset !== 0 || root.position.endOffset !== text.length - 1) return undefined;
   const attrs: Record<string, string> = {};
-  for (const a of root.attributes) if (a.key) attrs[a.key] = decodeEntities(a.value ?? '');
+  for (const a of root.attributes) attrs[a.key] = decodeEntities(a.value);
   return { comment, parent, name: root.name, attrs, text };
 }
 

@@ -43,7 +43,10 @@ describe('parseXml', () => {
   });
 
   it('reports an unterminated attribute and an unclosed element', () => {
-    expect(parseError('<a>\n<b x="1></a>').pos).toMatchObject({ line: 2, column: 6 });
+    // The value runs on to the next `<`, which a value may not hold: that is where the parser stops.
+    const unterminated = parseError('<a>\n<b x="1></a>');
+    expect(unterminated.pos).toMatchObject({ line: 2, column: 9 });
+    expect(unterminated.message).toMatch(/`<` is not allowed in an attribute value/);
     expect(parseError('<a>\n  <b>\n').message).toMatch(/end of file/);
     expect(parseError('<a x="1" x="2"/>').message).toMatch(/duplicate attribute x/);
   });
@@ -76,6 +79,26 @@ describe('setAttr / removeAttr', () => {
     const doc = parseXml(serverXml, 'server.xml');
     setAttr(find(doc, 'Server/Service/Connector')!, 'secret', 'a"b');
     expect(doc.serialize()).toContain('maxParameterCount="1000"\n               secret="a&quot;b"\n               />');
+  });
+
+  it('reads every way a tag may be written: spaces around =, a prefix, a value holding > and quotes', () => {
+    const text = '<?xml version="1.0"?>\n<!DOCTYPE s>\n<ns:s a = "x>y" b=\'say "hi"\'\n\tc="&lt;"><t/><u ></u ></ns:s >\n';
+    const doc = parseXml(text, 's.xml');
+    expect(doc.root().name).toBe('s');
+    expect(doc.root().attrs()).toEqual({ a: 'x>y', b: 'say "hi"', c: '<' });
+    expect(
+      doc
+        .root()
+        .children()
+        .map((c) => c.source()),
+    ).toEqual(['<t/>', '<u ></u >']);
+    setAttr(doc.root(), 'b', 'z');
+    removeAttr(doc.root(), 'a');
+    setAttr(find(doc, 's/u')!, 'v', '1');
+    insertChild(find(doc, 's/u')!, '<w/>');
+    expect(doc.serialize()).toBe(
+      '<?xml version="1.0"?>\n<!DOCTYPE s>\n<ns:s b=\'z\'\n\tc="&lt;"><t/><u v="1" >\n\t  <w/>\n\t</u ></ns:s >\n',
+    );
   });
 
   it('appends inline on a one-line tag, and removes with the whitespace before', () => {
