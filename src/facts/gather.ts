@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { OperationError } from '../core/errors.ts';
 import type { Transport } from '../transport/types.ts';
+import { batchable, fileBatchCommands, parseFileBatch, type FileRead } from './file-batch.ts';
 import { parseFact, snippetFor } from './snippets.ts';
 import { factKey, type FactRequest, type Facts, type FactValueMap } from './types.ts';
 
@@ -138,28 +139,33 @@ export class FactCache implements Facts {
   async gather(requests: FactRequest[], prelude = ''): Promise<string> {
     const missing = this.missing(requests);
     if (missing.length === 0 && !prelude) return '';
-    const { script, nonce } = readScript(missing);
-    const res = await this.transport.exec([prelude, script].join('\n'));
-    const { head, frames } = parseFrames(res.stdout, nonce);
-    if (!frames.has('end')) {
-      throw new OperationError(`could not read facts from ${this.host}: the fact script did not finish`, {
-        host: this.host,
-        hint: `exit code ${res.code}; stderr: ${res.stderr.trim().slice(0, 400) || '(empty)'}`,
-      });
+    let head = '';
+    // A batch that did not add up (a file changed while it was read) is read again one by one.
+    for (const single of [false, true]) {
+      const { script, nonce } = readScript(missing, single);
+      const res = await this.transport.exec(single ? script : [prelude, script].join('\n'));
+      const parsed = parseFrames(res.stdout, nonce);
+      if (!parsed.frames.has('end')) {
+        throw new OperationError(`could not read facts from ${this.host}: the fact script did not finish`, {
+          host: this.host,
+          hint: `exit code ${res.code}; stderr: ${res.stderr.trim().slice(0, 400) || '(empty)'}`,
+        });
+      }
+      if (!single) head = parsed.head;
+      if (this.store(missing, parsed.frames)) break;
     }
-    this.store(missing, frames);
     return head;
   }
 
   /**
    * The script that reads the requests not already known, to run at the end of another script (the
    * changes before the task that reads them: one round trip for both), and how to take its output
-   * in. A read that did not finish teaches nothing: the next gather reads them again.
+   * in. A read that did not finish (or did not add up) teaches nothing: the next gather reads them again.
    */
   readAfter(requests: FactRequest[]): { script: string; take: (stdout: string) => void } | undefined {
     const missing = this.missing(requests);
     if (missing.length === 0) return undefined;
-    const { script, nonce } = readScript(missing);
+    const { script, nonce } = readScript(missing, false);
     return {
       script,
       take: (stdout) => {
@@ -173,18 +179,66 @@ export class FactCache implements Facts {
     return dedupe(requests.filter((r) => !this.has(r)).map((r) => this.source(r)));
   }
 
-  private store(missing: FactRequest[], frames: Map<string, string>): void {
-    missing.forEach((req, i) => {
-      this.values.set(factKey(req), parseFact(req, Buffer.from(frames.get(String(i)) ?? '', 'base64')));
-    });
+  /** Learn what the frames say; false (and nothing learnt) when the file batch did not add up. */
+  private store(missing: FactRequest[], frames: Map<string, string>): boolean {
+    const { batch, rest } = split(missing, frames.has('fs') || frames.has('cmds'));
+    const b64 = (k: string) => Buffer.from(frames.get(k) ?? '', 'base64');
+    const files = batch.length ? parseFileBatch(batch as FileRead[], { stat: b64('fs'), sums: b64('fh'), content: b64('fc') }) : [];
+    const outputs = frames.has('cmds') ? outputsOf(b64('cmds'), rest.length) : rest.map((_, i) => b64(String(i)));
+    if (!files || !outputs) return false;
+    batch.forEach((req, i) => this.values.set(factKey(req), files[i]));
+    rest.forEach((req, i) => this.values.set(factKey(req), parseFact(req, outputs[i]!)));
+    return true;
   }
 }
 
-/** One snippet per request, each framed by markers with a fresh nonce (no file content can forge one). */
-function readScript(missing: FactRequest[]): { script: string; nonce: string } {
+/** File facts read in one batch (file-batch.ts), and the rest, one snippet each. */
+function split(missing: FactRequest[], batched: boolean): { batch: FactRequest[]; rest: FactRequest[] } {
+  const inBatch = (r: FactRequest) => batched && r.type === 'file' && batchable(r.path);
+  return { batch: missing.filter(inBatch), rest: missing.filter((r) => !inBatch(r)) };
+}
+
+/**
+ * The file facts as one batch, every other request's output in one frame too; each frame's text
+ * is base64 between markers with a fresh nonce (no file content can forge one). `single`: every
+ * request in a frame of its own (the fallback when a batch does not add up).
+ */
+function readScript(missing: FactRequest[], single: boolean): { script: string; nonce: string } {
   const nonce = randomBytes(6).toString('hex');
-  const parts = missing.map((req, i) => `printf '\\n@@${nonce}:${i}\\n'; ( ${snippetFor(req)}\n) 2>/dev/null | base64 -w0`);
+  const frame = (name: string, body: string) => `printf '\\n@@${nonce}:${name}\\n'; ( ${body}\n) 2>/dev/null | base64 -w0`;
+  const { batch, rest } = split(missing, !single);
+  const parts = single ? rest.map((req, i) => frame(String(i), snippetFor(req))) : rest.length ? [frame('cmds', together(rest))] : [];
+  if (batch.length) {
+    const c = fileBatchCommands(batch as FileRead[]);
+    parts.unshift(frame('fs', c.stat), frame('fh', c.sums), frame('fc', c.content));
+  }
   return { script: [`printf '\\n@@${nonce}:facts\\n'`, ...parts, `printf '\\n@@${nonce}:end\\n'`].join('\n'), nonce };
+}
+
+/**
+ * Every snippet's output captured by the shell and printed after a `<index> <bytes>` line, so one
+ * base64 process frames them all (it was a subshell and a base64 process per fact). The C locale
+ * makes `${#o}` count bytes; `printf x` keeps trailing newlines; the shell drops NUL bytes, which
+ * no snippet prints. A count that does not add up fails the batch (see `outputsOf`).
+ */
+function together(rest: FactRequest[]): string {
+  const one = (req: FactRequest, i: number) =>
+    `o=$( { ${snippetFor(req)}\n} 2>/dev/null; printf x); o=\${o%x}; printf '%s %s\\n' ${i} "\${#o}"; printf '%s' "$o"`;
+  return ['LC_ALL=C', ...rest.map(one)].join('\n');
+}
+
+/** The outputs of `together`, by index; undefined when the counts do not add up. */
+function outputsOf(buf: Buffer, count: number): Buffer[] | undefined {
+  const out: Buffer[] = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const nl = buf.indexOf(10, at);
+    const m = nl < 0 ? null : /^(\d+) (\d+)$/.exec(buf.subarray(at, nl).toString('latin1'));
+    if (!m || Number(m[1]) !== i || nl + 1 + Number(m[2]) > buf.length) return undefined;
+    out.push(buf.subarray(nl + 1, nl + 1 + Number(m[2])));
+    at = nl + 1 + Number(m[2]);
+  }
+  return at === buf.length ? out : undefined;
 }
 
 function dedupe(reqs: FactRequest[]): FactRequest[] {

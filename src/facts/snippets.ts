@@ -24,7 +24,8 @@ export function snippetFor(req: FactRequest): string {
       // One line of stat, one sha256, then the content in base64 when asked for.
       return (
         sh`p=${req.path}; if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%a|%U|%G|%s' -- "$p"; `.text +
-        'if [ -f "$p" ] && [ ! -L "$p" ]; then sha256sum -- "$p" | cut -c1-64; else echo -; fi; ' +
+        // From stdin: sha256sum escapes a name holding a newline or a backslash (a leading backslash on its line).
+        'if [ -f "$p" ] && [ ! -L "$p" ]; then sha256sum < "$p" | cut -c1-64; else echo -; fi; ' +
         (req.content ? sh`[ -f "$p" ] && base64 -w0 -- "$p"; echo; `.text : '') +
         'else echo absent; fi'
       );

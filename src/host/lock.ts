@@ -17,12 +17,16 @@ export interface LockHolder {
   stale: boolean;
 }
 
-/** Shell that prints our sshd session process id: the ancestor whose name starts with sshd. */
+/**
+ * Shell that sets `p` to our sshd session's process id: the ancestor whose name starts with sshd.
+ * Builtins only (`read`, parameter expansion): no process per ancestor. The parent's id is the
+ * second field after the `(name)` of /proc/PID/stat, whose name may hold spaces and parentheses.
+ */
 const SSHD_PID = [
   'p=$$',
   'while [ "$p" -gt 1 ] 2>/dev/null',
-  'do case "$(cat /proc/$p/comm 2>/dev/null)" in sshd*) break;; esac',
-  "p=$(awk '{print $4}' /proc/$p/stat 2>/dev/null || echo 1)",
+  'do c=; { read -r c < /proc/$p/comm; } 2>/dev/null; case "$c" in sshd*) break;; esac',
+  's=; { read -r s < /proc/$p/stat; } 2>/dev/null; s=${s##*) }; s=${s#* }; p=${s%% *}; [ -n "$p" ] || p=1',
   'done',
 ].join('; ');
 

@@ -285,10 +285,11 @@ async function planAndApply(
 
 /** Release the lock and close the run record, in one round trip; never throws. */
 async function close(h: HostRun, interrupted: boolean): Promise<void> {
-  // Old runs are pruned under our lock, before it is released.
+  // Old runs are pruned under our lock, before it is released; a run that journaled nothing added
+  // no run to the host's history, so there is nothing new to prune (a process per kept run saved).
   const script = [
     h.closeScript(h.failed ? 'failed' : interrupted ? 'interrupted' : 'complete'),
-    !h.failed && h.lockHeld ? pruneScript(historyKeep(h.vars)) : '',
+    !h.failed && h.lockHeld && h.journaled ? pruneScript(historyKeep(h.vars)) : '',
     h.lockHeld ? releaseScript(h.runId) : '',
   ]
     .filter(Boolean)

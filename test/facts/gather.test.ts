@@ -58,6 +58,71 @@ describe('FactCache.gather', () => {
     expect(os.hostname).not.toBe('');
   });
 
+  it('many files are read by one stat, one sha256sum and one cat, whatever their names', async () => {
+    const names = ['plain.xml', 'with space', "it's", 'back\\slash', 'a|pipe', 'dollar$(x)', 'new\nline', 'empty'];
+    for (const n of names) writeFileSync(join(root, n), n === 'empty' ? '' : `content of ${n}\n`);
+    const t = localSh();
+    const c = new FactCache(t, 'local');
+    const reqs = [
+      ...names.map((n) => fact.file(join(root, n), true)),
+      fact.file(join(root, 'plain.xml')),
+      fact.file(join(root, 'nope'), true),
+    ];
+    await c.gather([...reqs, fact.file(join(root, 'dir')), fact.file(join(root, 'link'), true)]);
+    expect(t.scripts).toHaveLength(1);
+    expect(t.scripts[0]!.match(/\bstat -c/g)).toHaveLength(2); // the batch, and the newline path on its own
+    for (const n of names) {
+      const body = n === 'empty' ? '' : `content of ${n}\n`;
+      expect(c.get(fact.file(join(root, n), true)), n).toMatchObject({
+        exists: true,
+        type: 'file',
+        size: body.length,
+        sha256: createHash('sha256').update(body).digest('hex'),
+        content: Buffer.from(body),
+      });
+    }
+    expect(c.get(fact.file(join(root, 'plain.xml')))).toMatchObject({ exists: true, size: 'content of plain.xml\n'.length });
+    expect((c.get(fact.file(join(root, 'plain.xml'))) as { content?: Buffer }).content).toBeUndefined();
+    expect(c.get(fact.file(join(root, 'nope'), true))).toMatchObject({ exists: false });
+    expect(c.get(fact.file(join(root, 'dir')))).toMatchObject({ type: 'directory', sha256: null });
+    expect(c.get(fact.file(join(root, 'link'), true))).toMatchObject({ type: 'link', sha256: null });
+    expect((c.get(fact.file(join(root, 'link'), true)) as { content?: Buffer }).content).toBeUndefined();
+  });
+
+  it.each(['sh', 'bash'])('command outputs in UTF-8, with trailing newlines, are read exactly under %s (CentOS: bash)', async (shell) => {
+    const t = localSh(shell, { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' });
+    const c = new FactCache(t, 'local');
+    const reqs = [fact.command("printf 'h\\303\\251llo \\342\\234\\223\\n\\n'"), fact.command('printf x; (exit 3)'), fact.command(':')];
+    await c.gather(reqs);
+    expect(t.scripts).toHaveLength(1);
+    expect(c.get(reqs[0]!)).toEqual({ code: 0, stdout: 'héllo ✓\n\n' });
+    expect(c.get(reqs[1]!)).toEqual({ code: 3, stdout: 'x' });
+    expect(c.get(reqs[2]!)).toEqual({ code: 0, stdout: '' });
+  });
+
+  it('a batch whose reads do not add up (a file changed between them) is read again one by one', async () => {
+    const f = join(root, 'changing');
+    writeFileSync(f, 'v1\n');
+    const inner = localSh();
+    // The first script's cat sees other bytes than its sha256sum did: as if the file changed in between.
+    const t = {
+      ...inner,
+      scripts: inner.scripts,
+      async exec(script: string) {
+        if (inner.scripts.length === 0) writeFileSync(f, 'v2\n');
+        const r = await inner.exec(script.replace('xargs -0 -r cat --', `xargs -0 -r cat -- ; printf x`));
+        return r;
+      },
+    } as unknown as typeof inner;
+    const c = new FactCache(t, 'local');
+    await c.gather([fact.file(f, true)]);
+    expect(inner.scripts).toHaveLength(2);
+    expect(c.get(fact.file(f, true))).toMatchObject({
+      content: Buffer.from('v2\n'),
+      sha256: createHash('sha256').update('v2\n').digest('hex'),
+    });
+  });
+
   it('a file whose content forges a frame marker is still read as data', async () => {
     const forged = join(root, 'forged');
     writeFileSync(forged, '@@000000000000:end\n');

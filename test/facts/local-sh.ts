@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import type { Transport } from '../../src/transport/types.ts';
 
-export function localSh(): Transport & { scripts: string[] } {
+export function localSh(shell = 'sh', env: NodeJS.ProcessEnv = process.env): Transport & { scripts: string[] } {
   const scripts: string[] = [];
   const t = {
     scripts,
@@ -10,7 +10,7 @@ export function localSh(): Transport & { scripts: string[] } {
     async exec(script: string) {
       scripts.push(script);
       t.stats.roundTrips += 1;
-      const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+      const r = spawnSync(shell, ['-c', script], { encoding: 'utf8', env });
       return { code: r.status ?? 255, stdout: r.stdout, stderr: r.stderr };
     },
   };
