@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Runs the bundle (dist/provision.mjs, `npm run build`) when it is newer than every source file,
+// Runs the bundle (dist/provision.cjs, `npm run build`) when it is newer than every source file,
 // otherwise the TypeScript sources through tsx: a stale build can never run.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bundle = join(root, 'dist', 'provision.mjs');
+const bundle = join(root, 'dist', 'provision.cjs');
 
 function newest(dir) {
   let t = 0;
@@ -21,7 +21,8 @@ if (
   existsSync(bundle) &&
   statSync(bundle).mtimeMs >= Math.max(newest(join(root, 'src')), statSync(join(root, 'package-lock.json')).mtimeMs)
 ) {
-  await (await import(pathToFileURL(bundle).href)).main();
+  const { loadBundle } = await import('./load-bundle.js');
+  await loadBundle(bundle).main();
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -1,7 +1,7 @@
 /**
  * Where provision's time goes: a V8 CPU profile of one run, self time summed by source file. The
- * bundle's frames are mapped back to their source files through its source map (dist/*.mjs.map,
- * written by scripts/build.mjs), so the profile says which module costs what, not "provision.mjs".
+ * bundle's frames are mapped back to their source files through its source map (dist/provision.cjs.map,
+ * written by scripts/build.mjs), so the profile says which module costs what, not "provision.cjs".
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
