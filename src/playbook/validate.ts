@@ -7,13 +7,15 @@ import { surelyValid } from './schema-fit.ts';
 import type { Task } from './types.ts';
 
 // No codegen optimisation passes: they cost more at compile time (each run compiles its ops'
-// schemas) than they ever save on validating a task's few arguments.
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, code: { optimize: false } });
+// schemas) than they ever save on validating a task's few arguments. Made on first use: most runs
+// compile no validator at all (schema-fit.ts), and making an Ajv costs a run's start ~10 ms.
+let ajv: Ajv | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function validator(op: OperationDef<any>): ValidateFunction {
   let v = compiled.get(op.schema);
   if (!v) {
+    ajv ??= new Ajv({ allErrors: true, strict: false, useDefaults: false, code: { optimize: false } });
     v = ajv.compile(op.schema);
     compiled.set(op.schema, v);
   }

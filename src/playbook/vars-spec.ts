@@ -70,8 +70,15 @@ const FORMS: Record<string, string> = {
 };
 
 // No codegen optimisation passes: compiling costs more than validating a few variables ever does.
-const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, verbose: true, code: { optimize: false } });
-for (const [name, check] of Object.entries(FORMATS)) ajv.addFormat(name, check);
+// Made on first use: most values plainly fit (schema-fit.ts) and need no validator.
+let ajvOnce: Ajv | undefined;
+function ajv(): Ajv {
+  if (!ajvOnce) {
+    ajvOnce = new Ajv({ allErrors: true, strict: false, coerceTypes: true, verbose: true, code: { optimize: false } });
+    for (const [name, check] of Object.entries(FORMATS)) ajvOnce.addFormat(name, check);
+  }
+  return ajvOnce;
+}
 
 const BOOLS = [true, false, 'true', 'false', 'True', 'False', 'yes', 'no', 'on', 'off'];
 
@@ -221,7 +228,7 @@ export function checkVar(name: string, spec: VarSpec, value: unknown): VarProble
   if (surelyValid(schema, value)) return [];
   let v = compiled.get(spec);
   if (!v) {
-    v = ajv.compile(schema);
+    v = ajv().compile(schema);
     compiled.set(spec, v);
   }
   // coerceTypes would rewrite the value ("8080" → 8080, as Ansible's int accepts): check a copy.

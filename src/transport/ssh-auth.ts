@@ -31,6 +31,20 @@ function where(spec: ConnectionSpec): string {
   return `${spec.user}@${spec.host}:${spec.port} (${spec.name})`;
 }
 
+/**
+ * Parsing a key costs ~5 ms (ssh2 rebuilds its PEM form with regular expressions), and every host of
+ * a run is usually reached with the same key: parse each distinct key text and passphrase once.
+ */
+const PARSED = new Map<string, { data: Buffer; key: ReturnType<typeof ssh2.utils.parseKey> }>();
+function parseOnce(data: Buffer, passphrase: string | undefined): ReturnType<typeof ssh2.utils.parseKey> {
+  const id = `${passphrase ?? ''}\0${data.length}`;
+  const hit = PARSED.get(id);
+  if (hit && hit.data.equals(data)) return hit.key;
+  const key = ssh2.utils.parseKey(data, passphrase);
+  PARSED.set(id, { data, key });
+  return key;
+}
+
 /** Read and decrypt a private key file, turning every failure into an actionable AuthError. */
 export function loadPrivateKey(spec: ConnectionSpec, file: string): ParsedKey {
   let data: Buffer;
@@ -45,7 +59,7 @@ export function loadPrivateKey(spec: ConnectionSpec, file: string): ParsedKey {
       'Check ansible_ssh_private_key_file in the inventory: the file must exist and be readable by you.',
     );
   }
-  const parsed = ssh2.utils.parseKey(data, spec.passphrase);
+  const parsed = parseOnce(data, spec.passphrase);
   if (parsed instanceof Error) {
     const encrypted = /Encrypted|passphrase/i.test(parsed.message);
     const reason = !encrypted
