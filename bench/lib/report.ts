@@ -70,16 +70,21 @@ function scaleLines(r: Results): string[] {
 
 function roundTrips(r: Results): string[] {
   const out = [
-    "| hosts | round trips per host (min–max) | connections per host | provision's own run time (no startup) |",
-    '|---:|---|---|---|',
+    "| hosts | round trips per host (min–max) | connections per host | provision's own run time (no startup) " +
+      '| per host: SSH handshake | per host: waiting for its answers |',
+    '|---:|---|---|---|---|---|',
   ];
+  // Medians over every host of every run; NaN (an older results.json) drops out.
+  const perHostMs = (runs: ToolRun[], k: 'waitMs' | 'connectMs') =>
+    fmtMs(stats(runs.flatMap((run) => run[k] ?? []).filter(Number.isFinite)));
   for (const [n, x] of Object.entries(r.rerun)) {
     const rt = x.provision.flatMap((run) => run.roundTrips ?? []);
     const c = x.provision.flatMap((run) => run.connections ?? []);
     const inner = stats(x.provision.map((run) => run.innerMs ?? NaN).filter(Number.isFinite));
     out.push(
       `| ${n} | ${rt.length ? `${Math.min(...rt)}–${Math.max(...rt)}` : 'n/a'} ` +
-        `| ${c.length ? `${Math.min(...c)}–${Math.max(...c)}` : 'n/a'} | ${fmtMs(inner)} |`,
+        `| ${c.length ? `${Math.min(...c)}–${Math.max(...c)}` : 'n/a'} | ${fmtMs(inner)} ` +
+        `| ${perHostMs(x.provision, 'connectMs')} | ${perHostMs(x.provision, 'waitMs')} |`,
     );
   }
   const firsts: [number, ToolRun[]][] = [
@@ -92,7 +97,8 @@ function roundTrips(r: Results): string[] {
     if (rt.length)
       out.push(
         `| ${n} (first run) | ${Math.min(...rt)}–${Math.max(...rt)} | ${c.length ? `${Math.min(...c)}–${Math.max(...c)}` : 'n/a'} ` +
-          `| ${fmtMs(stats(runs.map((x) => x.innerMs ?? NaN).filter(Number.isFinite)))} |`,
+          `| ${fmtMs(stats(runs.map((x) => x.innerMs ?? NaN).filter(Number.isFinite)))} ` +
+          `| ${perHostMs(runs, 'connectMs')} | ${perHostMs(runs, 'waitMs')} |`,
       );
   }
   return out;
@@ -139,6 +145,9 @@ function costs(r: Results): string[] {
             `for the permanent ones; D-Bus for rich rules) ` +
             `takes ${r.floor.firewallFact.median.toFixed(0)} ms on an open connection; ` +
             `a fresh \`ssh host true\` takes ${r.floor.sshFresh.median.toFixed(0)} ms. ` +
+            `Of the run itself, the SSH handshake took ${fmtMs(stats(p1.flatMap((x) => x.connectMs ?? []).filter(Number.isFinite)))} ` +
+            `and waiting for the host's answers (every file fact in one stat/sha256sum/cat, the other facts in one script) ` +
+            `${fmtMs(stats(p1.flatMap((x) => x.waitMs ?? []).filter(Number.isFinite)))}; the rest is the control machine's CPU. ` +
             `Round trips per host on a 1-host rerun: ${[...new Set(p1.flatMap((x) => x.roundTrips ?? []))].join(', ') || 'n/a'}.`,
           '',
         ]

@@ -27,6 +27,9 @@ export interface ToolRun extends Timed {
   /** provision only: SSH round trips and connections per host. */
   roundTrips?: number[];
   connections?: number[];
+  /** provision only: per host, wall time waiting for its answers and of its SSH handshake. */
+  waitMs?: number[];
+  connectMs?: number[];
   /** provision only: its own measured run time (excludes node/tsx startup). */
   innerMs?: number;
 }
@@ -41,6 +44,8 @@ interface ProvisionRecap {
   unreachable: boolean;
   roundTrips: number;
   connections: number;
+  waitMs?: number;
+  connectMs?: number;
 }
 
 /** `node bin/provision.js -i inv playbook --json --forks N`. */
@@ -59,6 +64,8 @@ export async function runProvision(inv: string, s: Scenario, forks: number, o: T
     run.innerMs = doc.durationMs;
     run.roundTrips = recap.map(([, r]) => r.roundTrips);
     run.connections = recap.map(([, r]) => r.connections);
+    run.waitMs = recap.map(([, r]) => r.waitMs ?? NaN);
+    run.connectMs = recap.map(([, r]) => r.connectMs ?? NaN);
     for (const [h, r] of recap) {
       run.changed[h] = r.changed;
       if (r.failed || r.unreachable) run.bad.push(h);

@@ -17,6 +17,9 @@ export interface HostRecap {
   /** Round trips and connections the transport counted for this host. */
   roundTrips: number;
   connections: number;
+  /** Wall time waiting for the host's answers, and of the SSH handshake (ms, whole). */
+  waitMs?: number;
+  connectMs?: number;
   /** Changes journaled on this host by this run (what `history` calls changed); a task can make many. */
   changes: number;
 }

@@ -178,6 +178,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     for (const h of hostRuns.values()) {
       h.recap.roundTrips = h.transport.stats.roundTrips;
       h.recap.connections = h.transport.stats.connections;
+      h.recap.waitMs = Math.round(h.transport.stats.waitMs ?? 0);
+      h.recap.connectMs = Math.round(h.transport.stats.connectMs ?? 0);
     }
     await pool.closeAll();
   }

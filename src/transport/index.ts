@@ -56,11 +56,13 @@ export class ConnectionPool {
   /** Summed counters of every connection in the pool. */
   async stats(): Promise<TransportStats> {
     const all = await Promise.allSettled([...this.conns.values()]);
-    const sum: TransportStats = { connections: 0, roundTrips: 0 };
+    const sum: TransportStats = { connections: 0, roundTrips: 0, waitMs: 0, connectMs: 0 };
     for (const r of all) {
       if (r.status !== 'fulfilled') continue;
       sum.connections += r.value.stats.connections;
       sum.roundTrips += r.value.stats.roundTrips;
+      sum.waitMs! += r.value.stats.waitMs ?? 0;
+      sum.connectMs! += r.value.stats.connectMs ?? 0;
     }
     return sum;
   }

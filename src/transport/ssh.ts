@@ -16,7 +16,7 @@ import type { ConnectionSpec, ExecOptions, ExecResult, Transport, TransportStats
 export const MAX_CHANNELS = 8;
 
 export class SshTransport implements Transport {
-  readonly stats: TransportStats = { connections: 0, roundTrips: 0 };
+  readonly stats: TransportStats = { connections: 0, roundTrips: 0, waitMs: 0, connectMs: 0 };
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   private closed = false;
@@ -34,7 +34,10 @@ export class SshTransport implements Transport {
 
   /** Connect (with retries for refused/timed-out setups). Throws ConnectError/AuthError/HostKeyError. */
   static async connect(spec: ConnectionSpec): Promise<SshTransport> {
-    return new SshTransport(spec, await openConnection(spec));
+    const started = performance.now();
+    const t = new SshTransport(spec, await openConnection(spec));
+    t.stats.connectMs = performance.now() - started;
+    return t;
   }
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
@@ -53,9 +56,11 @@ export class SshTransport implements Transport {
     const become = needsBecome(this.spec, opts.become) ? wrapBecome(this.spec, timed) : undefined;
     await this.acquire();
     this.stats.roundTrips++;
+    const started = performance.now();
     try {
       return await runChannel(this.client, this.spec, timed, { stdin, timeoutMs: opts.timeoutMs, become });
     } finally {
+      this.stats.waitMs! += performance.now() - started;
       this.release();
     }
   }

@@ -60,6 +60,10 @@ export interface TransportStats {
   connections: number;
   /** Request/response exchanges: each exec and each SFTP operation counts one. */
   roundTrips: number;
+  /** Wall time from asking to having the answer, summed over the round trips (the host's share of a run). */
+  waitMs?: number;
+  /** Wall time of the SSH handshake (TCP, key exchange, authentication). */
+  connectMs?: number;
 }
 
 export interface Transport {

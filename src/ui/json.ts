@@ -92,6 +92,8 @@ export function attachJson(
           changes: r.changes,
           roundTrips: r.roundTrips,
           connections: r.connections,
+          waitMs: r.waitMs ?? 0,
+          connectMs: r.connectMs ?? 0,
         },
       ]),
     );
