@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, type YAMLMap } from 'yaml';
 import type { SourcePos } from '../core/errors.ts';
 import { loadTask, varsOf, type Env } from './load-task.ts';
+import { loadMeta, META_KEYS } from './meta.ts';
 import { findRole, roleEntry, roleFile, roleSearchDirs, type RoleEntry } from './roles.ts';
 import type { BlockRef, Task } from './types.ts';
 import { at, keyAt, list, playbookError, readYaml, type Ctx } from './yaml-file.ts';
@@ -45,7 +46,9 @@ export async function loadTasks(ctx: Ctx, node: unknown, raw: unknown, what: str
     const r = raw[i] as Record<string, unknown>;
     const roleKey = ROLE_IMPORTS.find((k) => k in r);
     const taskKey = TASK_IMPORTS.find((k) => k in r);
-    if (taskKey) out.push(...(await importTasks(ctx, t, r, taskKey, what, env, acc, depth)));
+    const metaKey = META_KEYS.find((k) => k in r);
+    if (metaKey) out.push(loadMeta(ctx, t, r, metaKey, env));
+    else if (taskKey) out.push(...(await importTasks(ctx, t, r, taskKey, what, env, acc, depth)));
     else if (roleKey) out.push(...(await importRole(ctx, t, r, roleKey, env, acc, depth)));
     else if ('block' in r) out.push(...(await blockTasks(ctx, t, r, what, env, acc, depth)));
     else out.push(loadTask(ctx, t, r, env));
