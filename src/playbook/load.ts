@@ -150,7 +150,7 @@ async function loadPlays(
   o: Required<Pick<LoadOptions, 'rolesPath'>> & LoadOptions,
   depth: number,
 ): Promise<Play[]> {
-  const { doc, ctx } = await readYaml(file, ops);
+  const { doc, ctx } = await readYaml(file, ops, o.vault);
   const baseDir = dirname(resolve(file));
   if (!isSeq(doc.contents))
     throw playbookError(at(ctx, doc.contents), 'a playbook is a list of plays', 'start each play with `- hosts: …`');
