@@ -44,7 +44,8 @@ export function probe(a: UnarchiveArgs): string {
     'cd "$t" || exit 3',
     `find . -mindepth 1 -type d | sort | while IFS= read -r f; do [ -d ${dest}/"$f" ] || echo "d \${f#./}"; done`,
     `find . -mindepth 1 ! -type d | sort | while IFS= read -r f; do`,
-    `  if [ ! -e ${dest}/"$f" ] && [ ! -L ${dest}/"$f" ]; then echo "+ \${f#./}"; elif ! cmp -s "$f" ${dest}/"$f"; then echo "~ \${f#./}"; fi`,
+    `  if [ ! -e ${dest}/"$f" ] && [ ! -L ${dest}/"$f" ]; then echo "+ \${f#./}"`,
+    `  elif ! cmp -s "$f" ${dest}/"$f"; then echo "~ \${f#./}"; fi`,
     'done',
   ].join('\n');
 }
