@@ -57,8 +57,9 @@ export function loadMeta(ctx: Ctx, node: YAMLMap, raw: Record<string, unknown>, 
     );
   if (env.isHandler && action !== 'noop')
     throw playbookError(pos, `\`${key}: ${action}\` in handlers is not supported`, 'put it in `tasks:`');
-  const name = typeof raw.name === 'string' ? raw.name : key;
-  return metaTask(action as MetaAction, env.role ? `${env.role.name} : ${name}` : name, at(ctx, node), {
+  // As ansible-playbook shows it: a named one of a role as `role : name`, an unnamed one as its key alone.
+  const name = typeof raw.name !== 'string' ? key : env.role ? `${env.role.name} : ${raw.name}` : raw.name;
+  return metaTask(action as MetaAction, name, at(ctx, node), {
     when: raw.when,
     tags: list(raw.tags),
     ...(env.role ? { role: { name: env.role.name, dir: env.role.dir } } : {}),
