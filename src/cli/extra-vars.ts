@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { UsageError } from '../core/errors.ts';
+import { pyyamlTags } from '../core/pyyaml.ts';
 
 /** Variables from the command line, and where each was set (for errors about a variable's value). */
 export interface CliVars {
@@ -24,7 +25,8 @@ function parseMapping(
   file?: string,
 ): { vars: Record<string, unknown>; lines: Record<string, number> } {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  // As Ansible's loader (PyYAML, YAML 1.1): `{"a": yes}` and a vars file's `yes` are booleans; `-e a=yes` stays text.
+  const doc = parseDocument(text, { version: '1.1', customTags: pyyamlTags, lineCounter: lc, prettyErrors: false });
   const err = doc.errors[0];
   if (err) {
     const { line, col } = lc.linePos(err.pos[0]);

@@ -35,8 +35,8 @@ export function listPlaybook(pb: Playbook, inv: Inventory | undefined, limit: st
       out.push(`    pattern: ['${play.hosts}']`, `    hosts (${hosts.length}):`, ...hosts.map((h) => `      ${h}`));
     }
     if (what.tasks) {
-      // As ansible-playbook: a block's rescue and always parts are not listed.
-      const listed = play.tasks.filter((t) => !inRescueOrAlways(t));
+      // As ansible-playbook: a block's rescue and always parts are not listed, nor the flushes it adds.
+      const listed = play.tasks.filter((t) => !inRescueOrAlways(t) && !t.implicit);
       out.push('    tasks:', ...listed.map((t) => `      ${t.name}\tTAGS: ${tagList(t.tags)}`));
     }
     if (what.tags && !what.tasks) out.push(`      TASK TAGS: ${tagList(play.tasks.flatMap((t) => t.tags))}`);

@@ -81,6 +81,9 @@ function combine(...args: unknown[]): Record<string, unknown> {
 
 const truthy = (v: unknown) => (typeof v === 'string' ? /^(1|true|yes|on|y|t)$/i.test(v.trim()) : Boolean(v));
 
+/** Python's str() of a boolean. */
+const pyBool = (v: boolean) => (v ? 'True' : 'False');
+
 const FILTERS: Record<string, (this: Ctx, ...a: any[]) => unknown> = {
   bool: (v: unknown) => truthy(v),
   int: (v: unknown, d = 0) => {
@@ -88,7 +91,8 @@ const FILTERS: Record<string, (this: Ctx, ...a: any[]) => unknown> = {
     return Number.isNaN(n) ? d : n;
   },
   float: (v: unknown, d = 0) => (Number.isNaN(parseFloat(String(v))) ? d : parseFloat(String(v))),
-  string: (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)),
+  string: (v: unknown) =>
+    v === null || v === undefined ? '' : typeof v === 'boolean' ? pyBool(v) : typeof v === 'object' ? JSON.stringify(v) : String(v),
   selectattr: selectAttr(true),
   rejectattr: selectAttr(false),
   map,
@@ -164,6 +168,10 @@ function patchAdd(): void {
     this.compile(node.right, frame);
     this._emit(')');
   };
+  // As Jinja2 (Python's str): a boolean written into text is `True`/`False`, not JavaScript's `true`.
+  const runtime = (nunjucks as unknown as { runtime: { suppressValue: (v: unknown, esc: boolean) => string } }).runtime;
+  const suppress = runtime.suppressValue;
+  runtime.suppressValue = (v, esc) => suppress(typeof v === 'boolean' ? pyBool(v) : v, esc);
 }
 
 /** Add Ansible's filters and tests to an environment (every environment of provision gets them). */

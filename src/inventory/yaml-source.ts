@@ -1,10 +1,11 @@
 /**
- * Reading a YAML file the way Ansible does (YAML 1.1: `yes`/`no` are booleans) while keeping
+ * Reading a YAML file the way Ansible does (PyYAML's YAML 1.1: `yes`/`no` are booleans) while keeping
  * source ranges, so every problem can be reported as file:line:column.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, type Document, type Node, type ScalarTag, type Tags } from 'yaml';
+import { LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { InventoryError, type SourcePos } from '../core/errors.ts';
+import { pyyamlTags } from '../core/pyyaml.ts';
 import { isVaultText, revealVaultValues, VAULT_TAG, VaultKeyring } from './vault.ts';
 
 /** A parsed YAML file that can turn nodes into positions. */
@@ -38,18 +39,6 @@ function looksLikeIni(text: string): boolean {
 }
 
 const INI_HINT = 'this looks like an INI inventory: name the file `*.ini` (or anything but .yml/.yaml/.json) so it is read as INI';
-
-const BOOL = 'tag:yaml.org,2002:bool';
-// PyYAML's booleans: unlike the YAML 1.1 spec, a bare `y` or `n` stays a string.
-const PY_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
-const PY_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
-function pyyamlTags(tags: Tags): Tags {
-  return tags.map((t) => {
-    const tag = t as ScalarTag;
-    if (tag.tag !== BOOL || !tag.test) return t;
-    return { ...tag, test: tag.test.test('yes') ? PY_TRUE : PY_FALSE };
-  });
-}
 
 /**
  * Parse YAML text; malformed YAML becomes an InventoryError at the parser's line:column.

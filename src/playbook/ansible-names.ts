@@ -53,8 +53,6 @@ export const UNSUPPORTED_TASK_KEYWORDS: Record<string, string> = {
 
 /** Play keywords of Ansible that provision refuses, with what to use instead. */
 export const UNSUPPORTED_PLAY_KEYWORDS: Record<string, string> = {
-  pre_tasks: 'put them first in `tasks:` (pre_tasks are not supported yet)',
-  post_tasks: 'put them last in `tasks:` (post_tasks are not supported yet)',
   strategy: 'provision runs Ansible’s linear strategy; `serial` batches hosts',
   environment: 'set variables in the commands themselves (environment is not supported)',
   vars_prompt: 'give the values with --extra-vars (vars_prompt is not supported)',

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, type YAMLMap } from 'yaml';
 import type { SourcePos } from '../core/errors.ts';
 import { loadTask, varsOf, type Env } from './load-task.ts';
+import { loadMeta, META_KEYS } from './meta.ts';
 import { findRole, roleEntry, roleFile, roleSearchDirs, type RoleEntry } from './roles.ts';
 import type { BlockRef, Task } from './types.ts';
 import { at, keyAt, list, playbookError, readYaml, type Ctx } from './yaml-file.ts';
@@ -45,7 +46,9 @@ export async function loadTasks(ctx: Ctx, node: unknown, raw: unknown, what: str
     const r = raw[i] as Record<string, unknown>;
     const roleKey = ROLE_IMPORTS.find((k) => k in r);
     const taskKey = TASK_IMPORTS.find((k) => k in r);
-    if (taskKey) out.push(...(await importTasks(ctx, t, r, taskKey, what, env, acc, depth)));
+    const metaKey = META_KEYS.find((k) => k in r);
+    if (metaKey) out.push(loadMeta(ctx, t, r, metaKey, env));
+    else if (taskKey) out.push(...(await importTasks(ctx, t, r, taskKey, what, env, acc, depth)));
     else if (roleKey) out.push(...(await importRole(ctx, t, r, roleKey, env, acc, depth)));
     else if ('block' in r) out.push(...(await blockTasks(ctx, t, r, what, env, acc, depth)));
     else out.push(loadTask(ctx, t, r, env));
@@ -82,7 +85,7 @@ async function importTasks(
   if (typeof raw[key] !== 'string' || String(raw[key]).includes('{{'))
     throw playbookError(pos, `\`${key}\` must name a file (no templates)`, 'e.g. `import_tasks: tasks/tomcat.yml`');
   if (depth > MAX_DEPTH) throw playbookError(pos, `\`${key}\` nests more than ${MAX_DEPTH} files deep`, 'is a file importing itself?');
-  const { doc, ctx: inner } = await readYaml(resolve(dirname(ctx.file), String(raw[key])), ctx.ops);
+  const { doc, ctx: inner } = await readYaml(resolve(dirname(ctx.file), String(raw[key])), ctx.ops, ctx.vault);
   return inherit(raw, await loadTasks(inner, doc.contents, doc.toJS(), what, env, acc, depth + 1), varsOf(ctx, node, raw.vars));
 }
 
@@ -188,11 +191,19 @@ export interface RoleNode {
 
 async function mapping(file: string | undefined, ctx: Ctx): Promise<Record<string, unknown>> {
   if (!file) return {};
-  const { doc, ctx: inner } = await readYaml(file, ctx.ops);
+  const { doc, vaulted, ctx: inner } = await readYaml(file, ctx.ops, ctx.vault);
   const v = doc.toJS() as unknown;
   if (v === null || v === undefined) return {};
   if (typeof v !== 'object' || Array.isArray(v)) throw playbookError(at(inner, doc.contents), `${file} must be a mapping of variables`);
+  // As vars_files: the text values of a vault-encrypted file are secrets (its `!vault` values are, once decrypted).
+  if (vaulted && ctx.vault) secretStrings(v, ctx.vault.revealed);
   return v as Record<string, unknown>;
+}
+
+function secretStrings(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') {
+    if (value !== '') out.add(value);
+  } else if (value && typeof value === 'object') Object.values(value).forEach((x) => secretStrings(x, out));
 }
 
 /** Find and read a role: defaults, vars, meta dependencies (recursively). `parentDir`: the role naming it. */
@@ -218,7 +229,7 @@ export async function readRole(
   let allowDuplicates = false;
   const metaFile = roleFile(dir, 'meta');
   if (metaFile) {
-    const { doc, ctx: meta } = await readYaml(metaFile, ctx.ops);
+    const { doc, ctx: meta } = await readYaml(metaFile, ctx.ops, ctx.vault);
     const m = (doc.toJS() ?? {}) as Record<string, unknown>;
     allowDuplicates = m.allow_duplicates === true;
     const seq = doc.get('dependencies', true);
@@ -273,13 +284,13 @@ export async function roleTasks(
   const tasksFile = roleFile(r.dir, 'tasks', o.tasks);
   if (o.tasks && !tasksFile) throw playbookError(r.pos, `role \`${r.entry.name}\` has no tasks/${o.tasks}(.yml) in ${r.dir}`);
   if (tasksFile) {
-    const { doc, ctx: inner } = await readYaml(tasksFile, ctx.ops);
+    const { doc, ctx: inner } = await readYaml(tasksFile, ctx.ops, ctx.vault);
     out.push(...(await loadTasks(inner, doc.contents, doc.toJS(), 'tasks', roleEnv, acc, depth + 1)));
   }
   const handlersFile = roleFile(r.dir, 'handlers', o.handlers);
   if (handlersFile && !acc.handlerFiles.has(handlersFile)) {
     acc.handlerFiles.add(handlersFile);
-    const { doc, ctx: inner } = await readYaml(handlersFile, ctx.ops);
+    const { doc, ctx: inner } = await readYaml(handlersFile, ctx.ops, ctx.vault);
     const hs = await loadTasks(
       inner,
       doc.contents,

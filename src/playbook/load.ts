@@ -14,6 +14,7 @@ import { UNSUPPORTED_PLAY_KEYWORDS } from './ansible-names.ts';
 import { keyPositions, loadVarsSpec } from './load-vars.ts';
 import { loadTasks, newPlayAcc, playRoles } from './load-tasks.ts';
 import { markReads } from './reads.ts';
+import { metaTask } from './meta.ts';
 import { unknownNotify } from './notify.ts';
 import { DEFAULT_ROLES_PATH } from './roles.ts';
 import type { Play, Playbook } from './types.ts';
@@ -29,8 +30,10 @@ const PLAY_KEYS = [
   'vars',
   'vars_spec',
   'vars_files',
+  'pre_tasks',
   'roles',
   'tasks',
+  'post_tasks',
   'handlers',
   'become',
   'gather_facts',
@@ -96,16 +99,26 @@ async function loadPlay(
     for (const [k, v] of await readVarsFile(resolve(baseDir, vf), o.vault)) vars[k] = v.value;
   }
   const acc = newPlayAcc(baseDir, o.rolesPath);
-  const tasksNode = node.get('tasks', true);
+  const part = (k: string) => loadTasks(ctx, node.get(k, true), raw[k], k, { isHandler: false }, acc);
+  const flush = (after: string) => metaTask('flush_handlers', `flush handlers after ${after}`, pos, { implicit: true });
+  // As Ansible: pre_tasks, a flush of the notified handlers, the roles' tasks, `tasks:`, a flush,
+  // post_tasks, a flush (the batch's last, runner/play.ts); the roles' handlers come before `handlers:`.
+  const pre = await part('pre_tasks');
+  const main = [...(await playRoles(ctx, node.get('roles', true), raw.roles, acc)), ...(await part('tasks'))];
+  const post = await part('post_tasks');
+  const tasks = [...pre, ...(pre.length ? [flush('pre_tasks')] : []), ...main, ...(post.length ? [flush('tasks'), ...post] : [])];
   const handlersNode = node.get('handlers', true);
-  // As Ansible: the roles' tasks run before the play's `tasks:`, their handlers come before its `handlers:`.
-  const tasks = [
-    ...(await playRoles(ctx, node.get('roles', true), raw.roles, acc)),
-    ...(await loadTasks(ctx, tasksNode, raw.tasks, 'tasks', { isHandler: false }, acc)),
-  ];
   const handlers = [...acc.handlers, ...(await loadTasks(ctx, handlersNode, raw.handlers, 'handlers', { isHandler: true }, acc))];
-  const bad = unknownNotify([tasksNode, handlersNode], [tasks, handlers], handlers, (n) => at(ctx, n));
+  const nodes = ['pre_tasks', 'tasks', 'post_tasks'].map((k) => node.get(k, true));
+  const bad = unknownNotify([...nodes, handlersNode], [pre, main, post, handlers], handlers, (n) => at(ctx, n));
   if (bad) throw playbookError(bad.pos, bad.message, bad.hint);
+  const ender = tasks.find((t) => t.meta === 'end_host');
+  if (ender && handlers.some((h) => h.rolling))
+    throw playbookError(
+      ender.pos,
+      '`meta: end_host` in a play with a `rolling:` handler is not supported',
+      'the file changes a rolling restart holds back would never be made: put the rolling restart in a play of its own',
+    );
   const posOf = (n: unknown) => at(ctx, n);
   const spec = loadVarsSpec(node.get('vars_spec', true), raw.vars_spec, ctx.doc, posOf);
   if ('message' in spec) throw playbookError(spec.pos, spec.message, 'see docs/vars-spec.md for the form of a spec');
@@ -137,7 +150,7 @@ async function loadPlays(
   o: Required<Pick<LoadOptions, 'rolesPath'>> & LoadOptions,
   depth: number,
 ): Promise<Play[]> {
-  const { doc, ctx } = await readYaml(file, ops);
+  const { doc, ctx } = await readYaml(file, ops, o.vault);
   const baseDir = dirname(resolve(file));
   if (!isSeq(doc.contents))
     throw playbookError(at(ctx, doc.contents), 'a playbook is a list of plays', 'start each play with `- hosts: …`');

@@ -35,6 +35,9 @@ export interface Retry {
   delay: number;
 }
 
+/** The `meta:` actions provision runs (playbook/meta.ts). */
+export type MetaAction = 'flush_handlers' | 'end_host' | 'noop';
+
 export interface Task {
   /** Display name (defaults to the operation and its first argument). */
   name: string;
@@ -75,6 +78,10 @@ export interface Task {
   /** Its `block:` with rescue/always, if any. */
   block?: BlockRef;
   retry?: Retry;
+  /** A `meta:` task: no operation runs; the runner flushes handlers or ends the host's play. */
+  meta?: MetaAction;
+  /** One of the flushes Ansible adds after pre_tasks, roles+tasks and post_tasks: never listed, never tagged out. */
+  implicit?: boolean;
   /** Task-level `become: true`: the host's connection becomes for the whole run (as a play's `become`). */
   become?: boolean;
   pos: SourcePos;

@@ -24,8 +24,18 @@ function validator(op: OperationDef<any>): ValidateFunction {
 
 function describe(e: ErrorObject, op: OperationDef<any>): { msg: string; hint?: string } {
   const where = e.instancePath ? `argument \`${e.instancePath.slice(1).replace(/\//g, '.')}\`` : 'arguments';
+  // A top-level argument's own `description` in the schema says what to write instead.
+  const described = (name: string) => {
+    const d = ((op.schema.properties ?? {}) as Record<string, { description?: unknown }>)[name]?.description;
+    return typeof d === 'string' ? { hint: d } : {};
+  };
   if (e.keyword === 'required') {
-    return { msg: `\`${op.name}\` needs argument \`${(e.params as { missingProperty: string }).missingProperty}\`` };
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    return { msg: `\`${op.name}\` needs argument \`${missing}\``, ...described(missing) };
+  }
+  if (e.keyword === 'const') {
+    const want = JSON.stringify((e.params as { allowedValue: unknown }).allowedValue);
+    return { msg: `${where} of \`${op.name}\` must be ${want}`, ...described(e.instancePath.slice(1)) };
   }
   if (e.keyword === 'additionalProperties') {
     const extra = (e.params as { additionalProperty: string }).additionalProperty;

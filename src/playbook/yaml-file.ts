@@ -2,6 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { PlaybookError, type SourcePos } from '../core/errors.ts';
+import { pyyamlTags } from '../core/pyyaml.ts';
+import { isVaultText, revealVaultValues, VAULT_TAG, VaultKeyring } from '../inventory/vault.ts';
 import type { OperationDef } from '../ops/types.ts';
 
 /** One file being loaded: its name, positions and the operations tasks may name. */
@@ -10,6 +12,8 @@ export interface Ctx {
   lc: LineCounter;
   doc: Document;
   ops: Map<string, OperationDef<any>>;
+  /** Vault passwords: a vault-encrypted file and `!vault` values in it are decrypted, as Ansible does. */
+  vault?: VaultKeyring;
 }
 
 /** Where a node was written (the file alone when it has no range). */
@@ -35,8 +39,12 @@ export function list(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
-/** Read and parse one YAML file (YAML 1.1, as Ansible); a syntax error points at its line with a caret. */
-export async function readYaml(file: string, ops: Map<string, OperationDef<any>>) {
+/**
+ * Read and parse one YAML file (YAML 1.1 as PyYAML reads it, as Ansible): a vault-encrypted file
+ * and its `!vault` values are decrypted with `vault`; a syntax error points at its line with a caret.
+ * `vaulted`: the whole file was encrypted.
+ */
+export async function readYaml(file: string, ops: Map<string, OperationDef<any>>, vault?: VaultKeyring) {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -46,8 +54,15 @@ export async function readYaml(file: string, ops: Map<string, OperationDef<any>>
       hint: 'check the path',
     });
   }
+  const vaulted = isVaultText(text);
+  if (vaulted) text = (vault ?? new VaultKeyring()).decrypt(text, { file, line: 1, column: 1 });
   const lc = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', lineCounter: lc, prettyErrors: false });
+  const doc = parseDocument(text, {
+    version: '1.1',
+    customTags: (tags) => [...pyyamlTags(tags), VAULT_TAG],
+    lineCounter: lc,
+    prettyErrors: false,
+  });
   const err = doc.errors[0];
   if (err) {
     const { line, col } = lc.linePos(err.pos[0]);
@@ -58,5 +73,6 @@ export async function readYaml(file: string, ops: Map<string, OperationDef<any>>
       'fix the YAML syntax (indentation, a missing colon or quote)',
     );
   }
-  return { doc, ctx: { file, lc, doc, ops } satisfies Ctx };
+  revealVaultValues(doc, lc, file, vault);
+  return { doc, vaulted, ctx: { file, lc, doc, ops, ...(vault ? { vault } : {}) } satisfies Ctx };
 }

@@ -98,18 +98,41 @@ async function planHost(
       out.push(rows);
       if (!p.hosts.includes(h)) continue;
       const notified = new Set<string>();
+      // The notified handlers, planned where the play flushes them (meta tasks, its end). Every handler
+      // leaves a row, empty when not notified: rows line up across hosts (play.ts reportPlan).
+      const flush = async () => {
+        for (const g of p.handlers.get(h.name) ?? []) {
+          const rs: TaskResult[] = [];
+          const group = notifies(notified, g) ? resolve(g, h.registered) : [];
+          for (const ht of group) rs.push((await plan(p, ht)).result);
+          if (rs.some((r) => r.status === 'failed')) failed = true;
+          const t = g[0]?.task;
+          rows.push({ name: t?.name ?? '', handler: true, ...(t?.rolling ? { rolling: true } : {}), results: rs });
+        }
+        notified.clear();
+      };
       // rescue/always (blocks.ts): in the plan, a rescue runs only where a task of its block fails in the plan itself.
       const blocks = new BlockState();
+      let ended = false;
       for (const [i, g] of (p.tasks.get(h.name) ?? []).entries()) {
-        const task = p.play.tasks[i];
-        if (task && blocks.settle(task)) failed = true;
+        const task = p.play.tasks[i]!;
+        if (blocks.settle(task)) failed = true;
         // A task passed over keeps its (empty) row: rows line up by task across hosts (play.ts reportPlan).
-        if (task && !blocks.runs(task)) {
+        if (!blocks.runs(task)) {
           rows.push({ name: task.name, handler: false, results: [] });
           continue;
         }
-        const rs: TaskResult[] = [];
         const group = resolve(g, h.registered);
+        if (task.meta) {
+          rows.push({ name: task.name, handler: false, results: [] });
+          // A meta task whose `when` waits on a command's output acts only when applying.
+          const acts = group.length > 0 && !group[0]!.skip;
+          if (acts && task.meta === 'flush_handlers') await flush();
+          if (acts && task.meta === 'end_host') ended = true;
+          if (ended) break;
+          continue;
+        }
+        const rs: TaskResult[] = [];
         const outs: TaskOutcome[] = [];
         for (const ht of group) {
           const out = await plan(p, ht);
@@ -119,20 +142,15 @@ async function planHost(
         }
         remember(h.registered, group, outs);
         const bad = outs.find((o) => o.result.status === 'failed');
-        const caught = bad && task?.block && !task.ignoreErrors ? blocks.fail(task) === 'rescued' : false;
-        if (bad && task?.block) Object.assign(h.registered, BlockState.failedVars(task, bad.value));
+        const caught = bad && task.block && !task.ignoreErrors ? blocks.fail(task) === 'rescued' : false;
+        if (bad && task.block) Object.assign(h.registered, BlockState.failedVars(task, bad.value));
         if (bad && !caught) failed = true;
-        if (group[0]) rows.push({ name: group[0].task.name, handler: false, results: rs, ...(caught ? { rescued: true } : {}) });
+        rows.push({ name: group[0]?.task.name ?? task.name, handler: false, results: rs, ...(caught ? { rescued: true } : {}) });
       }
+      // As Ansible: a host that ended its play (meta: end_host) runs none of its notified handlers.
+      if (ended) continue;
       if (blocks.settle(undefined)) failed = true;
-      for (const g of p.handlers.get(h.name) ?? []) {
-        if (!notifies(notified, g)) continue;
-        const rs: TaskResult[] = [];
-        const group = resolve(g, h.registered);
-        for (const ht of group) rs.push((await plan(p, ht)).result);
-        if (rs.some((r) => r.status === 'failed')) failed = true;
-        rows.push({ name: group[0]!.task.name, handler: true, ...(group[0]!.task.rolling ? { rolling: true } : {}), results: rs });
-      }
+      await flush();
     }
     seen.sims.set(h.name, h.facts);
   } finally {

@@ -1,9 +1,10 @@
 /**
  * Applying one play, Ansible's linear strategy: every task runs on all live hosts (at most `forks`
- * at once, or the task's `throttle`) before the next starts; handlers run once at the end of the
- * play where notified. Consecutive tasks that need no answer from the host share one script per
- * host (segment.ts): a host makes them without waiting for the others between them, and they are
- * reported task by task as here. Also reports a plan (from src/runner/plan.ts) in the same shape.
+ * at once, or the task's `throttle`) before the next starts; notified handlers run where the play
+ * flushes them (`meta: flush_handlers`, after pre_tasks, after roles+tasks, at the end).
+ * Consecutive tasks that need no answer from the host share one script per host (segment.ts): a
+ * host makes them without waiting for the others between them, and they are reported task by
+ * task as here. Also reports a plan (from src/runner/plan.ts) in the same shape.
  */
 import { forkLimit } from '../core/forks.ts';
 import type { TaskResult } from '../core/result.ts';
@@ -104,28 +105,16 @@ export function batches<T>(hosts: T[], serial?: Array<number | string>): T[][] {
   return out;
 }
 
-/** One batch of a play: its tasks, then its notified handlers (rolling ones roll). */
-async function applyBatch(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {
-  for (const h of p.hosts) {
-    h.notified.clear();
-    h.blocks = new BlockState();
-  }
-  // Tasks that need no answer from the host before the next share one script per host (segment.ts).
-  for (const [from, to] of spans(p.play.tasks)) {
-    if (o.signal?.aborted) return { abort: INTERRUPTED };
-    if (from === to) await step(p, o, (h) => p.tasks.get(h.name)?.[from], false, p.play.tasks[from]);
-    else {
-      // A segment's tasks are in no block with rescue/always: a failure held by one before fails its host here.
-      for (const h of p.hosts) if (!h.failed && h.blocks.settle(p.play.tasks[from])) h.failed = true;
-      await applySegment(p, o, from, to);
-    }
-  }
-  for (const h of p.hosts) if (!h.failed && h.blocks.settle(undefined)) h.failed = true;
+/**
+ * The notified handlers of `hosts`, in handler order (rolling ones roll); then those hosts have
+ * nothing notified, as after Ansible's flush_handlers. `abort` when the run must stop.
+ */
+async function flushHandlers(p: PlayRun, o: ApplyOptions, hosts: Set<HostRun>): Promise<PlayOutcome> {
   for (let i = 0; i < p.play.handlers.length; i++) {
     if (o.signal?.aborted) return { abort: INTERRUPTED };
     const notified = (h: HostRun) => {
       const g = p.handlers.get(h.name)?.[i];
-      return !!g && notifies(h.notified, g);
+      return hosts.has(h) && !!g && notifies(h.notified, g);
     };
     if (p.play.handlers[i]!.rolling) {
       const rolled = new Map<HostRun, TaskResult[]>();
@@ -140,7 +129,53 @@ async function applyBatch(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {
     }
     await step(p, o, (h) => (notified(h) ? p.handlers.get(h.name)?.[i] : undefined), true);
   }
+  for (const h of hosts) h.notified.clear();
   return o.signal?.aborted ? { abort: INTERRUPTED } : {};
+}
+
+/**
+ * A `meta:` task on the batch's live hosts: `flush_handlers` runs their notified handlers now,
+ * `end_host` takes the host out of the rest of the batch (not failed; its handlers do not run).
+ */
+async function metaStep(p: PlayRun, o: ApplyOptions, i: number): Promise<PlayOutcome> {
+  const task = p.play.tasks[i]!;
+  for (const h of p.hosts) if (!h.failed && h.blocks.settle(task)) h.failed = true;
+  // Its `when` is decided now (it may read a registered result); a skipped meta task does nothing.
+  const acting = p.hosts.filter((h) => {
+    if (h.failed || !h.blocks.runs(task)) return false;
+    const g = resolve(p.tasks.get(h.name)?.[i] ?? [], h.registered);
+    return g.length > 0 && !g[0]!.skip;
+  });
+  if (task.meta === 'flush_handlers') return flushHandlers(p, o, new Set(acting));
+  if (task.meta === 'end_host')
+    for (const h of acting) {
+      p.hosts.splice(p.hosts.indexOf(h), 1);
+      o.emitter.emit('info', { host: h.name, message: `meta: end_host: the play ends here for this host (${task.name})` });
+    }
+  return {};
+}
+
+/** One batch of a play: its tasks, with their flushes of the notified handlers (rolling ones roll), then a last flush. */
+async function applyBatch(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {
+  for (const h of p.hosts) {
+    h.notified.clear();
+    h.blocks = new BlockState();
+  }
+  // Tasks that need no answer from the host before the next share one script per host (segment.ts).
+  for (const [from, to] of spans(p.play.tasks)) {
+    if (o.signal?.aborted) return { abort: INTERRUPTED };
+    if (p.play.tasks[from]!.meta) {
+      const r = await metaStep(p, o, from);
+      if (r.abort) return r;
+    } else if (from === to) await step(p, o, (h) => p.tasks.get(h.name)?.[from], false, p.play.tasks[from]);
+    else {
+      // A segment's tasks are in no block with rescue/always: a failure held by one before fails its host here.
+      for (const h of p.hosts) if (!h.failed && h.blocks.settle(p.play.tasks[from])) h.failed = true;
+      await applySegment(p, o, from, to);
+    }
+  }
+  for (const h of p.hosts) if (!h.failed && h.blocks.settle(undefined)) h.failed = true;
+  return flushHandlers(p, o, new Set(p.hosts.filter((h) => !h.failed)));
 }
 
 export async function applyPlay(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {
@@ -150,7 +185,8 @@ export async function applyPlay(p: PlayRun, o: ApplyOptions): Promise<PlayOutcom
     if (list.length > 1)
       o.emitter.emit('info', { message: `batch ${k + 1}/${list.length} (serial): ${hosts.map((h) => h.name).join(', ')}` });
     const before = hosts.filter((h) => h.failed).length;
-    const r = await applyBatch({ ...p, hosts }, o);
+    // A copy: meta end_host takes hosts out of the batch's list.
+    const r = await applyBatch({ ...p, hosts: [...hosts] }, o);
     if (r.abort) return r;
     // As Ansible: a batch over max_fail_percentage (default: every host of it failed) ends the play.
     const failed = hosts.filter((h) => h.failed).length - before;

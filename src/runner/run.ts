@@ -14,6 +14,7 @@ import { loadInventory } from '../inventory/load.ts';
 import { selectHosts } from '../inventory/limit.ts';
 import { secretValues } from '../inventory/secrets.ts';
 import { loadPlaybook } from '../playbook/load.ts';
+import { META_OP } from '../playbook/meta.ts';
 import { ConnectionPool } from '../transport/index.ts';
 import type { HostRecap } from './events.ts';
 import { expandTask, type HostTask } from './expand.ts';
@@ -87,10 +88,10 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
               list.map((t) =>
                 expandTask(
                   t,
-                  o.ops.get(t.op)!,
+                  t.meta ? META_OP : o.ops.get(t.op)!,
                   n,
                   vars[n]!,
-                  t.listen.length || play.handlers.includes(t) ? { tags: [], skipTags: [] } : o.tags,
+                  t.implicit || t.listen.length || play.handlers.includes(t) ? { tags: [], skipTags: [] } : o.tags,
                 ),
               ),
             ] as [string, HostTask[][]],

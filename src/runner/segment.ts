@@ -34,6 +34,7 @@ export function countTask(h: HostRun, rs: TaskResult[], rescued = false): void {
 /** Whether a task's changes may share a script with its neighbours': nothing in it waits on the host's answer. */
 export function batchable(t: Task): boolean {
   return (
+    !t.meta &&
     !t.register &&
     t.changedWhen === undefined &&
     t.failedWhen === undefined &&

@@ -15,7 +15,7 @@ export function startAtTask(pb: Playbook, name: string | undefined): Playbook {
     if (found) return play;
     // As Ansible: a role's task matches as `role : task` and by its own name.
     const bare = (t: Task) => (t.role && t.name.startsWith(`${t.role.name} : `) ? t.name.slice(t.role.name.length + 3) : t.name);
-    const at = play.tasks.findIndex((t) => [t.name, bare(t)].some((n) => n === name || re.test(n)));
+    const at = play.tasks.findIndex((t) => !t.implicit && [t.name, bare(t)].some((n) => n === name || re.test(n)));
     if (at < 0) return { ...play, tasks: [] };
     found = true;
     return { ...play, tasks: play.tasks.slice(at) };

@@ -89,6 +89,7 @@ export function attachJson(
           unreachable: r.unreachable ? 1 : 0,
           failed: r.failed,
           skipped: r.skipped,
+          rescued: r.rescued ?? 0,
           changes: r.changes,
           roundTrips: r.roundTrips,
           connections: r.connections,

@@ -34,6 +34,12 @@ describe('cliVars', () => {
     expect(json.origins).toEqual({ pw: `-e '{"pw": …}'`, x: `-e '{"x": …}'` });
   });
 
+  it('YAML values typed as Ansible types them (PyYAML); key=value stays text', async () => {
+    const f = file('t.yml', 'on_: yes\nflag: y\nmode: 0755\nzip: 09\n');
+    const r = await cliVars({ ...none, extraVars: ['a=yes', '{"b": yes, "c": off}', `@${f}`] });
+    expect(r.vars).toEqual({ a: 'yes', b: true, c: false, on_: true, flag: 'y', mode: 493, zip: '09' });
+  });
+
   it('lists secret values for masking', async () => {
     const f = file('s.yml', 'pw: hunter2\n');
     expect((await cliVars({ ...none, secretVarsFile: [f] })).secrets).toEqual(['hunter2']);

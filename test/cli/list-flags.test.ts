@@ -20,6 +20,7 @@ describe('ansible-playbook habits: the listings print what ansible-playbook prin
   // Each case costs two process starts: few cases, each covering several flags.
   const cases: string[][] = [
     ['--list-hosts', '--list-tasks', '-l', 'web1,db1', '--start-at-task', 'Uptime'],
+    ['--list-tasks', '--start-at-task', 'Post check'],
     ['--list-tags'],
     ['--syntax-check'],
   ];
@@ -39,8 +40,24 @@ describe('ansible-playbook habits: the listings print what ansible-playbook prin
 describe('--start-at-task', () => {
   it('leaves out every task before the first match, across plays; a glob works', async () => {
     const pb = await loadPlaybook(`${dir}/site.yml`, await loadOperations());
-    expect(startAtTask(pb, 'Uptime').plays.map((p) => p.tasks.map((t) => t.name))).toEqual([['Uptime'], ['Load']]);
-    expect(startAtTask(pb, 'Lo*').plays.map((p) => p.tasks.map((t) => t.name))).toEqual([[], ['Load']]);
+    const third = [
+      'Pre check',
+      'flush handlers after pre_tasks',
+      'meta',
+      'flusher : Named noop',
+      'Main',
+      'meta',
+      'Flush now',
+      'ansible.builtin.meta',
+    ];
+    const rest = [...third, 'flush handlers after tasks', 'Post check'];
+    expect(startAtTask(pb, 'Uptime').plays.map((p) => p.tasks.map((t) => t.name))).toEqual([['Uptime'], ['Load'], rest]);
+    expect(startAtTask(pb, 'Lo*').plays.map((p) => p.tasks.map((t) => t.name))).toEqual([[], ['Load'], rest]);
+    // pre_tasks and post_tasks are tasks of the play as Ansible starts at them; the flushes it adds are no match.
+    expect(startAtTask(pb, 'Post*').plays.map((p) => p.tasks.map((t) => t.name))).toEqual([[], [], ['Post check']]);
+    expect(startAtTask(pb, 'Main').plays[2]!.tasks.map((t) => t.name)).toEqual(rest.slice(4));
+    expect(startAtTask(pb, 'Named noop').plays[2]!.tasks.map((t) => t.name)).toEqual(rest.slice(3));
+    expect(() => startAtTask(pb, 'flush handlers*')).toThrow(UsageError);
     expect(() => startAtTask(pb, 'Nope')).toThrow(UsageError);
   });
 });

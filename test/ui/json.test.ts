@@ -94,6 +94,18 @@ describe('--json documents', () => {
     expect(docs[0]!.recap.w1.status).toBe('would-change');
   });
 
+  it("a host a block's rescue caught: the recap's `rescued` count, as the text recap's rescued=", () => {
+    const out: string[] = [];
+    const em = new RunEmitter();
+    attachJson(em, (s) => out.push(s), { playbook: 'p.yml', inventory: 'h.yml', check: false, diff: false });
+    const base = { ok: 2, changed: 0, failed: 0, skipped: 0, unreachable: false, roundTrips: 1, connections: 1, changes: 0 };
+    em.emit('run:end', { runId: '20261201T100057Z-ace4c3', recap: { w1: { ...base, rescued: 1 }, w2: base }, durationMs: 3, exitCode: 0 });
+    const doc = JSON.parse(out[0]!) as Record<string, any>;
+    expectValidOutput(doc);
+    expect(doc.recap.w1).toMatchObject({ status: 'ok', failed: 0, rescued: 1 });
+    expect(doc.recap.w2.rescued).toBe(0);
+  });
+
   it('an error before the run is a JSON document on stdout too, with the exit code unchanged', async () => {
     const r = await cli(['-i', join(dir, 'absent.yml'), join(dir, 'site.yml'), '--json']);
     expect(r.code).toBe(4);

@@ -14,6 +14,7 @@ import { serviceOp } from './service.ts';
 import { setFactOp } from './set-fact.ts';
 import { statOp } from './stat.ts';
 import { templateOp } from './template.ts';
+import { unarchiveOp } from './unarchive.ts';
 import { uriOp } from './uri.ts';
 import { waitForOp } from './wait-for.ts';
 import { xmlOp } from './xml.ts';
@@ -54,4 +55,5 @@ export const genericOperations: OperationDef<any>[] = [
   statOp,
   waitForOp,
   uriOp,
+  unarchiveOp,
 ];

@@ -128,4 +128,26 @@ export function addChildren(el: XmlEl, specs: ChildSpec[]): string[] {
   return added;
 }
 
+/** An element as `set_children` compares it: name, attributes, its children in order, and a leaf's text (trimmed). */
+function canon(el: XmlEl): unknown {
+  const kids = el.children();
+  const attrs = Object.entries(el.attrs()).sort(([a], [b]) => a.localeCompare(b));
+  return [el.name, attrs, kids.length ? kids.map(canon) : (textOf(el) ?? '').trim()];
+}
+
+/**
+ * Make the element's children exactly `specs`, in order (Ansible's `set_children`); returns what it
+ * did, nothing when they already are. Comments among the old children stay.
+ */
+export function setChildren(el: XmlEl, specs: ChildSpec[]): string[] {
+  const want = specs.map((spec) => childXml(spec));
+  const wanted = want.map((w) => JSON.stringify(canon(parseXml(w.xml, 'set_children item').root())));
+  const have = el.children();
+  if (have.length === want.length && have.every((k, i) => JSON.stringify(canon(k)) === wanted[i])) return [];
+  // Later siblings' handles shift after a removal: remove from the last one backwards.
+  for (const k of [...have].reverse()) removeElement(k);
+  for (const w of want) insertChild(el, w.xml);
+  return [`set the children of <${el.name}> to ${want.length ? want.map((w) => `<${w.name}>`).join('') : 'none'}`];
+}
+
 export { removeAttr, removeElement, setAttr };

@@ -9,7 +9,7 @@ import { absPath, attrProps, fail, objectSchema, parseAttrs, type AttrArgs } fro
 import { currentText } from '../kit.ts';
 import { planWrite } from './file-write.ts';
 import { getFact } from './get-fact.ts';
-import { addChildren, ensureElement, removeAttr, removeElement, setAttr, setText, steps, type ChildSpec } from './xml-edit.ts';
+import { addChildren, ensureElement, removeAttr, removeElement, setAttr, setChildren, setText, steps, type ChildSpec } from './xml-edit.ts';
 
 export interface XmlArgs extends AttrArgs {
   /** Absolute path of the XML file on the host. */
@@ -24,6 +24,8 @@ export interface XmlArgs extends AttrArgs {
   state?: 'present' | 'absent';
   /** Children to ensure under every match: a name, {name: {attr: value}} or XML text. */
   add_children?: ChildSpec[];
+  /** The exact children of every match, in order (replacing the ones there); `[]` removes them all. */
+  set_children?: ChildSpec[];
   /** Only count the matches (for `register:`: `result.count`); changes nothing. */
   count?: boolean;
   /** How string children of add_children are read: xml (default here) or yaml (a name). */
@@ -31,6 +33,18 @@ export interface XmlArgs extends AttrArgs {
 }
 
 const scalar = { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] };
+/** A child of add_children/set_children: a name, XML text, or `{name: {attr: value}}`. */
+const children = {
+  anyOf: [
+    { type: 'string', minLength: 1 },
+    {
+      type: 'object',
+      minProperties: 1,
+      maxProperties: 1,
+      additionalProperties: { anyOf: [{ type: 'object', additionalProperties: scalar }, { type: 'null' }] },
+    },
+  ],
+};
 
 export const xmlOp = defineOperation<XmlArgs>({
   name: 'xml',
@@ -41,21 +55,8 @@ export const xmlOp = defineOperation<XmlArgs>({
       attribute: { type: 'string', pattern: '^[A-Za-z_][\\w.:-]*$' },
       value: scalar,
       state: { enum: ['present', 'absent'] },
-      add_children: {
-        type: 'array',
-        minItems: 1,
-        items: {
-          anyOf: [
-            { type: 'string', minLength: 1 },
-            {
-              type: 'object',
-              minProperties: 1,
-              maxProperties: 1,
-              additionalProperties: { anyOf: [{ type: 'object', additionalProperties: scalar }, { type: 'null' }] },
-            },
-          ],
-        },
-      },
+      add_children: { type: 'array', minItems: 1, items: children },
+      set_children: { type: 'array', items: children },
       count: { type: 'boolean' },
       input_type: { enum: ['xml', 'yaml'] },
       ...attrProps,
@@ -65,12 +66,18 @@ export const xmlOp = defineOperation<XmlArgs>({
       allOf: [
         {
           if: { required: ['state'], properties: { state: { const: 'absent' } } },
-          then: { not: { anyOf: [{ required: ['value'] }, { required: ['add_children'] }] } },
+          then: { not: { anyOf: [{ required: ['value'] }, { required: ['add_children'] }, { required: ['set_children'] }] } },
           else: { dependencies: { attribute: ['value'] } },
         },
         {
-          not: { required: ['value', 'add_children'] },
-          description: 'value and add_children exclude each other; state: absent takes neither',
+          not: {
+            anyOf: [
+              { required: ['value', 'add_children'] },
+              { required: ['value', 'set_children'] },
+              { required: ['add_children', 'set_children'] },
+            ],
+          },
+          description: 'value, add_children and set_children exclude each other; state: absent takes none of them',
         },
       ],
     },
@@ -114,13 +121,14 @@ export const xmlOp = defineOperation<XmlArgs>({
         } else if (a.value !== undefined && setText(e, String(a.value))) did.push(`set text to "${String(a.value)}"`);
       }
       if (a.add_children) for (const e of findAll(doc, path)) did.push(...addChildren(e, a.add_children).map((c) => `added ${c}`));
+      if (a.set_children) for (const e of findAll(doc, path)) did.push(...setChildren(e, a.set_children));
       if (!did.length) {
         why.push(
           a.attribute !== undefined
             ? `${a.xpath} has ${a.attribute}="${String(a.value)}"`
             : a.value !== undefined
               ? `${a.xpath} has text "${String(a.value)}"`
-              : a.add_children
+              : a.add_children || a.set_children
                 ? `${a.xpath} has its children`
                 : `${a.xpath} exists`,
         );

@@ -45,6 +45,7 @@ describe('genericOperations', () => {
         'stat',
         'wait_for',
         'uri',
+        'unarchive',
       ]),
     );
     // set_fact's arguments are the variable names it sets: any name that is a name.
