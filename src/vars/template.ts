@@ -5,6 +5,7 @@
 import nunjucks from 'nunjucks';
 import { TemplateError } from '../core/errors.ts';
 import { addAnsibleFilters, jinjaSource } from '../core/jinja.ts';
+import { compileTemplate } from './template-cache.ts';
 
 const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
 // Ansible's filters and tests (selectattr, map, product, regex_replace, …): see core/jinja.ts.
@@ -17,7 +18,7 @@ function renderCached(src: string, ctx: Record<string, unknown>): string {
   let t = COMPILED.get(src);
   if (!t) {
     if (COMPILED.size >= 2000) COMPILED.clear();
-    t = new nunjucks.Template(jinjaSource(src), env, undefined, true);
+    t = compileTemplate(jinjaSource(src), env);
     COMPILED.set(src, t);
   }
   return t.render(ctx);
