@@ -96,13 +96,18 @@ export class XmlEl {
     readonly indexPath: readonly number[],
   ) {}
 
+  /** The node resolved against the tree it was resolved in (a splice makes a new tree). */
+  private resolved?: { ast: XmlTree; node: XmlNodeEl };
+
   get node(): XmlNodeEl {
+    if (this.resolved?.ast === this.doc.ast) return this.resolved.node;
     let el = this.doc.ast.rootElement;
     for (const i of this.indexPath) {
       const next = el.subElements[i];
       if (!next) throw new Error(`stale XML element handle ${this.indexPath.join('/')}`);
       el = next;
     }
+    this.resolved = { ast: this.doc.ast, node: el };
     return el;
   }
 

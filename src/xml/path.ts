@@ -45,10 +45,16 @@ export function matchStep(step: PathStep, name: string, attrs: Record<string, st
   return step.preds.every((p) => (p.value === null ? p.attr in attrs : attrs[p.attr] === p.value));
 }
 
+/** Does an element satisfy a step? The name first: most children differ there, and reading attributes costs more. */
+function elMatches(step: PathStep, el: XmlEl): boolean {
+  if (step.name !== '*' && step.name !== el.name) return false;
+  return step.preds.every((p) => (p.value === null ? el.attr(p.attr) !== undefined : el.attr(p.attr) === p.value));
+}
+
 function walk(from: XmlEl[], steps: PathStep[]): XmlEl[] {
   let cur = from;
   for (const step of steps) {
-    cur = cur.flatMap((el) => el.children().filter((c) => matchStep(step, c.name, c.attrs())));
+    cur = cur.flatMap((el) => el.children().filter((c) => elMatches(step, c)));
   }
   return cur;
 }
@@ -59,7 +65,7 @@ export function findAll(from: XmlDoc | XmlEl, path: string): XmlEl[] {
   if (from instanceof XmlDoc) {
     const root = from.root();
     const [first, ...rest] = steps;
-    if (!first || !matchStep(first, root.name, root.attrs())) return [];
+    if (!first || !elMatches(first, root)) return [];
     return walk([root], rest);
   }
   return walk([from], steps);
