@@ -55,7 +55,7 @@ export function acquireScript(runId: string, opts: { breakStale: boolean }): str
       : '',
     SSHD_PID,
     `if mkdir ${LOCK_DIR} 2>/dev/null; then`,
-    sh`  { printf '%s\n' ${holder}; echo "pid=$p"; } > ${LOCK_DIR}/holder.tmp && mv ${LOCK_DIR}/holder.tmp ${LOCK_DIR}/holder; echo lock=ok`
+    sh`  { printf '%s\n' ${holder}; echo "pid=$p"; } > ${LOCK_DIR}/holder.tmp && mv ${LOCK_DIR}/holder.tmp ${LOCK_DIR}/holder; echo lock=ok; PV_STATE_OK=1`
       .text,
     `else ${STALE}; echo lock=held; echo "stale=$s"; sed 's/^/holder./' ${LOCK_DIR}/holder 2>/dev/null; fi`,
   ]

@@ -5,6 +5,7 @@
  * would ask for something the build lacks.
  */
 import { sh } from '../../core/quote.ts';
+import { cachedCommand } from '../../facts/host-cache.ts';
 import { type CommandFact, type FactRequest } from '../../facts/types.ts';
 import { layoutHome, type ApacheLayout } from './layout.ts';
 
@@ -25,9 +26,13 @@ export interface ApacheBuild {
   builtIn: Set<string>;
 }
 
-/** The one command fact: version, then the compiled-in modules. */
+/**
+ * The one command fact: version, then the compiled-in modules; kept on the host while the binary
+ * is the same file (Debian's apache2ctl is a script: the binary it runs is /usr/sbin/apache2).
+ */
 export function buildFact(bin: string): Extract<FactRequest, { type: 'command' }> {
-  return { type: 'command', command: sh`${bin} -v && ${bin} -l`.text };
+  const files = bin === '/usr/sbin/apache2ctl' ? [bin, '/usr/sbin/apache2'] : [bin];
+  return { type: 'command', command: cachedCommand(sh`${bin} -v && ${bin} -l`.text, files) };
 }
 
 /** Parse `httpd -v` + `httpd -l` output (`Server version: Apache/2.4.6 (CentOS)`, `  mod_so.c`). */

@@ -4,6 +4,7 @@
  * RELEASE-NOTES of a tarball install, else asks `java` itself (slow, but java is always there).
  */
 import { sh } from '../../core/quote.ts';
+import { cachedCommand } from '../../facts/host-cache.ts';
 
 export interface TomcatVersion {
   major: number;
@@ -17,14 +18,16 @@ export interface TomcatVersion {
 export function versionCommand(home: string): string {
   const jar = `${home}/lib/catalina.jar`;
   const notes = `${home}/RELEASE-NOTES`;
-  return (
+  return cachedCommand(
     sh`j=${jar}; n=${notes}`.text +
-    '; if command -v unzip >/dev/null 2>&1' +
-    ' && unzip -p "$j" org/apache/catalina/util/ServerInfo.properties 2>/dev/null | grep "^server\\.\\(info\\|number\\)="; then :' +
-    '; elif [ -f "$n" ] && grep -m1 "Apache Tomcat Version" "$n"; then :' +
-    '; elif [ -f "$j" ]; then J=java; [ -n "$JAVA_HOME" ] && J="$JAVA_HOME/bin/java"' +
-    '; "$J" -cp "$j" org.apache.catalina.util.ServerInfo 2>/dev/null | grep -i "server \\(version\\|number\\)"' +
-    '; else false; fi'
+      '; if command -v unzip >/dev/null 2>&1' +
+      ' && unzip -p "$j" org/apache/catalina/util/ServerInfo.properties 2>/dev/null | grep "^server\\.\\(info\\|number\\)="; then :' +
+      '; elif [ -f "$n" ] && grep -m1 "Apache Tomcat Version" "$n"; then :' +
+      '; elif [ -f "$j" ]; then J=java; [ -n "$JAVA_HOME" ] && J="$JAVA_HOME/bin/java"' +
+      '; "$J" -cp "$j" org.apache.catalina.util.ServerInfo 2>/dev/null | grep -i "server \\(version\\|number\\)"' +
+      '; else false; fi',
+    // The answer is the jar's (or the notes'): kept on the host while they are the same files.
+    [jar, notes],
   );
 }
 
