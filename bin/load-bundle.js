@@ -12,10 +12,19 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 
+/**
+ * Which cache a command uses: V8 reads a cache whole, so `--help` and `--version` keep a small one of
+ * their own rather than paying for the bytecode of a whole run.
+ */
+function cacheKind(argv) {
+  return argv.length === 0 || argv.some((a) => a === '--help' || a === '-h' || a === '--version' || a === 'help') ? 'help' : 'run';
+}
+
 /** The bundle's exports (its `main`). */
 export function loadBundle(file) {
-  const cacheFile = `${file}.cache`;
-  const metaFile = `${file}.cache.json`;
+  const kind = cacheKind(process.argv.slice(2));
+  const cacheFile = `${file}.${kind}.cache`;
+  const metaFile = `${file}.${kind}.cache.json`;
   let cachedData;
   let cachedCpu = 0;
   try {
