@@ -55,8 +55,10 @@ export function acquireScript(runId: string, opts: { breakStale: boolean }): str
       : '',
     SSHD_PID,
     `if mkdir ${LOCK_DIR} 2>/dev/null; then`,
-    sh`  { printf '%s\n' ${holder}; echo "pid=$p"; } > ${LOCK_DIR}/holder.tmp && mv ${LOCK_DIR}/holder.tmp ${LOCK_DIR}/holder; echo lock=ok; PV_STATE_OK=1`
+    sh`  { printf '%s\n' ${holder}; echo "pid=$p"; } > ${LOCK_DIR}/holder.tmp && mv ${LOCK_DIR}/holder.tmp ${LOCK_DIR}/holder; echo lock=ok`
       .text,
+    // Held: this run may write provision's own state (facts/host-cache.ts), which --check never does.
+    '  PV_STATE_OK=1',
     `else ${STALE}; echo lock=held; echo "stale=$s"; sed 's/^/holder./' ${LOCK_DIR}/holder 2>/dev/null; fi`,
   ]
     .filter(Boolean)
