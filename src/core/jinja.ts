@@ -195,3 +195,17 @@ export function jinjaSource(text: string): string {
     ),
   );
 }
+
+const trailingNewlines = (s: string) => s.length - s.replace(/\n+$/, '').length;
+
+/**
+ * Render as Ansible's templar does (`do_template` with `preserve_trailing_newlines`): Jinja2 drops
+ * one trailing newline of the source (`keep_trailing_newline` off), then Ansible adds newlines back
+ * until the result ends in as many as the source did. With `trim_blocks` (every environment of
+ * provision has it, as Ansible's), `{% endfor %}\n` at the end thus still ends the text in `\n`.
+ */
+export function renderLikeAnsible(source: string, render: (body: string) => string): string {
+  const out = render(source.endsWith('\n') ? source.slice(0, -1) : source);
+  const missing = trailingNewlines(source) - trailingNewlines(out);
+  return missing > 0 ? out + '\n'.repeat(missing) : out;
+}
