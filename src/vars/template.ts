@@ -20,7 +20,7 @@ function renderCached(src: string, ctx: Record<string, unknown>): string {
     let t = COMPILED.get(body);
     if (!t) {
       if (COMPILED.size >= 2000) COMPILED.clear();
-      t = compileTemplate(jinjaSource(body), env);
+      t = compileTemplate(jinjaSource(body, 'args'), env);
       COMPILED.set(body, t);
     }
     return t.render(ctx);

@@ -1,10 +1,11 @@
 /**
- * Whitespace as Ansible's templar leaves it (trim_blocks on, lstrip_blocks off, trailing newlines
- * kept as many as the source had), in task arguments (vars/template.ts) and in template files
- * (ops/generic/render.ts): each case is rendered by provision and by the real ansible-playbook
- * (a `debug` of the string, a `template` of the file) and must be the same, byte for byte.
- * Found by the twin test (test/playbook/twin-ansible.e2e.test.ts): a `{% for %}` on a line of
- * its own in a blockinfile block left a blank line under provision only.
+ * Templates as Ansible's templar renders them, in task arguments (vars/template.ts) and in template
+ * files (ops/generic/render.ts): whitespace (trim_blocks on, lstrip_blocks off, trailing newlines
+ * kept as many as the source had) and backslashes in string literals (as written inside a task
+ * argument's `{{ }}`, Python escapes elsewhere). Each case is rendered by provision and by the real
+ * ansible-playbook (a `debug` of the string, a `template` of the file): the same, byte for byte.
+ * Found by the twin tests (test/playbook/twin-ansible.e2e.test.ts, galaxy-role.e2e.test.ts): a
+ * `{% for %}` line in a blockinfile block left a blank line, a `regex_replace('\.', …)` lost its backslash.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { stringify } from 'yaml';
 import { renderTemplate } from '../../src/ops/generic/render.ts';
 import { renderString } from '../../src/vars/template.ts';
 
-const VARS = { xs: [1, 2], name: 'web1', multi: 'v\n\n\n' };
+const VARS = { xs: [1, 2], name: 'web1', multi: 'v\n\n\n', line: 'Server number:  10.1.60.0' };
 const CASES: Record<string, string> = {
   'a for loop on lines of its own': '<Proxy>\n{% for i in xs %}\n    Member {{ i }}\n{% endfor %}\n</Proxy>\n',
   'the text ends in a block tag and a newline': '{% for i in xs %}\nx{{ i }}\n{% endfor %}\n',
@@ -25,6 +26,9 @@ const CASES: Record<string, string> = {
   'whitespace control': 'a\n{%- for i in xs %} {{ i }}{% endfor -%}\nb\n',
   'a value with its own trailing newlines': '{{ multi }}\n\n',
   'a plain expression line': 'host {{ name }}\n',
+  'a regex with backslashes in an expression': "{{ line | regex_replace('^Server number:\\s+(\\d+)\\..*$', '\\1') }}",
+  'an escaped dot in a set block': "{% set y = 'a.b' | regex_replace('\\.', '-') %}{{ y }}\n",
+  'a backslash-n in a literal': '{{ \'a\\nb\' }}|{{ "c\\\\d" }}\n',
 };
 
 let ansible: { msgs: string[]; files: string[] };
@@ -51,7 +55,7 @@ beforeAll(async () => {
   };
 }, 60_000);
 
-describe('template whitespace as ansible-playbook leaves it', () => {
+describe('templates as ansible-playbook renders them', () => {
   it.each(Object.keys(CASES).map((k, i) => [k, i] as const))('%s', (_name, i) => {
     const src = Object.values(CASES)[i]!;
     expect(renderString(src, VARS)).toBe(ansible.msgs[i]);
