@@ -102,7 +102,7 @@ describe('a Galaxy-style Tomcat role with a vaulted secret, under provision and 
     expect({ ok: ok + 1, changed, failed, skipped }).toEqual(q.recap[b]);
     expect(p.out).not.toContain(PASSWORD);
     expect(p.out).not.toContain(SECRET);
-  });
+  }, 300_000); // both tools in full, Tomcat's start included, on a busy machine; each run has its own bound
 
   it('the twins end the same, byte for byte: rendered files, what the registered results decided, the handler’s restart', async () => {
     const ours = await result(a);

@@ -25,6 +25,8 @@ const PLAYBOOK = join(REPO, 'bench/ansible/tomcat-cluster.yml');
 const BENCH_SECRET = 'bench-secret-1';
 const HOMES = ['/opt/tomcat', '/opt/tomcat2'];
 const APACHE = ['/usr/local/apache2/conf/httpd.conf', '/usr/local/apache2/conf/extra/httpd-vhosts.conf'];
+// A test that runs both tools in full (Tomcat restarts and waits included) on a busy 2-core machine; each run has its own bound.
+const RUNS_MS = 300_000;
 
 // The bench's hosts: nothing started. Twins in one lab (no Tomcat runs, so no multicast).
 const fresh = useLab({ profile: 'scale', hosts: 2, services: false });
@@ -107,15 +109,19 @@ describe('bench/ansible/tomcat-cluster.yml as the bench runs it: provision and a
   let iniA = '';
   let pristine = '';
 
-  it('both tools run it unchanged from an INI inventory: exit 0, the same recap (ok, changed, failed, skipped)', async () => {
-    [a, b] = fresh.hosts as [string, string];
-    pristine = await checksums(fresh, a);
-    expect(await otherFiles(fresh, a)).toBe(await otherFiles(fresh, b));
-    const r = await twinRuns(fresh, a, fresh, b, vars(false, 'ROOT.war'));
-    iniA = r.iniA;
-    expectSameRecap(r.provision, a, r.ansible, b);
-    expect(r.provision.json!.recap[a]!.changed).toBe(15);
-  });
+  it(
+    'both tools run it unchanged from an INI inventory: exit 0, the same recap (ok, changed, failed, skipped)',
+    async () => {
+      [a, b] = fresh.hosts as [string, string];
+      pristine = await checksums(fresh, a);
+      expect(await otherFiles(fresh, a)).toBe(await otherFiles(fresh, b));
+      const r = await twinRuns(fresh, a, fresh, b, vars(false, 'ROOT.war'));
+      iniA = r.iniA;
+      expectSameRecap(r.provision, a, r.ansible, b);
+      expect(r.provision.json!.recap[a]!.changed).toBe(15);
+    },
+    RUNS_MS,
+  );
 
   it('the twins end the same: server.xml (canonical XML), Apache config, firewall ports, WAR, every other file', async () => {
     const view = await userView(fresh, a, 'ROOT.war');
@@ -190,19 +196,27 @@ describe('with manage_services=true on the recipe’s box: the twins serve, and 
   let a = '';
   let b = '';
 
-  it('both tools: exit 0, the same counts; the same files on both hosts', async () => {
-    [a] = boxA.hosts as [string];
-    [b] = boxB.hosts as [string];
-    const r = await twinRuns(boxA, a, boxB, b, vars(true, 'counter.war'));
-    expectSameRecap(r.provision, a, r.ansible, b);
-    expect(await userView(boxA, a, 'counter.war')).toEqual(await userView(boxB, b, 'counter.war'));
-  });
+  it(
+    'both tools: exit 0, the same counts; the same files on both hosts',
+    async () => {
+      [a] = boxA.hosts as [string];
+      [b] = boxB.hosts as [string];
+      const r = await twinRuns(boxA, a, boxB, b, vars(true, 'counter.war'));
+      expectSameRecap(r.provision, a, r.ansible, b);
+      expect(await userView(boxA, a, 'counter.war')).toEqual(await userView(boxB, b, 'counter.war'));
+    },
+    RUNS_MS,
+  );
 
-  it('on each twin: the count goes on through Apache after the Tomcat holding the session stops', async () => {
-    const ready = await Promise.all([clustered(boxA, a), clustered(boxB, b)]);
-    expect(ready, 'each Tomcat answers and sees its peer').toEqual([true, true]);
-    const [ours, theirs] = await Promise.all([sessionSurvives(boxA, a), sessionSurvives(boxB, b)]);
-    const expected = ['1 first true', '2 first true', '3 first true', '4 other true'];
-    expect({ provision: ours, ansible: theirs }).toEqual({ provision: expected, ansible: expected });
-  });
+  it(
+    'on each twin: the count goes on through Apache after the Tomcat holding the session stops',
+    async () => {
+      const ready = await Promise.all([clustered(boxA, a), clustered(boxB, b)]);
+      expect(ready, 'each Tomcat answers and sees its peer').toEqual([true, true]);
+      const [ours, theirs] = await Promise.all([sessionSurvives(boxA, a), sessionSurvives(boxB, b)]);
+      const expected = ['1 first true', '2 first true', '3 first true', '4 other true'];
+      expect({ provision: ours, ansible: theirs }).toEqual({ provision: expected, ansible: expected });
+    },
+    RUNS_MS,
+  );
 });
