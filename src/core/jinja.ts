@@ -183,15 +183,68 @@ export function addAnsibleFilters(env: nunjucks.Environment): nunjucks.Environme
   return env;
 }
 
+const PY_ESCAPES: Record<string, string> = {
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+};
+
+/** A string literal's content as Python's `unicode-escape` reads it (Jinja2's lexer): unknown escapes keep their backslash. */
+function pythonUnescape(s: string): string {
+  return s.replace(/\\(?:([0-7]{1,3})|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(\n)|([\s\S]))/g, (m, oct, x, u, U, nl, c) => {
+    if (oct) return String.fromCharCode(parseInt(oct, 8));
+    const hex = x ?? u ?? U;
+    if (hex) return String.fromCodePoint(parseInt(hex, 16));
+    if (nl) return '';
+    return PY_ESCAPES[c] ?? m;
+  });
+}
+
+/** How a literal's backslashes are read: `raw` in a task argument's `{{ }}` (Ansible doubles them first), else as Python does. */
+type Backslashes = 'raw' | 'python';
+
+/** Rewrite one string literal so nunjucks (which only knows `\n`, `\t`, `\r` and drops other backslashes) reads Jinja2's value. */
+function literal(quoted: string, how: Backslashes): string {
+  const inner = quoted.slice(1, -1);
+  const value = how === 'raw' ? inner : pythonUnescape(inner);
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
 /**
- * Jinja2 syntax nunjucks does not parse, rewritten inside `{{ }}` and `{% %}` only: `item.0`
- * (an index by attribute, as in `item.0.home`) becomes `item[0]`. String literals are left alone.
+ * Jinja2 syntax nunjucks does not read the same, rewritten inside `{{ }}` and `{% %}` only:
+ * `item.0` (an index by attribute, as in `item.0.home`) becomes `item[0]`; string literals keep
+ * their backslashes as Jinja2 reads them (`regex_replace('\\.', '-')`). `args`: a task argument,
+ * where Ansible takes backslashes in a `{{ }}` literal as written (its templar's escape_backslashes);
+ * in a template file, and in `{% %}`, they are Python escapes.
  */
-export function jinjaSource(text: string): string {
-  if (!/\.\d/.test(text)) return text;
-  return text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (block) =>
-    block.replace(/('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")|(?<=[A-Za-z_]\w*|[\])])\.(\d+)\b/g, (m, str: string | undefined, n: string) =>
-      str !== undefined ? m : `[${n}]`,
-    ),
-  );
+export function jinjaSource(text: string, where: 'args' | 'file' = 'file'): string {
+  if (!/\.\d/.test(text) && !text.includes('\\')) return text;
+  return text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (block) => {
+    const how: Backslashes = where === 'args' && block.startsWith('{{') ? 'raw' : 'python';
+    return block.replace(
+      /('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")|(?<=[A-Za-z_]\w*|[\])])\.(\d+)\b/g,
+      (m, str: string | undefined, n: string) => (str !== undefined ? (str.includes('\\') ? literal(str, how) : m) : `[${n}]`),
+    );
+  });
+}
+
+const trailingNewlines = (s: string) => s.length - s.replace(/\n+$/, '').length;
+
+/**
+ * Render as Ansible's templar does (`do_template` with `preserve_trailing_newlines`): Jinja2 drops
+ * one trailing newline of the source (`keep_trailing_newline` off), then Ansible adds newlines back
+ * until the result ends in as many as the source did. With `trim_blocks` (every environment of
+ * provision has it, as Ansible's), `{% endfor %}\n` at the end thus still ends the text in `\n`.
+ */
+export function renderLikeAnsible(source: string, render: (body: string) => string): string {
+  const out = render(source.endsWith('\n') ? source.slice(0, -1) : source);
+  const missing = trailingNewlines(source) - trailingNewlines(out);
+  return missing > 0 ? out + '\n'.repeat(missing) : out;
 }

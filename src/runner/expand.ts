@@ -33,6 +33,8 @@ export interface HostTask {
    * the host's registered results (see register.ts), not before the run.
    */
   later?: (registered: Record<string, unknown>) => HostTask[];
+  /** While planning: the task whose output this one waits for (it is skipped in the plan, see register.ts). */
+  waitsFor?: string;
 }
 
 export interface TagFilter {

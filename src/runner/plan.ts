@@ -15,7 +15,7 @@ import type { RunEmitter } from './events.ts';
 import type { HostTask } from './expand.ts';
 import type { HostRun } from './host-run.ts';
 import { BlockState } from './blocks.ts';
-import { remember, resolve } from './register.ts';
+import { forgetPending, remember, resolve } from './register.ts';
 import { ctxFor, runTask, type Masker, type TaskOutcome } from './task-run.ts';
 
 /** One play as it runs: its hosts and every task expanded for each of them. */
@@ -191,6 +191,7 @@ export async function planRun(
   const order = new Map(hosts.map((h, i) => [h.name, i]));
   seen.items.sort((a, b) => order.get(a.host)! - order.get(b.host)!);
   checkAcrossHosts(seen.items, seen.sims, o.mask, (message) => o.emitter?.emit('info', { message: `[WARNING] ${message}` }));
+  for (const h of hosts) forgetPending(h.registered);
   // A failure a rescue caught in the plan is no failure of the plan.
   if (rows.some((m) => [...m.values()].some((rs) => rs.some((r) => !r.rescued && r.results.some((x) => x.status === 'failed')))))
     failed = true;

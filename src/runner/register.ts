@@ -46,6 +46,14 @@ export function taskValue(ht: HostTask, items: Record<string, unknown>[], pendin
 }
 
 /**
+ * Once the plan is made: what was pending in it is unknown again, not waiting. Applying runs the
+ * tasks in order, each registering its real value before any task that reads it is expanded.
+ */
+export function forgetPending(registered: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(registered)) if (isPending(v)) delete registered[k];
+}
+
+/**
  * A task that reads registered results, expanded now. While planning, a result still pending (a
  * command's output) makes it wait: skipped in the plan, planned for real when applying.
  */
@@ -54,7 +62,14 @@ export function resolve(group: HostTask[], registered: Record<string, unknown>):
   if (!ht?.later) return group;
   const waiting = (ht.task.reads ?? []).map((n) => registered[n]).find(isPending);
   if (waiting)
-    return [{ ...ht, later: undefined, skip: `decided when "${waiting.__pending}" has run (the task reads its registered result)` }];
+    return [
+      {
+        ...ht,
+        later: undefined,
+        waitsFor: waiting.__pending,
+        skip: `decided when "${waiting.__pending}" has run (the task reads its registered result)`,
+      },
+    ];
   return ht.later(registered);
 }
 
@@ -108,6 +123,14 @@ export function remember(
   items: { value: Record<string, unknown>; pending?: string }[],
 ): void {
   const ht = group[0];
+  // A task that waits in the plan for a command's output: what it would set waits too (a set_fact
+  // variable, its own register), so the tasks reading those wait as well instead of seeing them unset.
+  if (ht?.waitsFor) {
+    const pending = { __pending: ht.waitsFor } satisfies Pending;
+    if (ht.task.op === 'set_fact') for (const k of Object.keys(ht.task.args)) if (k !== 'cacheable') registered[k] = pending;
+    if (ht.task.register) registered[ht.task.register] = pending;
+    return;
+  }
   // set_fact: its variables are the host's from here on (over inventory and play vars, as in Ansible).
   for (const i of items) if (ht?.task.op === 'set_fact' && i.value.ansible_facts) Object.assign(registered, i.value.ansible_facts);
   if (!ht?.task.register) return;

@@ -18,7 +18,8 @@ export type { SegmentOptions } from './segment-host.ts';
 
 /**
  * Ansible's recap counts a task once per host, however many loop items it has: failed if an item
- * failed, changed if one changed (or would), skipped if every item was skipped, else ok.
+ * failed, skipped if every item was skipped, else ok, and also changed if one changed (or would):
+ * as in Ansible, `ok=` counts the changed tasks too.
  */
 export function countTask(h: HostRun, rs: TaskResult[], rescued = false): void {
   if (!rs.length) return;
@@ -26,9 +27,11 @@ export function countTask(h: HostRun, rs: TaskResult[], rescued = false): void {
   if (rs.some((r) => r.status === 'failed')) {
     if (rescued) h.recap.rescued = (h.recap.rescued ?? 0) + 1;
     else h.recap.failed += 1;
-  } else if (rs.some((r) => r.status === 'changed' || r.status === 'would-change')) h.recap.changed += 1;
-  else if (rs.every((r) => r.status === 'skipped')) h.recap.skipped += 1;
-  else h.recap.ok += 1;
+  } else if (rs.every((r) => r.status === 'skipped')) h.recap.skipped += 1;
+  else {
+    h.recap.ok += 1;
+    if (rs.some((r) => r.status === 'changed' || r.status === 'would-change')) h.recap.changed += 1;
+  }
 }
 
 /** Whether a task's changes may share a script with its neighbours': nothing in it waits on the host's answer. */

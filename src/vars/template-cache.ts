@@ -20,7 +20,8 @@ interface Compiler {
 type Env = nunjucks.Environment & { asyncFilters: unknown; extensionsList: unknown; opts: unknown };
 
 const MAX_ENTRIES = 5000;
-const VERSION = `nunjucks ${(createRequire(import.meta.url)('nunjucks/package.json') as { version: string }).version}, v1`;
+// v2: task arguments compile with trimBlocks (code compiled without it must not be reused).
+const VERSION = `nunjucks ${(createRequire(import.meta.url)('nunjucks/package.json') as { version: string }).version}, v2`;
 const dir = () => join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'provision');
 const file = () => join(dir(), 'templates.json');
 

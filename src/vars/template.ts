@@ -4,10 +4,11 @@
  */
 import nunjucks from 'nunjucks';
 import { TemplateError } from '../core/errors.ts';
-import { addAnsibleFilters, jinjaSource } from '../core/jinja.ts';
+import { addAnsibleFilters, jinjaSource, renderLikeAnsible } from '../core/jinja.ts';
 import { compileTemplate } from './template-cache.ts';
 
-const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
+// trim_blocks as in Ansible's templar: `{% for %}` on a line of its own leaves no blank line.
+const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true, trimBlocks: true });
 // Ansible's filters and tests (selectattr, map, product, regex_replace, …): see core/jinja.ts.
 addAnsibleFilters(env);
 
@@ -15,13 +16,15 @@ addAnsibleFilters(env);
 const COMPILED = new Map<string, nunjucks.Template>();
 
 function renderCached(src: string, ctx: Record<string, unknown>): string {
-  let t = COMPILED.get(src);
-  if (!t) {
-    if (COMPILED.size >= 2000) COMPILED.clear();
-    t = compileTemplate(jinjaSource(src), env);
-    COMPILED.set(src, t);
-  }
-  return t.render(ctx);
+  return renderLikeAnsible(src, (body) => {
+    let t = COMPILED.get(body);
+    if (!t) {
+      if (COMPILED.size >= 2000) COMPILED.clear();
+      t = compileTemplate(jinjaSource(body, 'args'), env);
+      COMPILED.set(body, t);
+    }
+    return t.render(ctx);
+  });
 }
 
 const WHOLE = /^\{\{\s*([\s\S]+?)\s*\}\}$/;

@@ -17,7 +17,8 @@ const TEMPLATE = new URL('../../src/vars/template.ts', import.meta.url).pathname
 
 /** One run: render `text` with a=1 in a fresh process; its output or its error. */
 async function run(text: string): Promise<string> {
-  const code = `import(${JSON.stringify(TEMPLATE)}).then((m) => { try { console.log(String(m.renderString(${JSON.stringify(text)}, { a: 1 }))); } catch (e) { console.log('ERROR ' + e.message); } })`;
+  const render = `console.log(String(m.renderString(${JSON.stringify(text)}, { a: 1 })))`;
+  const code = `import(${JSON.stringify(TEMPLATE)}).then((m) => { try { ${render}; } catch (e) { console.log('ERROR ' + e.message); } })`;
   const r = await execa('node', ['--import', 'tsx/esm', '-e', code], { env: { XDG_CACHE_HOME: cache }, reject: false });
   expect(r.stderr).toBe('');
   return r.stdout.trim();

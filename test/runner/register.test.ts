@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { TaskResult } from '../../src/core/result.ts';
 import type { Task } from '../../src/playbook/types.ts';
 import type { HostTask } from '../../src/runner/expand.ts';
-import { hideOutput, itemResult, judge, NO_LOG, remember, resolve, taskValue } from '../../src/runner/register.ts';
+import { forgetPending, hideOutput, itemResult, judge, NO_LOG, remember, resolve, taskValue } from '../../src/runner/register.ts';
 
 const task = (over: Partial<Task> = {}): Task => ({
   name: 't',
@@ -66,6 +66,21 @@ describe('register', () => {
     const waiting = resolve(group, { r: { __pending: 'run make' } });
     expect(waiting[0]!.skip).toBe('decided when "run make" has run (the task reads its registered result)');
     expect(resolve([ht(task())], {})[0]!.later).toBeUndefined();
+  });
+
+  it('a set_fact waiting in the plan for a command makes its variables wait too; once planned, nothing waits', () => {
+    // command (register: v) → set_fact major from v.stdout → a task reading major (found by the twin test).
+    const fact = task({ op: 'set_fact', args: { major: '{{ v.stdout }}' }, reads: ['v'], register: 'f' });
+    const use = task({ op: 'copy', reads: ['major'] });
+    const registered: Record<string, unknown> = { v: { __pending: 'run version.sh' } };
+    const planned = resolve([{ ...ht(fact), later: () => [ht(fact)] }], registered);
+    expect(planned[0]!.waitsFor).toBe('run version.sh');
+    remember(registered, planned, [{ value: { skipped: true } }]);
+    expect(registered).toMatchObject({ major: { __pending: 'run version.sh' }, f: { __pending: 'run version.sh' } });
+    expect(resolve([{ ...ht(use), later: () => [ht(use)] }], registered)[0]!.skip).toMatch(/^decided when "run version.sh" has run/);
+    // Applying starts from what is known: the command registers v again before the set_fact is expanded.
+    forgetPending(registered);
+    expect(registered).toEqual({});
   });
 });
 

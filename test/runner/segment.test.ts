@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../../src/playbook/types.ts';
-import { batchable, spans } from '../../src/runner/segment.ts';
+import type { TaskResult } from '../../src/core/result.ts';
+import type { HostRun } from '../../src/runner/host-run.ts';
+import { batchable, countTask, spans } from '../../src/runner/segment.ts';
 
 const task = (name: string, more: Partial<Task> = {}): Task =>
   ({ name, op: 'copy', args: {}, notify: [], tags: [], loopVar: 'item', ignoreErrors: false, noLog: false, listen: [], ...more }) as Task;
@@ -35,5 +37,28 @@ describe('segments', () => {
       [5, 6],
     ]);
     expect(spans([])).toEqual([]);
+  });
+});
+
+describe('the recap counts (countTask), as ansible-playbook prints them', () => {
+  const result = (status: TaskResult['status']): TaskResult => ({
+    host: 'h',
+    task: 't',
+    status,
+    message: '',
+    diffs: [],
+    changes: [],
+    durationMs: 0,
+  });
+  it('a changed task counts in ok= too; a skipped or failed one does not; a loop counts once', () => {
+    const h = { recap: { ok: 0, changed: 0, failed: 0, skipped: 0 } } as unknown as HostRun;
+    countTask(h, [result('changed'), result('ok')]);
+    countTask(h, [result('ok')]);
+    countTask(h, [result('would-change')]);
+    countTask(h, [result('skipped'), result('skipped')]);
+    countTask(h, [result('skipped'), result('ok')]);
+    countTask(h, [result('failed')]);
+    // ansible-playbook's recap of the same results: ok=4 changed=2 failed=1 skipped=1.
+    expect(h.recap).toEqual({ ok: 4, changed: 2, failed: 1, skipped: 1 });
   });
 });

@@ -1,12 +1,12 @@
 /**
  * Render a local Jinja2-style template with nunjucks the way Ansible sets up Jinja2 (trim_blocks on,
- * trailing newline kept), autoescape off (these are config files, not
+ * trailing newlines as Ansible keeps them), autoescape off (these are config files, not
  * HTML) and undefined variables as errors that name the template, the line and the expression.
  */
 import { dirname, join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { OperationError } from '../../core/errors.ts';
-import { addAnsibleFilters, jinjaSource } from '../../core/jinja.ts';
+import { addAnsibleFilters, jinjaSource, renderLikeAnsible } from '../../core/jinja.ts';
 import type { PlanContext } from '../types.ts';
 
 function environment(templatePath: string, ctx: PlanContext): nunjucks.Environment {
@@ -43,7 +43,8 @@ function expressionAt(source: string, line: number, column: number): string | nu
 export function renderTemplate(source: string, file: string, shownName: string, ctx: PlanContext): string {
   const env = environment(file, ctx);
   try {
-    return new nunjucks.Template(jinjaSource(source), env, file, true).render(templateVars(ctx));
+    const vars = templateVars(ctx);
+    return renderLikeAnsible(source, (body) => new nunjucks.Template(jinjaSource(body), env, file, true).render(vars));
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const pos = /\[Line (\d+), Column (\d+)\]/.exec(msg);
