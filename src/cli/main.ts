@@ -60,6 +60,10 @@ export function buildProgram(): Command {
     .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated)')
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)')
     .option('--start-at-task <name>', 'start at the first task of this name (a glob works); earlier tasks do not run')
+    .option(
+      '--step',
+      'ask before each task and handler whether to perform it: (N)o/(y)es/(c)ontinue (from the terminal, or a line of stdin each)',
+    )
     .option('--list-hosts', 'list the hosts of each play (after --limit) and exit; connects nowhere')
     .option('--list-tasks', 'list the tasks of each play and exit')
     .option('--list-tags', 'list the tags of each play and exit')

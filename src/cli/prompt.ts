@@ -6,7 +6,7 @@ import { readSync } from 'node:fs';
 import { UsageError } from '../core/errors.ts';
 
 /** One line of a non-terminal stdin, read a byte at a time so the next prompt gets the next line. */
-function readLine(): string | undefined {
+export function readLine(): string | undefined {
   const bytes: number[] = [];
   const one = Buffer.alloc(1);
   for (;;) {

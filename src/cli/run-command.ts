@@ -44,6 +44,7 @@ export interface RunFlags extends AnsibleFlags {
   listTags?: boolean;
   syntaxCheck?: boolean;
   startAtTask?: string;
+  step?: boolean;
 }
 
 const split = (s?: string) =>
@@ -85,7 +86,8 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
   const colors = colorsFor(process.stdout);
   if (f.json) attachJson(emitter, write, { playbook, inventory: cli.inventory.join(','), check: !!f.check, diff: !!f.diff });
   // The live view moves the cursor: without colour (NO_COLOR, --no-color) a terminal gets the plain lines, free of any escape.
-  else if (process.stdout.isTTY && colors.enabled && !process.env.CI && f.verbose === 0)
+  // --step asks between tasks: the plain lines, which a question cannot garble.
+  else if (process.stdout.isTTY && colors.enabled && !process.env.CI && f.verbose === 0 && !f.step)
     // The progress UI (listr2) loads only for a terminal: --json and plain lines never need it.
     flush = (await import('../ui/tty.ts')).attachTty(emitter, { diff: !!f.diff, colors, write }).flush;
   else attachLines(emitter, { diff: !!f.diff, verbose: f.verbose, colors, write });
@@ -94,6 +96,7 @@ export async function runCommand(playbook: string, f: RunFlags): Promise<number>
     inventory: cli.inventory,
     vault: cli.vault,
     startAtTask: f.startAtTask,
+    ...(f.step ? { step: (await import('./step-prompt.ts')).askStep } : {}),
     playbook,
     ...(cli.settings.rolesPath ? { rolesPath: cli.settings.rolesPath } : {}),
     ops,

@@ -10,6 +10,12 @@ import type { ConnectionSpec, Transport } from '../transport/types.ts';
 import type { RunEmitter } from './events.ts';
 import type { TagFilter } from './expand.ts';
 
+/** An answer to `--step`'s question (`stop`: the answers ended, as stdin at EOF). */
+export type StepAnswer = 'yes' | 'no' | 'continue' | 'stop';
+
+/** Ask `--step`'s question (the CLI reads the terminal or stdin). */
+export type StepAsk = (question: string) => Promise<StepAnswer>;
+
 /** What a run is asked to do; `runDefaults` fills what is left out. */
 export interface RunOptions {
   /** Inventory sources (`-i`, repeatable); later ones win, as in Ansible. */
@@ -25,6 +31,8 @@ export interface RunOptions {
   emitter: RunEmitter;
   /** Plan only: report ok / would change, write nothing, take no lock. */
   check?: boolean;
+  /** `--step`: ask before each task and handler whether to perform it (step-mode.ts); tasks are then never merged into one script. */
+  step?: StepAsk;
   /** Hosts in parallel. Default `DEFAULT_FORKS` (5), as Ansible. */
   forks?: number;
   limit?: string;

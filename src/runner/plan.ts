@@ -80,6 +80,7 @@ async function planHost(
   mask: Masker,
   keepSimulation: boolean,
   seen: Seen,
+  skip: ReadonlySet<string>,
 ): Promise<{ rows: Row[][]; failed: boolean }> {
   const real = h.facts;
   h.facts = real.fork();
@@ -93,9 +94,11 @@ async function planHost(
     return o;
   };
   try {
-    for (const p of plays) {
+    for (const [k, p] of plays.entries()) {
       const rows: Row[] = [];
       out.push(rows);
+      // --step --check: a row answered `n` is planned as not run (step-check.ts), its notify included.
+      const skipped = () => skip.has(`${k}:${rows.length}`);
       if (!p.hosts.includes(h)) continue;
       const notified = new Set<string>();
       // The notified handlers, planned where the play flushes them (meta tasks, its end). Every handler
@@ -103,7 +106,7 @@ async function planHost(
       const flush = async () => {
         for (const g of p.handlers.get(h.name) ?? []) {
           const rs: TaskResult[] = [];
-          const group = notifies(notified, g) ? resolve(g, h.registered) : [];
+          const group = notifies(notified, g) && !skipped() ? resolve(g, h.registered) : [];
           for (const ht of group) rs.push((await plan(p, ht)).result);
           if (rs.some((r) => r.status === 'failed')) failed = true;
           const t = g[0]?.task;
@@ -130,6 +133,10 @@ async function planHost(
           if (acts && task.meta === 'flush_handlers') await flush();
           if (acts && task.meta === 'end_host') ended = true;
           if (ended) break;
+          continue;
+        }
+        if (skipped()) {
+          rows.push({ name: task.name, handler: false, results: [] });
           continue;
         }
         const rs: TaskResult[] = [];
@@ -169,7 +176,7 @@ export interface PlanOutcome {
 export async function planRun(
   plays: PlayRun[],
   hosts: HostRun[],
-  o: { forks: number; mask: Masker; check: boolean; emitter?: RunEmitter },
+  o: { forks: number; mask: Masker; check: boolean; emitter?: RunEmitter; skip?: ReadonlySet<string> },
 ): Promise<PlanOutcome> {
   const seen: Seen = { items: [], sims: new Map() };
   const limit = forkLimit(o.forks);
@@ -181,7 +188,7 @@ export async function planRun(
   await Promise.all(
     hosts.map((h) =>
       limit(async () => {
-        const planned = await planHost(plays, h, o.mask, o.check, seen);
+        const planned = await planHost(plays, h, o.mask, o.check, seen, o.skip ?? new Set());
         planned.rows.forEach((r, i) => rows[i]!.set(h.name, r));
         if (planned.failed) failed = true;
       }),

@@ -20,6 +20,7 @@ import { BlockState } from './blocks.ts';
 import { runWithRetries } from './retry.ts';
 import type { Change } from '../core/change.ts';
 import type { Task } from '../playbook/types.ts';
+import { STEP_STOPPED, type StepMode } from './step-mode.ts';
 
 export interface ApplyOptions {
   forks: number;
@@ -29,6 +30,8 @@ export interface ApplyOptions {
   all: Map<string, HostRun>;
   /** Ctrl-C: what is in flight finishes, nothing new starts. */
   signal?: AbortSignal;
+  /** `--step`: ask before each task and handler; tasks then run one at a time, never merged (segment.ts). */
+  stepper?: StepMode;
 }
 
 /** Why a run stops early when it was interrupted (PlayOutcome.abort). */
@@ -39,19 +42,25 @@ export interface PlayOutcome {
   abort?: string;
 }
 
-/** Run one step (a task or a handler) on every live host, in parallel up to forks/throttle. `task`: the play's task (not a handler). */
+/**
+ * Run one step (a task or a handler) on every live host, in parallel up to forks/throttle. `task`: the play's task (not a handler).
+ * `stop`: --step's answers ended before it.
+ */
 async function step(
   p: PlayRun,
   o: ApplyOptions,
   pick: (h: HostRun) => HostTask[] | undefined,
   handler: boolean,
   task?: Task,
-): Promise<void> {
+): Promise<'stop' | undefined> {
   // Blocks this task is outside of are settled first: a failure no rescue caught fails the host here.
   if (task) for (const h of p.hosts) if (!h.failed && h.blocks.settle(task)) h.failed = true;
   const live = p.hosts.filter((h) => !h.failed && pick(h)?.length && (!task || h.blocks.runs(task)));
   if (live.length === 0) return;
   const first = pick(live[0]!)![0]!;
+  // As Ansible: a task answered `n` has no header, no result and no count on any host.
+  const asked = o.stepper ? await o.stepper.decide(p, live, pick, first.task.name, handler) : 'run';
+  if (asked !== 'run') return asked === 'stop' ? 'stop' : undefined;
   o.emitter.emit('task:start', { task: first.task.name, hosts: live.map((h) => h.name), handler });
   const limit = forkLimit(Math.min(o.forks, first.task.throttle ?? Infinity));
   await Promise.all(
@@ -87,6 +96,7 @@ async function step(
     ),
   );
   o.emitter.emit('task:end', { task: first.task.name });
+  return undefined;
 }
 
 /** Ansible's `serial`: batch sizes (numbers, percentages of the play's hosts; the last repeats). */
@@ -117,6 +127,13 @@ async function flushHandlers(p: PlayRun, o: ApplyOptions, hosts: Set<HostRun>): 
       return hosts.has(h) && !!g && notifies(h.notified, g);
     };
     if (p.play.handlers[i]!.rolling) {
+      const live = p.hosts.filter((h) => !h.failed && notified(h));
+      const asked =
+        o.stepper && live.length
+          ? await o.stepper.decide(p, live, (h) => p.handlers.get(h.name)?.[i], p.play.handlers[i]!.name, true)
+          : 'run';
+      if (asked === 'stop') return { abort: STEP_STOPPED };
+      if (asked === 'skip') continue;
       const rolled = new Map<HostRun, TaskResult[]>();
       const ok = await rollHandler(p, i, notified, o, (h, r) => {
         rolled.set(h, [...(rolled.get(h) ?? []), r]);
@@ -127,7 +144,7 @@ async function flushHandlers(p: PlayRun, o: ApplyOptions, hosts: Set<HostRun>): 
       if (!ok) return { abort: 'the rolling restart stopped at a failed instance' };
       continue;
     }
-    await step(p, o, (h) => (notified(h) ? p.handlers.get(h.name)?.[i] : undefined), true);
+    if ((await step(p, o, (h) => (notified(h) ? p.handlers.get(h.name)?.[i] : undefined), true)) === 'stop') return { abort: STEP_STOPPED };
   }
   for (const h of hosts) h.notified.clear();
   return o.signal?.aborted ? { abort: INTERRUPTED } : {};
@@ -162,13 +179,15 @@ async function applyBatch(p: PlayRun, o: ApplyOptions): Promise<PlayOutcome> {
     h.blocks = new BlockState();
   }
   // Tasks that need no answer from the host before the next share one script per host (segment.ts).
-  for (const [from, to] of spans(p.play.tasks)) {
+  // Under --step each task is answered alone, so none share a script.
+  for (const [from, to] of o.stepper ? p.play.tasks.map((_, i): [number, number] => [i, i]) : spans(p.play.tasks)) {
     if (o.signal?.aborted) return { abort: INTERRUPTED };
     if (p.play.tasks[from]!.meta) {
       const r = await metaStep(p, o, from);
       if (r.abort) return r;
-    } else if (from === to) await step(p, o, (h) => p.tasks.get(h.name)?.[from], false, p.play.tasks[from]);
-    else {
+    } else if (from === to) {
+      if ((await step(p, o, (h) => p.tasks.get(h.name)?.[from], false, p.play.tasks[from])) === 'stop') return { abort: STEP_STOPPED };
+    } else {
       // A segment's tasks are in no block with rescue/always: a failure held by one before fails its host here.
       for (const h of p.hosts) if (!h.failed && h.blocks.settle(p.play.tasks[from])) h.failed = true;
       await applySegment(p, o, from, to);
@@ -208,36 +227,44 @@ export async function applyPlay(p: PlayRun, o: ApplyOptions): Promise<PlayOutcom
 export function reportPlan(p: PlayRun, rows: Map<string, Row[]>, o: { emitter: RunEmitter; check: boolean }): void {
   o.emitter.emit('play:start', { play: p.play.name, hosts: p.hosts.map((h) => h.name), check: o.check });
   const n = Math.max(0, ...[...rows.values()].map((r) => r.length));
-  for (let i = 0; i < n; i++) {
-    const forRow = p.hosts.map((h) => ({ h, row: rows.get(h.name)?.[i] })).filter((x) => x.row?.results.length);
-    if (!forRow.length) continue;
-    const first = forRow[0]!.row!;
-    o.emitter.emit('task:start', { task: first.name, hosts: forRow.map((x) => x.h.name), handler: first.handler });
-    // A rolling handler: say in which order the instances would be taken out, one at a time.
-    const rolled = first.rolling ? forRow.flatMap((x) => x.row!.results.filter((r) => r.status === 'would-change')) : [];
-    if (rolled.length)
-      o.emitter.emit('info', {
-        message: `would roll one instance at a time: ${rolled.map((r) => `${r.item ?? r.task} on ${r.host}`).join(' → ')}`,
-      });
-    for (const { h, row } of forRow) {
-      const shown: TaskResult[] = [];
-      for (const r0 of row!.results) {
-        const k = rolled.indexOf(r0);
-        const r =
-          k >= 0
-            ? {
-                ...r0,
-                message:
-                  `roll ${k + 1}/${rolled.length}: drain from the balancer, stop, make its file changes, start, ` +
-                  `wait for the sessions, enable (${r0.message})`,
-              }
-            : r0;
-        shown.push(r);
-        if (r.status === 'failed' && !row!.rescued) h.failed = true;
-        o.emitter.emit('task:result', r);
-      }
-      countTask(h, shown, row!.rescued);
+  for (let i = 0; i < n; i++) reportRow(p, rows, i, o);
+}
+
+/** The hosts with planned results in row `i` of a play (empty: nothing to report or ask). */
+export function rowHosts(p: PlayRun, rows: Map<string, Row[]>, i: number): { h: HostRun; row: Row }[] {
+  return p.hosts.map((h) => ({ h, row: rows.get(h.name)?.[i]! })).filter((x) => x.row?.results.length);
+}
+
+/** Report row `i` of a planned play: its task (or handler) on every host that has results in it. */
+export function reportRow(p: PlayRun, rows: Map<string, Row[]>, i: number, o: { emitter: RunEmitter; check: boolean }): void {
+  const forRow = rowHosts(p, rows, i);
+  if (!forRow.length) return;
+  const first = forRow[0]!.row!;
+  o.emitter.emit('task:start', { task: first.name, hosts: forRow.map((x) => x.h.name), handler: first.handler });
+  // A rolling handler: say in which order the instances would be taken out, one at a time.
+  const rolled = first.rolling ? forRow.flatMap((x) => x.row!.results.filter((r) => r.status === 'would-change')) : [];
+  if (rolled.length)
+    o.emitter.emit('info', {
+      message: `would roll one instance at a time: ${rolled.map((r) => `${r.item ?? r.task} on ${r.host}`).join(' → ')}`,
+    });
+  for (const { h, row } of forRow) {
+    const shown: TaskResult[] = [];
+    for (const r0 of row!.results) {
+      const k = rolled.indexOf(r0);
+      const r =
+        k >= 0
+          ? {
+              ...r0,
+              message:
+                `roll ${k + 1}/${rolled.length}: drain from the balancer, stop, make its file changes, start, ` +
+                `wait for the sessions, enable (${r0.message})`,
+            }
+          : r0;
+      shown.push(r);
+      if (r.status === 'failed' && !row!.rescued) h.failed = true;
+      o.emitter.emit('task:result', r);
     }
-    o.emitter.emit('task:end', { task: first.name });
+    countTask(h, shown, row!.rescued);
   }
+  o.emitter.emit('task:end', { task: first.name });
 }

@@ -28,6 +28,8 @@ import { playVars } from '../vars/play-vars.ts';
 import { traced } from './trace.ts';
 import { checkPlayVars, unusedVarWarnings } from './check-vars.ts';
 import { startAtTask } from './start-at.ts';
+import { STEP_STOPPED, StepMode } from './step-mode.ts';
+import { stepThroughPlan } from './step-check.ts';
 
 export type { RunOptions } from './options.ts';
 
@@ -100,6 +102,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     return { play, names, vars, tasks: expand(play.tasks), handlers: expand(play.handlers) };
   });
   const limit = forkLimit(o.forks);
+  let stepStopped = false;
   try {
     // Connect every host of every play first: an unreachable host stops the run before any change.
     const all = [...new Set(plays.flatMap((p) => p.names))];
@@ -130,7 +133,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     if (Object.values(recap).some((r) => r.unreachable)) {
       o.emitter.emit('info', { message: 'a host is unreachable: nothing was changed on any host' });
     } else {
-      await planAndApply(
+      stepStopped = await planAndApply(
         o,
         limit,
         plays.map((p) => ({
@@ -186,7 +189,7 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
   }
   const exitCode = Object.values(recap).some((r) => r.unreachable)
     ? 3
-    : Object.values(recap).some((r) => r.failed > 0)
+    : Object.values(recap).some((r) => r.failed > 0) || stepStopped
       ? 2
       : o.interrupt?.aborted
         ? 130
@@ -200,14 +203,14 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
  * run is planned; then, unless checking or the plan failed somewhere, the plays are applied.
  */
 async function planAndApply(
-  o: Pick<ResolvedRunOptions, 'forks' | 'check' | 'breakStaleLock' | 'emitter' | 'debug'>,
+  o: Pick<ResolvedRunOptions, 'forks' | 'check' | 'breakStaleLock' | 'emitter' | 'debug' | 'step'>,
   limit: ForkLimit,
   plays: PlayRun[],
   hosts: HostRun[],
   runId: string,
   mask: (s: string) => string,
   signal?: AbortSignal,
-): Promise<void> {
+): Promise<boolean> {
   const { forks } = o;
   const gathered = await Promise.all(
     hosts.map((h) =>
@@ -233,7 +236,7 @@ async function planAndApply(
   );
   if (gathered.includes(false)) {
     o.emitter.emit('info', { message: 'nothing was changed on any host' });
-    return;
+    return false;
   }
   // A rolling restart drains members on the Apache hosts: they must be connected like every other host.
   const names = new Set(hosts.map((h) => h.name));
@@ -256,34 +259,43 @@ async function planAndApply(
         `add the Apache hosts to --limit (e.g. --limit '${'tomcat'}:apache'), ` +
         "or check the host names in the handler's `rolling.balancer.hosts`",
     });
-    return;
+    return false;
   }
-  if (signal?.aborted) return;
+  if (signal?.aborted) return false;
+  // --step --check asks row by row and re-plans without what is answered `n` (step-check.ts): it starts from the facts as read.
+  const read = o.check && o.step ? new Map(hosts.map((h) => [h, { facts: h.facts, registered: { ...h.registered } }])) : undefined;
   const plan = await planRun(plays, hosts, { forks, mask, check: o.check, emitter: o.emitter });
+  if (read && o.step && !plan.failed) {
+    return stepThroughPlan(plays, hosts, plan, read, new StepMode(o.step, o.emitter, mask), { forks, mask, emitter: o.emitter });
+  }
   if (o.check || plan.failed) {
     plays.forEach((p, i) => reportPlan(p, plan.rows[i]!, { emitter: o.emitter, check: o.check }));
     if (plan.failed) {
       o.emitter.emit('info', { message: 'the plan failed on at least one host: nothing was changed on any host' });
       for (const h of hosts) h.failed = true;
     }
-    return;
+    return false;
   }
   const all = new Map(hosts.map((h) => [h.name, h]));
+  const stepper = o.step ? new StepMode(o.step, o.emitter, mask) : undefined;
   for (const p of plays) {
-    if (signal?.aborted) return;
+    if (signal?.aborted) return false;
     // As Ansible: no empty play header once every host of the play has failed.
     if (p.hosts.length && p.hosts.every((h) => h.failed)) {
       o.emitter.emit('info', { message: `NO MORE HOSTS LEFT for PLAY [${p.play.name}]: every host of it failed` });
       continue;
     }
-    const r = await applyPlay(p, { forks, emitter: o.emitter, mask, all, ...(signal ? { signal } : {}) });
-    if (r.abort === INTERRUPTED) return;
+    const r = await applyPlay(p, { forks, emitter: o.emitter, mask, all, ...(signal ? { signal } : {}), ...(stepper ? { stepper } : {}) });
+    if (r.abort === INTERRUPTED) return false;
+    // The answers ended (stdin at EOF): the run stops there, as ansible-playbook (exit 2); what was made stays.
+    if (r.abort === STEP_STOPPED) return true;
     if (r.abort) {
       o.emitter.emit('info', { message: `${r.abort}: no later play runs` });
       // Hosts that did not fail keep their state; the recap and exit code show the failure.
-      return;
+      return false;
     }
   }
+  return false;
 }
 
 /** Release the lock and close the run record, in one round trip; never throws. */
