@@ -154,7 +154,8 @@ export async function runPlaybook(options: RunOptions): Promise<RunSummary> {
     // Decided before close(), which clears lockHeld: a host that failed only on someone else's lock is not ours to undo.
     const toRollBack = o.rollbackOnFailure && !o.check ? [...hostRuns.values()].filter((h) => h.failed && h.lockHeld && h.journaled) : [];
     const interrupted = !!o.interrupt?.aborted;
-    await Promise.all([...hostRuns.values()].map((h) => limit(() => close(h, interrupted))));
+    // A run whose --step answers ended stopped short too: its record says so, as after Ctrl-C.
+    await Promise.all([...hostRuns.values()].map((h) => limit(() => close(h, interrupted || stepStopped))));
     if (interrupted && !o.check) {
       o.emitter.emit('info', {
         message:

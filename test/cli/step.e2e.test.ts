@@ -153,6 +153,11 @@ describe('--step on lab hosts', () => {
       expect(await files(h)).toEqual(theirs.files);
       expect((await lab.exec(h, 'test -e /var/lib/provision/lock')).code).not.toBe(0);
     }
+    // Recorded as a run that stopped short, as after Ctrl-C.
+    const history = await cli(['history', '-i', lab.info.inventoryPath]);
+    const runId = /^run (\S+):/m.exec(r.out)?.[1];
+    expect(runId, r.out).toBeDefined();
+    expect(history.out).toMatch(new RegExp(`${runId}.*interrupted`));
     expect((await cli(['rollback', '-i', lab.info.inventoryPath])).code).toBe(0);
     for (const h of lab.hosts) expect(await files(h)).toEqual([]);
   });
