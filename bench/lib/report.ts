@@ -111,13 +111,18 @@ function scaleNote(r: Results): string {
     .sort((a, b) => a - b);
   const big = ns[ns.length - 1] ?? 1;
   const cores = Number(/× (\d+)/.exec(r.machine.cpu ?? '')?.[1] ?? 1);
-  const fw = r.floor!.firewallFact.median;
+  const small = ns[0] ?? 1;
+  const per = (n: number, k: 'waitMs' | 'connectMs') =>
+    stats((r.rerun[n]?.provision ?? []).flatMap((x) => x[k] ?? []).filter(Number.isFinite)).median;
+  const cpu = (n: number) => stats((r.rerun[n]?.provision ?? []).map((x) => x.cpuMs).filter(Number.isFinite)).median;
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   return (
     `Scaling: the lab hosts are namespaces on this machine and share its ${cores} cores with both tools, ` +
     `so host-side work adds up with the host count here, as it would not on real machines. ` +
-    `At ${big} hosts the firewall facts alone come to ≈ ${big} × ${fw.toFixed(0)} ms ÷ ${cores} cores ` +
-    `≈ ${((big * fw) / cores / 1000).toFixed(1)} s if CPU-bound; ` +
-    `provision's ${big}-host rerun took ${(wall(r.rerun[big]?.provision).median / 1000).toFixed(1)} s. ` +
+    `provision's ${big}-host rerun took ${s(wall(r.rerun[big]?.provision).median)}: each host's SSH handshake took ` +
+    `${s(per(big, 'connectMs'))} (${s(per(small, 'connectMs'))} at ${small}) and waiting for its answers ` +
+    `${s(per(big, 'waitMs'))} (${s(per(small, 'waitMs'))} at ${small}), the ${big} hosts' sshd and fact scripts ` +
+    `queueing on the same cores as provision, whose own CPU time was ${s(cpu(big))} (${s(cpu(small))} at ${small}). ` +
     `Ansible's host-side modules (one Python process per task per host) share the same cores.`
   );
 }
@@ -133,6 +138,10 @@ function costs(r: Results): string[] {
   const total = wall(p1).median;
   const inner = stats(p1.map((x) => x.innerMs ?? NaN).filter(Number.isFinite)).median;
   const out = [
+    `Goals not met: ${g.map((x) => `${x.what} (${ratio(x.ratio)}, target ${x.bound})`).join('; ')}. ` +
+      'The breakdown below says where the time goes: start-up and the first round trips for one host; ' +
+      'the hosts sharing these cores for many.',
+    '',
     `Breakdown of a ${n1}-host provision rerun (medians): wall ${total.toFixed(0)} ms ` +
       `= process start and module loading ≈ ${(total - inner).toFixed(0)} ms ` +
       `(\`--help\` alone: ${r.startup.provisionHelp.median.toFixed(0)} ms, ` +
@@ -164,12 +173,23 @@ function costs(r: Results): string[] {
   return out;
 }
 
+/**
+ * Was other work running when the bench started? The 1-minute load at start says; the load at the
+ * end is the bench's own (its labs' hosts run on these cores), so it says nothing about others.
+ */
 function busy(r: Results): boolean {
   const cores = Number(/× (\d+)/.exec(r.machine.cpu ?? '')?.[1] ?? 1);
-  const loads = Object.entries(r.machine)
-    .filter(([k]) => k.startsWith('load'))
-    .map(([, v]) => Number(v.split(' ')[0]));
-  return loads.some((l) => l > cores);
+  const start = Number((r.machine['load at start (1/5/15 min)'] ?? '0').split(' ')[0]);
+  return start > cores;
+}
+
+function quietNote(r: Results): string {
+  const cores = Number(/× (\d+)/.exec(r.machine.cpu ?? '')?.[1] ?? 1);
+  const start = (r.machine['load at start (1/5/15 min)'] ?? '').split(' ')[0];
+  return (
+    `The machine was quiet at start: a 1-minute load of ${start}, below its ${cores} cores. ` +
+    "The load at the end is the bench's own: both tools' lab hosts run on these cores."
+  );
 }
 
 export function renderReport(r: Results): string {
@@ -199,12 +219,12 @@ export function renderReport(r: Results): string {
     '',
     ...(busy(r)
       ? [
-          '⚠ The machine was busy during this run (load average above its core count: other work was running), ' +
+          '⚠ The machine was busy when this run started (1-minute load above its core count: other work was running), ' +
             'so every time here is noisier and slower than on an idle machine; ' +
             'the ratios, taken within one alternating run, are less affected.',
           '',
         ]
-      : []),
+      : [quietNote(r), '']),
     '## Results',
     '',
     ...rows(r),
