@@ -13,6 +13,8 @@ export interface HostRecap {
   skipped: number;
   /** Failures a block's `rescue:` caught (Ansible's rescued=). */
   rescued?: number;
+  /** Failures of tasks with `ignore_errors` (Ansible's ignored=; each also counts as ok). */
+  ignored?: number;
   unreachable: boolean;
   /** Round trips and connections the transport counted for this host. */
   roundTrips: number;

@@ -39,6 +39,8 @@ export interface Row {
   results: TaskResult[];
   /** Its failure is caught by a block's `rescue:` (the host goes on, counted as rescued). */
   rescued?: boolean;
+  /** Its failure is let pass by `ignore_errors` (the host goes on, counted as ok and ignored). */
+  ignored?: boolean;
 }
 
 export function planContext(p: PlayRun, h: HostRun, ht: HostTask): PlanContext {
@@ -151,8 +153,15 @@ async function planHost(
         const bad = outs.find((o) => o.result.status === 'failed');
         const caught = bad && task.block && !task.ignoreErrors ? blocks.fail(task) === 'rescued' : false;
         if (bad && task.block) Object.assign(h.registered, BlockState.failedVars(task, bad.value));
-        if (bad && !caught) failed = true;
-        rows.push({ name: group[0]?.task.name ?? task.name, handler: false, results: rs, ...(caught ? { rescued: true } : {}) });
+        const ignored = !!bad && task.ignoreErrors;
+        if (bad && !caught && !ignored) failed = true;
+        rows.push({
+          name: group[0]?.task.name ?? task.name,
+          handler: false,
+          results: rs,
+          ...(caught ? { rescued: true } : {}),
+          ...(ignored ? { ignored: true } : {}),
+        });
       }
       // As Ansible: a host that ended its play (meta: end_host) runs none of its notified handlers.
       if (ended) continue;
@@ -199,8 +208,10 @@ export async function planRun(
   seen.items.sort((a, b) => order.get(a.host)! - order.get(b.host)!);
   checkAcrossHosts(seen.items, seen.sims, o.mask, (message) => o.emitter?.emit('info', { message: `[WARNING] ${message}` }));
   for (const h of hosts) forgetPending(h.registered);
-  // A failure a rescue caught in the plan is no failure of the plan.
-  if (rows.some((m) => [...m.values()].some((rs) => rs.some((r) => !r.rescued && r.results.some((x) => x.status === 'failed')))))
+  // A failure a rescue caught, or ignore_errors let pass, in the plan is no failure of the plan.
+  if (
+    rows.some((m) => [...m.values()].some((rs) => rs.some((r) => !r.rescued && !r.ignored && r.results.some((x) => x.status === 'failed'))))
+  )
     failed = true;
   return { rows, failed };
 }

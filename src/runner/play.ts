@@ -22,6 +22,9 @@ import type { Change } from '../core/change.ts';
 import type { Task } from '../playbook/types.ts';
 import { STEP_STOPPED, type StepMode } from './step-mode.ts';
 
+/** Operations that run a command: Ansible reports them changed even when they fail. */
+const COMMANDS = new Set(['command', 'shell', 'raw', 'script']);
+
 export interface ApplyOptions {
   forks: number;
   emitter: RunEmitter;
@@ -90,7 +93,7 @@ async function step(
         const outcome = failed ? h.blocks.fail(first.task) : undefined;
         if (outcome === 'fatal') h.failed = true;
         if (failed && first.task.block) Object.assign(h.registered, BlockState.failedVars(first.task, failed.value));
-        countTask(h, results, outcome === 'rescued');
+        countTask(h, results, outcome === 'rescued', first.task.ignoreErrors && (COMMANDS.has(first.task.op) ? 'ran' : true));
         o.emitter.emit('task:host-end', { task: first.task.name, host: h.name });
       }),
     ),
@@ -261,10 +264,10 @@ export function reportRow(p: PlayRun, rows: Map<string, Row[]>, i: number, o: { 
             }
           : r0;
       shown.push(r);
-      if (r.status === 'failed' && !row!.rescued) h.failed = true;
+      if (r.status === 'failed' && !row!.rescued && !row!.ignored) h.failed = true;
       o.emitter.emit('task:result', r);
     }
-    countTask(h, shown, row!.rescued);
+    countTask(h, shown, row!.rescued, row!.ignored);
   }
   o.emitter.emit('task:end', { task: first.name });
 }

@@ -21,12 +21,18 @@ export type { SegmentOptions } from './segment-host.ts';
  * failed, skipped if every item was skipped, else ok, and also changed if one changed (or would):
  * as in Ansible, `ok=` counts the changed tasks too.
  */
-export function countTask(h: HostRun, rs: TaskResult[], rescued = false): void {
+export function countTask(h: HostRun, rs: TaskResult[], rescued = false, ignored: boolean | 'ran' = false): void {
   if (!rs.length) return;
-  // As Ansible: a failure a block's rescue catches counts as rescued, not failed.
+  // As Ansible: a failure a block's rescue catches counts as rescued, not failed; one that
+  // `ignore_errors` lets pass counts as ok and ignored, and changed when something changed or a
+  // command ran (`ran`: Ansible's command modules report changed whatever their exit code).
   if (rs.some((r) => r.status === 'failed')) {
     if (rescued) h.recap.rescued = (h.recap.rescued ?? 0) + 1;
-    else h.recap.failed += 1;
+    else if (ignored) {
+      h.recap.ok += 1;
+      h.recap.ignored = (h.recap.ignored ?? 0) + 1;
+      if (ignored === 'ran' || rs.some((r) => r.status === 'changed' || r.status === 'would-change')) h.recap.changed += 1;
+    } else h.recap.failed += 1;
   } else if (rs.every((r) => r.status === 'skipped')) h.recap.skipped += 1;
   else {
     h.recap.ok += 1;

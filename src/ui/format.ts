@@ -39,6 +39,7 @@ export function formatRecap(recap: Record<string, HostRecap>, c: Colors = plain,
       n('skipped', r.skipped, c.dim),
       // Ansible always prints rescued=; here only when a block's rescue caught a failure.
       ...(r.rescued ? [n('rescued', r.rescued, c.yellow)] : []),
+      ...(r.ignored ? [n('ignored', r.ignored, c.yellow)] : []),
     ].join(' ');
     const journaled = run && !run.check ? `  ${c.dim(`(${r.changes} change${r.changes === 1 ? '' : 's'})`)}` : '';
     return `${hostColor(r, c)(host.padEnd(width))} : ${counts}${journaled}`;

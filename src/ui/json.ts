@@ -90,6 +90,7 @@ export function attachJson(
           failed: r.failed,
           skipped: r.skipped,
           rescued: r.rescued ?? 0,
+          ignored: r.ignored ?? 0,
           changes: r.changes,
           roundTrips: r.roundTrips,
           connections: r.connections,

@@ -77,6 +77,28 @@ describe('a Galaxy-style role and rescue/always on a lab host', () => {
     expect((await lab.exec(host(), 'test -e /opt/demo/before || test -e /opt/demo/always-2')).code).toBe(1);
   });
 
+  it('ignore_errors: the failure is shown and counted as ansible-playbook counts it (ok, ignored); the play goes on; exit 0', async () => {
+    const pb = join(dir, 'ignore.yml');
+    writeFileSync(
+      pb,
+      [
+        '- hosts: all',
+        '  tasks:',
+        '    - name: fails, ignored',
+        '      command: /bin/false',
+        '      ignore_errors: true',
+        '    - copy: { dest: /opt/demo/after-ignored, content: "ran\\n" }',
+        '',
+      ].join('\n'),
+    );
+    const r = await cli(['-i', lab.info.inventoryPath, pb]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(new RegExp(`${host()}\\s*: ok=2 changed=2 unreachable=0 failed=0 skipped=0 ignored=1`));
+    expect(await cat('/opt/demo/after-ignored')).toBe('ran\n');
+    const check = await cli(['-i', lab.info.inventoryPath, pb, '--check']);
+    expect(check.code, check.out).toBe(0);
+  });
+
   it('until/retries: a command run again until it succeeds', async () => {
     const pb = join(dir, 'retry.yml');
     writeFileSync(
