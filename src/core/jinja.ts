@@ -7,6 +7,7 @@
  */
 import nunjucks from 'nunjucks';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { PY_ESCAPES } from './py-escapes.ts';
 
 type Ctx = { env: nunjucks.Environment };
 type Kw = Record<string, unknown> & { __keywords?: boolean };
@@ -182,19 +183,6 @@ export function addAnsibleFilters(env: nunjucks.Environment): nunjucks.Environme
   for (const [name, t] of Object.entries(TESTS)) withTests.addTest(name, t);
   return env;
 }
-
-const PY_ESCAPES: Record<string, string> = {
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-};
 
 /** A string literal's content as Python's `unicode-escape` reads it (Jinja2's lexer): unknown escapes keep their backslash. */
 function pythonUnescape(s: string): string {

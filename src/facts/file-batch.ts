@@ -47,6 +47,12 @@ export function fileBatchCommands(reads: FileRead[]): { stat: string; sums: stri
   };
 }
 
+/** A present file's fact from the fields of `stat -c '%F|%a|%U|%G|%s'` (the one-by-one read shares it). */
+export function statFact(path: string, fields: string[], sha256: string | null): FileFact {
+  const [kind = '', mode = '0', owner = '', group = '', size = '0'] = fields;
+  return { path, exists: true, type: FILE_TYPES[kind] ?? 'other', mode: parseInt(mode, 8), owner, group, size: Number(size), sha256 };
+}
+
 const absent = (path: string): FileFact => ({
   path,
   exists: false,
@@ -80,17 +86,7 @@ export function parseFileBatch(reads: FileRead[], out: { stat: Buffer; sums: Buf
       continue;
     }
     li += 1;
-    const [kind = '', mode = '0', owner = '', group = '', size = '0'] = rest;
-    facts.push({
-      path,
-      exists: true,
-      type: FILE_TYPES[kind] ?? 'other',
-      mode: parseInt(mode, 8),
-      owner,
-      group,
-      size: Number(size),
-      sha256: null,
-    });
+    facts.push(statFact(path, rest, null));
   }
   if (statLines.slice(li).some((l) => l !== '')) return undefined;
   const sums = out.sums

@@ -3,19 +3,13 @@
  * coreutils only (CentOS 7 has no Python to rely on), and every value in them goes through `sh`.
  */
 import { sh } from '../core/quote.ts';
-import type { FactRequest, FactValueMap, FileFact } from './types.ts';
+import { statFact } from './file-batch.ts';
+import type { FactRequest, FactValueMap } from './types.ts';
 
 type Parser<T> = (out: Buffer, req: FactRequest) => T;
 
 const FWD = 'org.fedoraproject.FirewallD1';
 const FWD_PATH = '/org/fedoraproject/FirewallD1';
-
-const FILE_TYPES: Record<string, FileFact['type']> = {
-  'regular file': 'file',
-  'regular empty file': 'file',
-  directory: 'directory',
-  'symbolic link': 'link',
-};
 
 /** The shell snippet that prints the raw answer for one request. */
 export function snippetFor(req: FactRequest): string {
@@ -124,17 +118,7 @@ const parsers: { [K in keyof FactValueMap]: Parser<FactValueMap[K]> } = {
     if (statLine === 'absent' || statLine === '') {
       return { path, exists: false, type: null, mode: null, owner: null, group: null, size: null, sha256: null };
     }
-    const [kind = '', mode = '0', owner = '', group = '', size = '0'] = statLine.split('|');
-    const f: FileFact = {
-      path,
-      exists: true,
-      type: FILE_TYPES[kind] ?? 'other',
-      mode: parseInt(mode, 8),
-      owner,
-      group,
-      size: Number(size),
-      sha256: sum === '-' ? null : sum,
-    };
+    const f = statFact(path, statLine.split('|'), sum === '-' ? null : sum);
     if ((req as { content?: boolean }).content && f.type === 'file') f.content = Buffer.from(b64 ?? '', 'base64');
     return f;
   },

@@ -5,6 +5,8 @@
  * what literal_eval accepts: numbers, strings, True/False/None, lists, tuples, dicts and sets.
  */
 
+import { PY_ESCAPES } from '../core/py-escapes.ts';
+
 /** The value literal_eval gives, or `undefined` when it would raise (the caller keeps the text). */
 export function literalEval(text: string): unknown {
   const p = new Parser(text);
@@ -19,19 +21,8 @@ export function literalEval(text: string): unknown {
 }
 
 const NUMBER = /^[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)/;
-const ESCAPES: Record<string, string> = {
-  n: '\n',
-  t: '\t',
-  r: '\r',
-  '0': '\0',
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  v: '\v',
-};
+// `\0` is the one octal escape literal_eval meets in inventories; the rest are Python's.
+const ESCAPES: Record<string, string> = { ...PY_ESCAPES, '0': '\0' };
 
 class Parser {
   private i = 0;
