@@ -7,6 +7,7 @@
  *   /var/lib/provision/runs/<id>/entries/NNNN JSON of one change, before it is made
  *   /var/lib/provision/runs/<id>/backups/NNNN byte-exact copy (cp -a: content, mode, owner)
  *   /var/lib/provision/runs/<id>/backups/NNNN.absent   the path did not exist before
+ *   /var/lib/provision/cache/<hash>          a command fact's kept answer (facts/host-cache.ts)
  *
  * What an entry holds is each change kind's own (`changes/<kind>.ts`, the `JournalEntry` union).
  */
